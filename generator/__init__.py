@@ -1,0 +1,1 @@
+"""Turn paper listings into a searchable static literature site."""

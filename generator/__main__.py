@@ -1,0 +1,98 @@
+"""Command line: ``python -m generator build|check [PATH ...]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import pipeline
+from .errors import UserError
+
+DEFAULT_LISTINGS = Path("data/listings")
+DEFAULT_TOPICS = Path("data/topics.yml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments, run the command, print a summary; return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("build", "generate docs/ from the listings and build site/ and site-offline/"),
+        ("check", "read and validate the listings and the taxonomy; write nothing"),
+    ):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=f"listing files or folders (default {DEFAULT_LISTINGS})")
+        sub.add_argument("--topics", type=Path, default=DEFAULT_TOPICS, help=f"taxonomy file (default {DEFAULT_TOPICS})")
+        sub.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
+        sub.add_argument("--json", action="store_true", help="print a machine-readable report on standard output")
+        sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+        if name == "build":
+            sub.add_argument("--no-site", action="store_true", help="write docs/ only; skip the MkDocs builds")
+    args = parser.parse_args(argv)
+    paths = args.paths or [DEFAULT_LISTINGS]
+    started = time.perf_counter()
+    try:
+        if args.command == "build":
+            report = pipeline.build(paths, args.topics, Path.cwd(), sites=not args.no_site, quiet=args.quiet)
+        else:
+            report = pipeline.check(paths, args.topics, quiet=args.quiet)
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"ok": False, "error": str(error)}))
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: docs/, site/ and site-offline/ are as they were before this run", file=sys.stderr)
+        return 130
+    seconds = time.perf_counter() - started
+    for diagnostic in report.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    _summary(report, seconds, args.command)
+    if args.json:
+        print(json.dumps(_as_json(report, seconds), indent=1))
+    return 1 if args.strict and report.diagnostics else 0
+
+
+def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
+    generator_seconds = sum(v for k, v in report.timings.items() if k != "mkdocs")
+    parts = [
+        f"{report.entries} entries read",
+        f"{report.duplicates} duplicates merged",
+        f"{len(report.diagnostics)} warnings",
+        f"{report.papers} papers",
+        f"{report.topics} topics",
+        f"{report.pages} pages",
+    ]
+    line = ", ".join(parts) + f"; {seconds:.1f} s"
+    if command == "build":
+        line += f" (generator {generator_seconds:.1f} s, MkDocs {report.timings.get('mkdocs', 0):.1f} s)"
+        if report.docs:
+            line += f"\ndocs/: {report.docs.written} written, {report.docs.unchanged} unchanged, {report.docs.removed} removed"
+        for site in report.sites:
+            line += f"\n{site.site.site_dir}/: {site.changes.written} written, {site.changes.unchanged} unchanged, {site.changes.removed} removed"
+    else:
+        line += " (nothing written)"
+    print(line, file=sys.stderr)
+
+
+def _as_json(report: pipeline.Report, seconds: float) -> dict[str, object]:
+    return {
+        "ok": True,
+        "entries": report.entries,
+        "duplicates": report.duplicates,
+        "papers": report.papers,
+        "topics": report.topics,
+        "pages": report.pages,
+        "warnings": [
+            {"file": d.source.file, "line": d.source.line, "message": d.message} for d in report.diagnostics
+        ],
+        "seconds": round(seconds, 3),
+        "timings": report.timings,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())

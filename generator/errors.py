@@ -1,0 +1,31 @@
+"""The kinds of user error the generator reports; each names a file and, where known, a line."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """An error in the user's input or set-up: reported as one message, exit code 2."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        return f"{where}{self.message}"
+
+
+class InputError(UserError):
+    """A listing file or folder that cannot be read."""
+
+
+class TaxonomyError(UserError):
+    """A topics file that cannot be loaded."""
+
+
+class BuildError(UserError):
+    """MkDocs or a build prerequisite failed; nothing that was built before is touched."""

@@ -1,0 +1,175 @@
+"""The data that flows between stages: frozen dataclasses, derived with dataclasses.replace."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import NewType
+
+Slug = NewType("Slug", str)
+"""A URL path segment: lower-case ASCII letters, digits and hyphens."""
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where an entry was read: a listing file and a 1-based line number."""
+
+    file: str
+    """The listing's path as the user named it (relative to the working folder when inside it)."""
+    line: int
+    """The line of the entry's title."""
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning about the input that does not stop the build."""
+
+    source: Source
+    """Where the problem is."""
+    message: str
+    """What is wrong and what to do about it."""
+
+    def __str__(self) -> str:
+        return f"{self.source}: warning: {self.message}"
+
+
+@dataclass(frozen=True, order=True)
+class Organisation:
+    """An organisation line from a listing: a handle and a display name."""
+
+    handle: str
+    """The short account name, e.g. ``openbmb``."""
+    name: str
+    """The display name, e.g. ``OpenBMB``."""
+
+
+@dataclass(frozen=True, order=True)
+class Link:
+    """A code, model, data or project link found in an abstract."""
+
+    url: str
+    """The address, without the sentence's trailing punctuation."""
+    kind: str
+    """One of ``code``, ``model``, ``dataset``, ``demo``, ``project``."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as one listing shows it."""
+
+    title: str
+    """The title as read (cleaned by the clean stage)."""
+    abstract: str
+    """The abstract as read (cleaned by the clean stage)."""
+    source: Source
+    """Where the title was read."""
+    authors: int | None = None
+    """The author count from a ``• N authors`` line."""
+    date: dt.date | None = None
+    """The paper's date from its metadata line."""
+    upvotes: int | None = None
+    """The upvote count after the date, if shown."""
+    organisation: Organisation | None = None
+    """The organisation line, if shown."""
+    links: tuple[Link, ...] = ()
+    """Links found in the abstract (filled by the clean stage)."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A deduplicated paper: every entry with the same identity merged."""
+
+    slug: Slug
+    """The URL segment, a function of the identity key alone."""
+    key: str
+    """The identity key the entries were grouped by."""
+    title: str
+    """The title shown."""
+    abstract: str
+    """The abstract shown (the longest copy)."""
+    sources: tuple[Source, ...]
+    """Every place the paper was read, sorted."""
+    authors: int | None = None
+    """The author count, if any copy states it."""
+    date: dt.date | None = None
+    """The paper's date, if any copy states it."""
+    upvotes: int | None = None
+    """The highest upvote count any copy shows."""
+    organisation: Organisation | None = None
+    """The organisation, if any copy shows one."""
+    links: tuple[Link, ...] = ()
+    """Code and project links from every copy, sorted."""
+
+    @property
+    def listings(self) -> tuple[str, ...]:
+        """The listing files the paper appeared in, sorted."""
+        return tuple(sorted({s.file for s in self.sources}))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled matching rule of a topic."""
+
+    pattern: str
+    """The text of the rule as the user wrote it."""
+    weight: float
+    """What one match in the abstract adds to the score (a title match counts ``title_weight`` times)."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the taxonomy."""
+
+    slug: Slug
+    """The URL segment of the topic page."""
+    name: str
+    """The name shown, also the tag on paper pages."""
+    description: str
+    """One sentence saying what belongs here."""
+    parent: Slug | None
+    """The broader topic, if any."""
+    keywords: tuple[str, ...]
+    """Phrases that count as evidence (case-insensitive, whole words, ``*`` at the end for a prefix)."""
+    exclude: tuple[str, ...] = ()
+    """Phrases that veto the topic when found in the title or abstract."""
+    title_weight: float = 3.0
+    """How many abstract matches one title match is worth."""
+    threshold: float = 2.0
+    """The score a paper needs to get the topic."""
+    line: int = 0
+    """The line of the topic in the taxonomy file, for messages."""
+
+
+@dataclass(frozen=True, order=True)
+class Related:
+    """A link from one paper to a similar one."""
+
+    score: float
+    """Cosine similarity of the two papers' TF-IDF vectors."""
+    target: Slug
+    """The related paper."""
+    terms: tuple[str, ...] = ()
+    """The terms the two papers share that weigh most."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything the write stage needs: papers and the relations beside them."""
+
+    papers: tuple[Paper, ...]
+    """Every paper, sorted by slug."""
+    topics: tuple[Topic, ...]
+    """Every topic, in taxonomy order."""
+    paper_topics: dict[Slug, tuple[Slug, ...]]
+    """The topics of each paper, most specific first."""
+    related: dict[Slug, tuple[Related, ...]]
+    """The related papers of each paper, most similar first."""
+    fallback: Slug | None = None
+    """The topic of papers that no rule matches."""
+    entries: int = 0
+    """How many entries were read."""
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+    """Warnings about the input."""

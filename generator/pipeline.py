@@ -1,0 +1,125 @@
+"""The one function that orders the stages: read, clean, dedupe, topics, links, render, write, build."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from . import read
+from .clean import clean_entry
+from .dedupe import dedupe
+from .links import related_papers
+from .model import Corpus, Diagnostic, Entry
+from .render import render_site
+from .site import SiteResult, build_sites
+from .topics import assign_topics, load_taxonomy
+from .write import Changes, write_files
+
+T = TypeVar("T")
+
+
+@dataclass
+class Report:
+    """What a run did, for the summary line and ``--json``."""
+
+    entries: int = 0
+    """Entries read from the listings."""
+    papers: int = 0
+    """Distinct papers after merging duplicates."""
+    topics: int = 0
+    """Topics in the taxonomy."""
+    pages: int = 0
+    """Markdown pages generated."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """Warnings about the input."""
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage."""
+    docs: Changes | None = None
+    """What changed in docs/."""
+    sites: list[SiteResult] = field(default_factory=list)
+    """What each MkDocs build did."""
+
+    @property
+    def duplicates(self) -> int:
+        """Entries merged into another copy of the same paper."""
+        return self.entries - self.papers
+
+
+class Progress:
+    """Stage-by-stage progress lines on standard error."""
+
+    def __init__(self, report: Report, quiet: bool = False) -> None:
+        self.report = report
+        self.quiet = quiet
+
+    def stage(self, name: str, work: Callable[[], T]) -> T:
+        """Run one stage, timing it and saying so."""
+        if not self.quiet:
+            print(f"  {name}...", end="", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        result = work()
+        seconds = time.perf_counter() - started
+        self.report.timings[name] = round(seconds, 3)
+        if not self.quiet:
+            print(f" {seconds:.2f} s", file=sys.stderr, flush=True)
+        return result
+
+
+def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -> Corpus:
+    """Every stage before writing: listings and taxonomy in, corpus with its relations out."""
+    report = progress.report
+    taxonomy = progress.stage("taxonomy", lambda: load_taxonomy(topics_file))
+    entries: list[Entry] = []
+
+    def read_all() -> None:
+        files = read.find_listings(paths)
+        infos: dict[Path, dict[str, read.ListingInfo]] = {}
+        for path in files:
+            info = infos.setdefault(path.parent, read.load_listing_info(path.parent)).get(path.name)
+            name = read.display_path(path)
+            listing = read.read_listing(read.decode(path.read_bytes(), name), name, info)
+            entries.extend(listing.entries)
+            report.diagnostics.extend(listing.diagnostics)
+
+    progress.stage("read", read_all)
+    cleaned = progress.stage("clean", lambda: [clean_entry(e) for e in entries])
+    papers = progress.stage("dedupe", lambda: dedupe(cleaned))
+    paper_topics = progress.stage("topics", lambda: assign_topics(papers, taxonomy))
+    related = progress.stage("links", lambda: related_papers(papers))
+    report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)
+    return Corpus(
+        papers=papers,
+        topics=taxonomy.topics,
+        paper_topics=paper_topics,
+        related=related,
+        entries=len(entries),
+        diagnostics=tuple(report.diagnostics),
+        fallback=taxonomy.fallback,
+    )
+
+
+def check(paths: Sequence[Path], topics_file: Path, quiet: bool = False) -> Report:
+    """Validate the input and the taxonomy; write nothing."""
+    report = Report()
+    progress = Progress(report, quiet)
+    corpus = load_corpus(paths, topics_file, progress)
+    files = progress.stage("render", lambda: render_site(corpus))
+    report.pages = sum(1 for name in files if name.endswith(".md"))
+    return report
+
+
+def build(paths: Sequence[Path], topics_file: Path, root: Path, sites: bool = True, quiet: bool = False) -> Report:
+    """Generate docs/ from the listings, then build the hosted and offline sites from it."""
+    report = Report()
+    progress = Progress(report, quiet)
+    corpus = load_corpus(paths, topics_file, progress)
+    files = progress.stage("render", lambda: render_site(corpus))
+    report.pages = sum(1 for name in files if name.endswith(".md"))
+    report.docs = progress.stage("write", lambda: write_files(root / "docs", files))
+    if sites:
+        report.sites = progress.stage("mkdocs", lambda: build_sites(root))
+    return report

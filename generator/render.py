@@ -1,0 +1,196 @@
+"""Corpus to site files: Markdown pages with YAML front matter, and the papers.json/CSV exports.
+
+Nothing here touches the file system except reading templates; the result is a mapping of
+relative paths to bytes that the write stage puts in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .model import Corpus, Paper, Related, Slug, Topic
+from .text import Trusted, display_url, html_text, link_target, markdown_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+HOME_LIST = 10
+"""How many papers the home page lists as newest and as most upvoted."""
+
+
+@dataclass(frozen=True)
+class PaperView:
+    """What a template needs to show one paper."""
+
+    paper: Paper
+    """The paper."""
+    topics: tuple[Topic, ...]
+    """Its topics, most specific first."""
+    related: tuple[tuple[Related, Paper], ...]
+    """Related papers with the relation."""
+
+
+def _finalize(value: Any) -> Any:
+    """Every string a template prints is escaped for Markdown unless the generator marked it Trusted."""
+    if isinstance(value, str) and not isinstance(value, Trusted):
+        return markdown_text(value)
+    return value
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters["trusted"] = Trusted
+    env.filters["href"] = lambda url: Trusted(link_target(url))
+    env.filters["label"] = display_url
+    env.filters["date"] = lambda d: d.strftime("%b %-d, %Y") if d else "undated"
+    env.filters["plural"] = lambda n, word, words=None: f"{n} {word if n == 1 else words or word + 's'}"
+    return env
+
+
+def front_matter(data: Mapping[str, Any]) -> Trusted:
+    """A YAML front matter block written by the YAML library (titles hold colons, quotes, #, |, braces)."""
+    text = yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    return Trusted(f"---\n{text}---\n")
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """Dated papers newest first, then undated ones, ties by title."""
+    return sorted(papers, key=lambda p: (p.date is None, -(p.date.toordinal() if p.date else 0), p.title.casefold(), p.slug))
+
+
+def render_site(corpus: Corpus) -> dict[str, bytes]:
+    """Every generated file under docs/, by relative path."""
+    env = _environment()
+    by_slug = {p.slug: p for p in corpus.papers}
+    topics = {t.slug: t for t in corpus.topics}
+    members: dict[Slug, list[Paper]] = {t.slug: [] for t in corpus.topics}
+    for paper in corpus.papers:
+        for slug in corpus.paper_topics[paper.slug]:
+            members[slug].append(paper)
+    views = {
+        p.slug: PaperView(
+            paper=p,
+            topics=tuple(topics[t] for t in corpus.paper_topics[p.slug]),
+            related=tuple((r, by_slug[r.target]) for r in corpus.related.get(p.slug, ())),
+        )
+        for p in corpus.papers
+    }
+    children: dict[Slug | None, list[Topic]] = {}
+    for topic in corpus.topics:
+        children.setdefault(topic.parent, []).append(topic)
+    counts = {slug: len(papers) for slug, papers in members.items()}
+    dated = [p.date for p in corpus.papers if p.date]
+    context = {
+        "corpus": corpus,
+        "counts": counts,
+        "children": children,
+        "topics": topics,
+        "date_range": (min(dated), max(dated)) if dated else None,
+        "listings": sorted({f for p in corpus.papers for f in p.listings}),
+    }
+    files: dict[str, str] = {}
+    for view in views.values():
+        files[f"papers/{view.paper.slug}.md"] = env.get_template("paper.md.j2").render(
+            view=view, fm=_paper_front_matter(view), **context
+        )
+    for topic in corpus.topics:
+        files[f"topics/{topic.slug}.md"] = env.get_template("topic.md.j2").render(
+            topic=topic,
+            papers=newest_first(members[topic.slug]),
+            fm=front_matter({"title": html_text(topic.name), "description": html_text(topic.description)}),
+            **context,
+        )
+    upvoted = sorted((p for p in corpus.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), p.title.casefold()))
+    pages = {
+        "index.md": {"newest": newest_first(corpus.papers)[:HOME_LIST], "upvoted": upvoted[:HOME_LIST]},
+        "topics/index.md": {},
+        "tags.md": {},
+        "about.md": {"fallback": topics.get(corpus.fallback) if corpus.fallback else None},
+    }
+    for path, extra in pages.items():
+        files[path] = env.get_template(path.replace("/", "-") + ".j2").render(**extra, **context)
+    result = {path: text.encode("utf-8") for path, text in files.items()}
+    records = [_record(views[p.slug], corpus) for p in corpus.papers]
+    result["papers.json"] = (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    result["papers.csv"] = _csv(records)
+    return dict(sorted(result.items()))
+
+
+def _paper_front_matter(view: PaperView) -> Trusted:
+    paper = view.paper
+    data: dict[str, Any] = {
+        "title": html_text(paper.title),
+        "description": html_text(_summary(paper.abstract)),
+        "tags": [t.name for t in view.topics],
+    }
+    if paper.date:
+        data["date"] = paper.date.isoformat()
+    data["paper"] = {
+        k: v
+        for k, v in {
+            "slug": paper.slug,
+            "authors": paper.authors,
+            "upvotes": paper.upvotes,
+            "organisation": paper.organisation.name if paper.organisation else None,
+            "sources": [str(s) for s in paper.sources],
+        }.items()
+        if v is not None
+    }
+    return front_matter(data)
+
+
+def _summary(text: str, limit: int = 200) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _record(view: PaperView, corpus: Corpus) -> dict[str, Any]:
+    paper = view.paper
+    return {
+        "title": paper.title,
+        "slug": paper.slug,
+        "url": f"papers/{paper.slug}/",
+        "date": paper.date.isoformat() if paper.date else None,
+        "authors": paper.authors,
+        "upvotes": paper.upvotes,
+        "organisation": {"handle": paper.organisation.handle, "name": paper.organisation.name}
+        if paper.organisation
+        else None,
+        "tags": [t.name for t in view.topics],
+        "topic_slugs": [t.slug for t in view.topics],
+        "related": [r.target for r, _ in view.related],
+        "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
+        "sources": [str(s) for s in paper.sources],
+        "abstract": paper.abstract,
+    }
+
+
+def _csv(records: list[dict[str, Any]]) -> bytes:
+    out = io.StringIO()
+    columns = ["slug", "title", "date", "authors", "upvotes", "organisation", "tags", "related", "links", "sources", "url"]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for r in records:
+        row = dict(r)
+        row["organisation"] = r["organisation"]["name"] if r["organisation"] else ""
+        for key in ("tags", "related", "sources"):
+            row[key] = "; ".join(r[key])
+        row["links"] = " ".join(link["url"] for link in r["links"])
+        writer.writerow({c: "" if row[c] is None else row[c] for c in columns})
+    return out.getvalue().encode("utf-8")

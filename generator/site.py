@@ -1,0 +1,74 @@
+"""Build the MkDocs sites from docs/: the hosted one and the offline one, side by side."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+from .write import Changes, staged_folder
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """One MkDocs build of the project."""
+
+    config: str
+    """The MkDocs configuration file, relative to the project root."""
+    site_dir: str
+    """The folder it builds, relative to the project root."""
+
+
+SITES = (SiteConfig("mkdocs.yml", "site"), SiteConfig("mkdocs.offline.yml", "site-offline"))
+"""The hosted site and the offline site."""
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """What one MkDocs build did."""
+
+    site: SiteConfig
+    """The build."""
+    changes: Changes
+    """Files written, kept and removed in its folder."""
+    seconds: float
+    """Wall time of the MkDocs run."""
+
+
+def build_sites(root: Path, sites: tuple[SiteConfig, ...] = SITES) -> list[SiteResult]:
+    """Run every MkDocs build at once (``--strict``); swap the folders in only if all succeed."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+    results = []
+    with contextlib.ExitStack() as stack:
+        stages = [stack.enter_context(staged_folder(root / s.site_dir)) for s in sites]
+        started = time.perf_counter()
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", s.config, "-d", str(stage.path)],
+                cwd=root,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for s, stage in zip(sites, stages, strict=True)
+        ]
+        timings = []
+        for site, process in zip(sites, processes, strict=True):
+            output, _ = process.communicate()
+            timings.append(time.perf_counter() - started)
+            if process.returncode != 0:
+                for other in processes:
+                    other.kill()
+                lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
+                detail = "\n".join(lines[-20:]) or output[-2000:]
+                raise BuildError(f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", site.config)
+    for site, stage, seconds in zip(sites, stages, timings, strict=True):
+        assert stage.changes is not None
+        results.append(SiteResult(site, stage.changes, seconds))
+    return results
