@@ -24,8 +24,12 @@ def main(argv: list[str] | None = None) -> int:
         ("check", "read and validate the listings and the taxonomy; write nothing"),
     ):
         sub = commands.add_parser(name, help=text, description=text)
-        sub.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=f"listing files or folders (default {DEFAULT_LISTINGS})")
-        sub.add_argument("--topics", type=Path, default=DEFAULT_TOPICS, help=f"taxonomy file (default {DEFAULT_TOPICS})")
+        sub.add_argument(
+            "paths", nargs="*", type=Path, metavar="PATH", help=f"listing files or folders (default {DEFAULT_LISTINGS})"
+        )
+        sub.add_argument(
+            "--topics", type=Path, default=DEFAULT_TOPICS, help=f"taxonomy file (default {DEFAULT_TOPICS})"
+        )
         sub.add_argument("--strict", action="store_true", help="exit 1 when there are warnings")
         sub.add_argument("--json", action="store_true", help="print a machine-readable report on standard output")
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
@@ -86,9 +90,7 @@ def _as_json(report: pipeline.Report, seconds: float) -> dict[str, object]:
         "papers": report.papers,
         "topics": report.topics,
         "pages": report.pages,
-        "warnings": [
-            {"file": d.source.file, "line": d.source.line, "message": d.message} for d in report.diagnostics
-        ],
+        "warnings": [{"file": d.source.file, "line": d.source.line, "message": d.message} for d in report.diagnostics],
         "seconds": round(seconds, 3),
         "timings": report.timings,
     }

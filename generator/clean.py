@@ -59,7 +59,7 @@ def _looks_like_math(inner: str) -> bool:
 
 def extract_links(text: str) -> tuple[Link, ...]:
     """Code and project links in an abstract, without the sentence's trailing punctuation."""
-    links = {}
+    links: dict[str, Link] = {}
     for match in _URL.finditer(text):
         url = _trim_url(match[0])
         if url.lower().startswith("www."):
@@ -72,9 +72,7 @@ def extract_links(text: str) -> tuple[Link, ...]:
 def _trim_url(url: str) -> str:
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last in _PAIRS and url.count(last) > url.count(_PAIRS[last]):
+        if last in _TRAILING or (last in _PAIRS and url.count(last) > url.count(_PAIRS[last])):
             url = url[:-1]
         else:
             break

@@ -52,7 +52,9 @@ def related_papers(papers: Sequence[Paper], k: int = TOP_K) -> dict[Slug, tuple[
             top = np.argpartition(-row, min(k, len(row) - 1))[:k]
             ranked = sorted(top, key=lambda j: (-row[j], papers[j].slug))
             result[papers[i].slug] = tuple(
-                Related(score=round(float(row[j]), 4), target=papers[j].slug, terms=_shared_terms(matrix, i, j, vocabulary))
+                Related(
+                    score=round(float(row[j]), 4), target=papers[j].slug, terms=_shared_terms(matrix, i, j, vocabulary)
+                )
                 for j in ranked
                 if row[j] >= MIN_SIMILARITY
             )

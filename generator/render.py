@@ -70,7 +70,9 @@ def front_matter(data: Mapping[str, Any]) -> Trusted:
 
 def newest_first(papers: Iterable[Paper]) -> list[Paper]:
     """Dated papers newest first, then undated ones, ties by title."""
-    return sorted(papers, key=lambda p: (p.date is None, -(p.date.toordinal() if p.date else 0), p.title.casefold(), p.slug))
+    return sorted(
+        papers, key=lambda p: (p.date is None, -(p.date.toordinal() if p.date else 0), p.title.casefold(), p.slug)
+    )
 
 
 def render_site(corpus: Corpus) -> dict[str, bytes]:
@@ -116,7 +118,7 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
             **context,
         )
     upvoted = sorted((p for p in corpus.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), p.title.casefold()))
-    pages = {
+    pages: dict[str, dict[str, Any]] = {
         "index.md": {"newest": newest_first(corpus.papers)[:HOME_LIST], "upvoted": upvoted[:HOME_LIST]},
         "topics/index.md": {},
         "tags.md": {},
@@ -183,7 +185,19 @@ def _record(view: PaperView, corpus: Corpus) -> dict[str, Any]:
 
 def _csv(records: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
-    columns = ["slug", "title", "date", "authors", "upvotes", "organisation", "tags", "related", "links", "sources", "url"]
+    columns = [
+        "slug",
+        "title",
+        "date",
+        "authors",
+        "upvotes",
+        "organisation",
+        "tags",
+        "related",
+        "links",
+        "sources",
+        "url",
+    ]
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for r in records:

@@ -67,7 +67,9 @@ def build_sites(root: Path, sites: tuple[SiteConfig, ...] = SITES) -> list[SiteR
                     other.kill()
                 lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
                 detail = "\n".join(lines[-20:]) or output[-2000:]
-                raise BuildError(f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", site.config)
+                raise BuildError(
+                    f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", site.config
+                )
     for site, stage, seconds in zip(sites, stages, timings, strict=True):
         assert stage.changes is not None
         results.append(SiteResult(site, stage.changes, seconds))

@@ -31,7 +31,7 @@ def html_text(text: str) -> str:
 
 def link_target(url: str) -> str:
     """A URL safe inside Markdown's ``[text](url)``: brackets, quotes and spaces percent-encoded."""
-    return url.translate({ord(c): f"%{ord(c):02X}" for c in ' ()<>"\'`\\[]{}|^'})
+    return url.translate({ord(c): f"%{ord(c):02X}" for c in " ()<>\"'`\\[]{}|^"})
 
 
 def display_url(url: str) -> str:

@@ -47,12 +47,14 @@ def load_taxonomy(path: Path) -> Taxonomy:
     """Read and check the topics file; every problem is reported with its line and topic."""
     name = path.as_posix()
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (safe loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except FileNotFoundError:
         raise TaxonomyError("topics file not found; create it or pass --topics", name) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise TaxonomyError(f"invalid YAML: {getattr(exc, 'problem', exc)}", name, mark.line + 1 if mark else None) from None
+        raise TaxonomyError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}", name, mark.line + 1 if mark else None
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
         raise TaxonomyError("expected a mapping with a 'topics' list", name, 1)
     topics = list(_walk(data["topics"], None, name))
@@ -79,7 +81,9 @@ def _walk(items: Any, parent: Topic | None, file: str) -> Iterator[Topic]:
         raise TaxonomyError("'children' must be a list of topics", file, parent.line if parent else None)
     for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise TaxonomyError("each topic needs a 'name'", file, item.get("__line__") if isinstance(item, dict) else None)
+            raise TaxonomyError(
+                "each topic needs a 'name'", file, item.get("__line__") if isinstance(item, dict) else None
+            )
         line = item["__line__"]
         where = f"topic {item['name']!r}"
         unknown = set(item) - _TOPIC_KEYS - {"__line__"}

@@ -1,0 +1,59 @@
+"""Shared fixtures: real builds of the project in temporary copies, so tests never touch the checkout."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+PROJECT_FILES = ("generator", "data", "overrides", "mkdocs.yml", "mkdocs.offline.yml")
+
+
+def copy_project(target: Path, listings: Path | None = None) -> Path:
+    """A copy of the project in ``target`` (node_modules linked), optionally with other listings."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    if listings is not None:
+        shutil.rmtree(target / "data" / "listings")
+        (target / "data" / "listings").mkdir()
+        for path in sorted(listings.glob("*")) if listings.is_dir() else [listings]:
+            shutil.copy2(path, target / "data" / "listings" / path.name)
+    return target
+
+
+def run_generator(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m generator ARGS`` in a project folder as a user would."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=project, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built from the bundled listings: docs/, site/ and site-offline/."""
+    project = copy_project(tmp_path_factory.mktemp("real"))
+    result = run_generator(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built from a listing whose titles and abstracts attack Markdown, YAML and HTML."""
+    project = copy_project(tmp_path_factory.mktemp("hostile"), FIXTURES / "hostile.txt")
+    result = run_generator(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project
