@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -102,6 +103,14 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) ->
     )
 
 
+def source_epoch(corpus: Corpus) -> int:
+    """The build date of the site: midnight UTC of the newest paper date (0 when none is known)."""
+    dates = [p.date for p in corpus.papers if p.date]
+    if not dates:
+        return 0
+    return int(dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.UTC).timestamp())
+
+
 def check(paths: Sequence[Path], topics_file: Path, quiet: bool = False) -> Report:
     """Validate the input and the taxonomy; write nothing."""
     report = Report()
@@ -121,5 +130,5 @@ def build(paths: Sequence[Path], topics_file: Path, root: Path, sites: bool = Tr
     report.pages = sum(1 for name in files if name.endswith(".md"))
     report.docs = progress.stage("write", lambda: write_files(root / "docs", files))
     if sites:
-        report.sites = progress.stage("mkdocs", lambda: build_sites(root))
+        report.sites = progress.stage("mkdocs", lambda: build_sites(root, source_epoch(corpus)))
     return report

@@ -40,9 +40,13 @@ class SiteResult:
     """Wall time of the MkDocs run."""
 
 
-def build_sites(root: Path, sites: tuple[SiteConfig, ...] = SITES) -> list[SiteResult]:
-    """Run every MkDocs build at once (``--strict``); swap the folders in only if all succeed."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+def build_sites(root: Path, epoch: int, sites: tuple[SiteConfig, ...] = SITES) -> list[SiteResult]:
+    """Run every MkDocs build at once (``--strict``); swap the folders in only if all succeed.
+
+    ``epoch`` (seconds) is the build date MkDocs writes into the sitemap: taken from the input, not
+    the clock, so the same input gives the same site.
+    """
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1", SOURCE_DATE_EPOCH=str(epoch))
     results = []
     with contextlib.ExitStack() as stack:
         stages = [stack.enter_context(staged_folder(root / s.site_dir)) for s in sites]

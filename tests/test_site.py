@@ -1,0 +1,113 @@
+"""The real site, built from the bundled listings with --strict, checked as a user would."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import copy_project, run_generator
+
+pytestmark = pytest.mark.slow
+
+
+def records(project: Path) -> list[dict]:
+    return json.loads((project / "site" / "papers.json").read_text(encoding="utf-8"))
+
+
+def tree_digest(folder: Path) -> dict[str, tuple[str, int]]:
+    return {
+        p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_summary_counts_the_bundled_corpus(real_site):
+    docs = real_site / "docs"
+    assert len(list((docs / "papers").glob("*.md"))) == 446
+    assert len(records(real_site)) == 446
+    assert (real_site / "site" / "index.html").is_file() and (real_site / "site-offline" / "index.html").is_file()
+
+
+def test_papers_json_agrees_with_the_built_pages(real_site):
+    site = real_site / "site"
+    slugs = {r["slug"] for r in records(real_site)}
+    for record in records(real_site):
+        page = site / record["url"] / "index.html"
+        assert page.is_file(), f"{record['url']} has no page"
+        text = page.read_text(encoding="utf-8")
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S)
+        assert heading and html.unescape(heading[1]) == record["title"], record["title"]
+        for related in record["related"]:
+            assert related in slugs and f'href="../{related}/"' in text, (record["slug"], related)
+        for tag in record["tags"]:
+            assert tag.replace("&", "&amp;") in text
+        assert record["sources"] and all(re.match(r"^data/listings/[\w.-]+\.txt:\d+$", s) for s in record["sources"])
+
+
+def test_every_paper_has_a_topic_and_topic_pages_list_them(real_site):
+    site = real_site / "site"
+    for record in records(real_site):
+        assert 1 <= len(record["tags"]) <= 5
+        for topic in record["topic_slugs"]:
+            assert f"../papers/{record['slug']}/" in (site / "topics" / topic / "index.html").read_text()
+
+
+def test_paper_pages_stay_small_and_out_of_the_navigation(real_site):
+    pages = list((real_site / "site" / "papers").glob("*/index.html"))
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    assert largest.stat().st_size <= 25_000, f"{largest} is {largest.stat().st_size} bytes"
+    home = (real_site / "site" / "index.html").read_text()
+    assert home.count('class="md-nav__link"') < 20
+
+
+def test_no_page_loads_anything_from_another_host(real_site):
+    pattern = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.IGNORECASE)
+    for folder in ("site", "site-offline"):
+        for page in (real_site / folder).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            found = pattern.findall(text)
+            assert not found, f"{page} loads {found}"
+            assert "fonts.googleapis" not in text and "unpkg.com" not in text
+
+
+def test_offline_site_inlines_the_search_index_and_serves_the_shim_locally(real_site):
+    offline = real_site / "site-offline"
+    assert (offline / "search" / "search_index.js").read_text().startswith("var __index = ")
+    assert (offline / "assets" / "javascripts" / "iframe-worker-shim.js").is_file()
+    index = (offline / "index.html").read_text()
+    assert 'src="assets/javascripts/iframe-worker-shim.js"' in index
+    assert 'href="topics/index.html"' in index  # links work without a server
+
+
+def test_rebuilding_the_same_input_rewrites_nothing(real_site):
+    before = {name: tree_digest(real_site / name) for name in ("docs", "site", "site-offline")}
+    result = run_generator(real_site, "build")
+    assert result.returncode == 0, result.stderr
+    assert "docs/: 0 written" in result.stderr
+    after = {name: tree_digest(real_site / name) for name in ("docs", "site", "site-offline")}
+    assert after["docs"] == before["docs"]
+    changed = [n for n in after["site"] if after["site"][n] != before["site"].get(n)]
+    assert changed == [], f"site files rewritten on an identical rebuild: {changed[:10]}"
+
+
+def test_same_input_gives_byte_identical_docs_in_another_folder(real_site, tmp_path):
+    other = copy_project(tmp_path / "again")
+    assert run_generator(other, "build", "--no-site").returncode == 0
+    first = {k: v[0] for k, v in tree_digest(real_site / "docs").items()}
+    second = {k: v[0] for k, v in tree_digest(other / "docs").items()}
+    assert first == second
+
+
+def test_check_reports_and_writes_nothing(tmp_path):
+    project = copy_project(tmp_path / "p")
+    result = run_generator(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "494 entries read, 48 duplicates merged, 0 warnings, 446 papers, 30 topics" in result.stderr
+    assert "nothing written" in result.stderr
+    assert not (project / "docs").exists() and not (project / "site").exists()
