@@ -155,6 +155,18 @@ class Related:
     """The terms the two papers share that weigh most."""
 
 
+@dataclass(frozen=True, order=True)
+class Mention:
+    """A name in one paper's abstract that links to the paper introducing it."""
+
+    start: int
+    """Offset of the name in the abstract."""
+    end: int
+    """Offset just after the name."""
+    target: Slug
+    """The paper that introduces the name."""
+
+
 @dataclass(frozen=True)
 class Corpus:
     """Everything the write stage needs: papers and the relations beside them."""
@@ -169,6 +181,8 @@ class Corpus:
     """The related papers of each paper, most similar first."""
     fallback: Slug | None = None
     """The topic of papers that no rule matches."""
+    mentions: dict[Slug, tuple[Mention, ...]] = field(default_factory=dict)
+    """Names in each paper's abstract that link to the paper introducing them, in text order."""
     entries: int = 0
     """How many entries were read."""
     diagnostics: tuple[Diagnostic, ...] = field(default=())

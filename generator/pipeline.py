@@ -14,6 +14,7 @@ from . import read
 from .clean import clean_entry
 from .dedupe import dedupe
 from .links import related_papers
+from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Entry
 from .render import render_site
 from .site import SiteResult, build_sites
@@ -90,7 +91,8 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) ->
     cleaned = progress.stage("clean", lambda: [clean_entry(e) for e in entries])
     papers = progress.stage("dedupe", lambda: dedupe(cleaned))
     paper_topics = progress.stage("topics", lambda: assign_topics(papers, taxonomy))
-    related = progress.stage("links", lambda: related_papers(papers))
+    related = progress.stage("related", lambda: related_papers(papers))
+    mentions = progress.stage("mentions", lambda: find_mentions(papers))
     report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)
     return Corpus(
         papers=papers,
@@ -100,6 +102,7 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) ->
         entries=len(entries),
         diagnostics=tuple(report.diagnostics),
         fallback=taxonomy.fallback,
+        mentions=mentions,
     )
 
 

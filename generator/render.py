@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from .model import Corpus, Paper, Related, Slug, Topic
+from .model import Corpus, Mention, Paper, Related, Slug, Topic
 from .text import Trusted, display_url, html_text, link_target, markdown_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,8 +33,12 @@ class PaperView:
     """The paper."""
     topics: tuple[Topic, ...]
     """Its topics, most specific first."""
-    related: tuple[tuple[Related, Paper], ...]
-    """Related papers with the relation."""
+    related: tuple[tuple[Related, Paper, tuple[Topic, ...]], ...]
+    """Related papers with the relation and the topics the two share."""
+    abstract_parts: tuple[tuple[str, Slug | None], ...]
+    """The abstract cut at its mentions: text, and the paper a part links to (None for plain text)."""
+    mentioned_by: tuple[Paper, ...]
+    """Papers whose abstracts mention a name this paper introduces."""
 
 
 def _finalize(value: Any) -> Any:
@@ -84,11 +88,24 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
     for paper in corpus.papers:
         for slug in corpus.paper_topics[paper.slug]:
             members[slug].append(paper)
+    mentioned_by: dict[Slug, list[Paper]] = {}
+    for paper in corpus.papers:
+        for mention in corpus.mentions.get(paper.slug, ()):
+            mentioned_by.setdefault(mention.target, []).append(paper)
+
+    def shared_topics(a: Slug, b: Slug) -> tuple[Topic, ...]:
+        theirs = set(corpus.paper_topics[b])
+        return tuple(topics[t] for t in corpus.paper_topics[a] if t in theirs)
+
     views = {
         p.slug: PaperView(
             paper=p,
             topics=tuple(topics[t] for t in corpus.paper_topics[p.slug]),
-            related=tuple((r, by_slug[r.target]) for r in corpus.related.get(p.slug, ())),
+            related=tuple(
+                (r, by_slug[r.target], shared_topics(p.slug, r.target)) for r in corpus.related.get(p.slug, ())
+            ),
+            abstract_parts=_split_at_mentions(p.abstract, corpus.mentions.get(p.slug, ())),
+            mentioned_by=tuple(sorted(mentioned_by.get(p.slug, []), key=lambda q: q.slug)),
         )
         for p in corpus.papers
     }
@@ -127,10 +144,30 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
     for path, extra in pages.items():
         files[path] = env.get_template(path.replace("/", "-") + ".j2").render(**extra, **context)
     result = {path: text.encode("utf-8") for path, text in files.items()}
-    records = [_record(views[p.slug], corpus) for p in corpus.papers]
+    records = [_record(views[p.slug], corpus, topics) for p in corpus.papers]
     result["papers.json"] = (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
     result["papers.csv"] = _csv(records)
     return dict(sorted(result.items()))
+
+
+def _split_at_mentions(text: str, mentions: Iterable[Mention]) -> tuple[tuple[str, Slug | None], ...]:
+    parts: list[tuple[str, Slug | None]] = []
+    position = 0
+    for mention in sorted(mentions):
+        parts.append((text[position : mention.start], None))
+        parts.append((text[mention.start : mention.end], mention.target))
+        position = mention.end
+    parts.append((text[position:], None))
+    return tuple(part for part in parts if part[0])
+
+
+def ancestors(topic: Topic, topics: Mapping[Slug, Topic]) -> list[Topic]:
+    """The topic's broader topics, nearest first."""
+    chain = []
+    while topic.parent:
+        topic = topics[topic.parent]
+        chain.append(topic)
+    return chain
 
 
 def _paper_front_matter(view: PaperView) -> Trusted:
@@ -162,8 +199,13 @@ def _summary(text: str, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _record(view: PaperView, corpus: Corpus) -> dict[str, Any]:
+def _record(view: PaperView, corpus: Corpus, topics: Mapping[Slug, Topic]) -> dict[str, Any]:
     paper = view.paper
+    with_parents: list[str] = []
+    for topic in view.topics:
+        for name in [topic.name, *(t.name for t in ancestors(topic, topics))]:
+            if name not in with_parents:
+                with_parents.append(name)
     return {
         "title": paper.title,
         "slug": paper.slug,
@@ -176,7 +218,10 @@ def _record(view: PaperView, corpus: Corpus) -> dict[str, Any]:
         else None,
         "tags": [t.name for t in view.topics],
         "topic_slugs": [t.slug for t in view.topics],
-        "related": [r.target for r, _ in view.related],
+        "topics": with_parents,
+        "related": [r.target for r, _, _ in view.related],
+        "mentions": [m.target for m in corpus.mentions.get(paper.slug, ())],
+        "mentioned_by": [q.slug for q in view.mentioned_by],
         "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
         "sources": [str(s) for s in paper.sources],
         "abstract": paper.abstract,
