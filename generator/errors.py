@@ -29,3 +29,13 @@ class TaxonomyError(UserError):
 
 class BuildError(UserError):
     """MkDocs or a build prerequisite failed; nothing that was built before is touched."""
+
+
+def yaml_problem(error: Exception, text: str) -> tuple[str, int | None]:
+    """A YAML error as a short message and the 1-based line it points at (within the file)."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    if mark is None:
+        return problem, None
+    last = max(1, len(text.splitlines()))
+    return problem, min(mark.line + 1, last)

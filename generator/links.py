@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -13,7 +13,7 @@ from .model import Paper, Related, Slug
 TOP_K = 5
 """How many related papers a paper shows at most."""
 
-MIN_SIMILARITY = 0.08
+MIN_SIMILARITY = 0.09
 """Pairs less similar than this are not shown as related."""
 
 SHARED_TERMS = 4
@@ -26,12 +26,30 @@ _STOP_WORDS = sorted(
 )  # fmt: skip
 """Words too common in abstracts to say why two papers are alike."""
 
+TOPIC_BONUS = 0.25
+"""How much each shared topic raises a candidate's rank, relative to its similarity."""
+
+CANDIDATES = 4
+"""Related papers are chosen among the CANDIDATES × k most similar ones."""
+
 _CHUNK = 512
 """Rows of the similarity product computed at once: memory is CHUNK × N, never N × N."""
 
 
-def related_papers(papers: Sequence[Paper], k: int = TOP_K) -> dict[Slug, tuple[Related, ...]]:
-    """The k most similar papers of each paper (title counted twice, plus abstract), best first."""
+def related_papers(
+    papers: Sequence[Paper],
+    paper_topics: Mapping[Slug, tuple[Slug, ...]] | None = None,
+    k: int = TOP_K,
+    floor: float = MIN_SIMILARITY,
+    topic_bonus: float = TOPIC_BONUS,
+) -> dict[Slug, tuple[Related, ...]]:
+    """The k most related papers of each paper, best first.
+
+    Similarity is the cosine of TF-IDF vectors (title counted twice, plus abstract); among the
+    CANDIDATES most similar papers, each topic two papers share raises the rank by ``topic_bonus``
+    times the similarity. Pairs below ``floor`` are never shown.
+    """
+    topics = paper_topics or {}
     if len(papers) < 2:
         return {p.slug: () for p in papers}
     vectorizer = TfidfVectorizer(
@@ -49,14 +67,21 @@ def related_papers(papers: Sequence[Paper], k: int = TOP_K) -> dict[Slug, tuple[
         for offset, row in enumerate(block):
             i = start + offset
             row[i] = -1.0
-            top = np.argpartition(-row, min(k, len(row) - 1))[:k]
-            ranked = sorted(top, key=lambda j: (-row[j], papers[j].slug))
+            pool = min(k * CANDIDATES, len(row) - 1)
+            candidates = [j for j in np.argpartition(-row, pool)[:pool] if row[j] >= floor]
+            mine = set(topics.get(papers[i].slug, ()))
+            ranked = sorted(
+                candidates,
+                key=lambda j: (
+                    -float(row[j]) * (1 + topic_bonus * len(mine.intersection(topics.get(papers[j].slug, ())))),
+                    papers[j].slug,
+                ),
+            )
             result[papers[i].slug] = tuple(
                 Related(
                     score=round(float(row[j]), 4), target=papers[j].slug, terms=_shared_terms(matrix, i, j, vocabulary)
                 )
-                for j in ranked
-                if row[j] >= MIN_SIMILARITY
+                for j in ranked[:k]
             )
     return result
 

@@ -133,6 +133,8 @@ class Topic:
     """The broader topic, if any."""
     keywords: tuple[str, ...]
     """Phrases that count as evidence (case-insensitive, whole words, ``*`` at the end for a prefix)."""
+    title_keywords: tuple[str, ...] = ()
+    """Phrases that count only when the title holds them (``Benchmark``, ``Evaluating``)."""
     exclude: tuple[str, ...] = ()
     """Phrases that veto the topic when found in the title or abstract."""
     title_weight: float = 3.0
@@ -168,6 +170,26 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class Quality:
+    """Agreement of the build with one set of hand labels."""
+
+    name: str
+    """Which label set (``labelled``, ``held out``)."""
+    about: str
+    """What the set is, in a few words."""
+    papers: int
+    """Labelled papers found in the corpus."""
+    precision: float
+    """Share of assigned topics (with their parents) that the labels hold."""
+    recall: float
+    """Share of labelled topics (with their parents) that were assigned."""
+    related_links: int
+    """Related links between two labelled papers."""
+    related_agreement: float
+    """Share of those links whose two papers share a labelled topic (parents included)."""
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Everything the write stage needs: papers and the relations beside them."""
 
@@ -183,6 +205,8 @@ class Corpus:
     """The topic of papers that no rule matches."""
     mentions: dict[Slug, tuple[Mention, ...]] = field(default_factory=dict)
     """Names in each paper's abstract that link to the paper introducing them, in text order."""
+    quality: tuple[Quality, ...] = ()
+    """How topics and related links agree with hand labels, when label files exist."""
     entries: int = 0
     """How many entries were read."""
     diagnostics: tuple[Diagnostic, ...] = field(default=())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 import time
@@ -16,6 +17,7 @@ from .dedupe import dedupe
 from .links import related_papers
 from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Entry
+from .quality import measure_all
 from .render import render_site
 from .site import SiteResult, build_sites
 from .topics import assign_topics, load_taxonomy
@@ -91,10 +93,10 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) ->
     cleaned = progress.stage("clean", lambda: [clean_entry(e) for e in entries])
     papers = progress.stage("dedupe", lambda: dedupe(cleaned))
     paper_topics = progress.stage("topics", lambda: assign_topics(papers, taxonomy))
-    related = progress.stage("related", lambda: related_papers(papers))
+    related = progress.stage("related", lambda: related_papers(papers, paper_topics))
     mentions = progress.stage("mentions", lambda: find_mentions(papers))
     report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)
-    return Corpus(
+    corpus = Corpus(
         papers=papers,
         topics=taxonomy.topics,
         paper_topics=paper_topics,
@@ -104,6 +106,8 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) ->
         fallback=taxonomy.fallback,
         mentions=mentions,
     )
+    quality = progress.stage("quality", lambda: measure_all(corpus, topics_file.parent))
+    return dataclasses.replace(corpus, quality=quality)
 
 
 def source_epoch(corpus: Corpus) -> int:

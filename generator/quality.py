@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .errors import TaxonomyError
-from .model import Corpus, Slug, Topic
+from .model import Corpus, Quality, Slug, Topic
 
-LABELS_FILE = Path("data/topic-labels.yml")
-"""Hand-labelled topics of a sample of papers: ``slug: [topic name, ...]``."""
-
-
-@dataclass(frozen=True)
-class Quality:
-    """Agreement of the build with the hand labels."""
-
-    papers: int
-    """Labelled papers found in the corpus."""
-    precision: float
-    """Share of assigned topics (with their parents) that the labels hold."""
-    recall: float
-    """Share of labelled topics (with their parents) that were assigned."""
-    related_links: int
-    """Related links between two labelled papers."""
-    related_agreement: float
-    """Share of those links whose two papers share a labelled topic (parents included)."""
+LABEL_SETS = (
+    ("labelled", "topic-labels.yml", "papers labelled before the rules were tuned, and used to tune them"),
+    ("held out", "topic-labels-holdout.yml", "papers labelled later and never used to tune the rules"),
+)
+"""Hand-labelled samples beside the taxonomy file: ``slug: [topic name, ...]``."""
 
 
 def load_labels(path: Path, topics: tuple[Topic, ...]) -> dict[Slug, tuple[Slug, ...]]:
@@ -54,7 +40,16 @@ def _closure(slugs: tuple[Slug, ...], parents: Mapping[Slug, Slug | None]) -> se
     return result
 
 
-def measure(corpus: Corpus, labels: Mapping[Slug, tuple[Slug, ...]]) -> Quality:
+def measure_all(corpus: Corpus, folder: Path) -> tuple[Quality, ...]:
+    """Quality against every label set present in ``folder`` (the taxonomy's folder)."""
+    return tuple(
+        measure(corpus, load_labels(folder / file, corpus.topics), name, about)
+        for name, file, about in LABEL_SETS
+        if (folder / file).is_file()
+    )
+
+
+def measure(corpus: Corpus, labels: Mapping[Slug, tuple[Slug, ...]], name: str = "", about: str = "") -> Quality:
     """Precision and recall of topics, and topic agreement of related links, on the labelled papers."""
     parents = {t.slug: t.parent for t in corpus.topics}
     present = [s for s in labels if s in corpus.paper_topics]
@@ -72,6 +67,8 @@ def measure(corpus: Corpus, labels: Mapping[Slug, tuple[Slug, ...]]) -> Quality:
                 links += 1
                 agreeing += bool(_closure(labels[slug], parents) & _closure(labels[relation.target], parents))
     return Quality(
+        name=name,
+        about=about,
         papers=len(present),
         precision=hits / assigned if assigned else 0.0,
         recall=hits / expected if expected else 0.0,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, yaml_problem
 from .model import Diagnostic, Entry, Organisation, Source
 
 LISTING_SUFFIXES = (".txt",)
@@ -88,11 +88,12 @@ def load_listing_info(folder: Path) -> dict[str, ListingInfo]:
     path = folder / META_FILE
     if not path.is_file():
         return {}
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"invalid YAML: {exc}", str(path), mark.line + 1 if mark else None) from None
+        problem, line = yaml_problem(exc, text)
+        raise InputError(f"invalid YAML: {problem}; fix the file and run again", str(path), line) from None
     if not isinstance(data, dict):
         raise InputError("expected a mapping of listing file names to their facts", str(path), 1)
     info = {}

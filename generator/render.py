@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +18,16 @@ from typing import Any
 import jinja2
 import yaml
 
+from . import links
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
+from .svg import bar_chart
 from .text import Trusted, display_url, html_text, link_target, markdown_text
+from .topics import MAX_TOPICS, RESCUE_SCORE
 
 TEMPLATES = Path(__file__).parent / "templates"
+RELATED_TOPICS = 5
+"""How many co-occurring topics a topic page names."""
+
 HOME_LIST = 10
 """How many papers the home page lists as newest and as most upvoted."""
 
@@ -127,10 +134,19 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
         files[f"papers/{view.paper.slug}.md"] = env.get_template("paper.md.j2").render(
             view=view, fm=_paper_front_matter(view), **context
         )
+    cooccurring = _cooccurrence(corpus)
     for topic in corpus.topics:
+        papers = newest_first(members[topic.slug])
+        years = Counter(p.date.year for p in papers if p.date)
         files[f"topics/{topic.slug}.md"] = env.get_template("topic.md.j2").render(
             topic=topic,
-            papers=newest_first(members[topic.slug]),
+            papers=papers,
+            related_topics=[(topics[t], n) for t, n in cooccurring.get(topic.slug, [])[:RELATED_TOPICS]],
+            chart=bar_chart(
+                [(str(y), years.get(y, 0)) for y in range(min(years), max(years) + 1)] if years else [],
+                f"{topic.name}: papers per year",
+            ),
+            undated=sum(1 for p in papers if not p.date),
             fm=front_matter({"title": html_text(topic.name), "description": html_text(topic.description)}),
             **context,
         )
@@ -139,7 +155,14 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
         "index.md": {"newest": newest_first(corpus.papers)[:HOME_LIST], "upvoted": upvoted[:HOME_LIST]},
         "topics/index.md": {},
         "tags.md": {},
-        "about.md": {"fallback": topics.get(corpus.fallback) if corpus.fallback else None},
+        "about.md": {
+            "fallback": topics.get(corpus.fallback) if corpus.fallback else None,
+            "floor": links.MIN_SIMILARITY,
+            "top_k": links.TOP_K,
+            "bonus": links.TOPIC_BONUS,
+            "rescue": RESCUE_SCORE,
+            "max_topics": MAX_TOPICS,
+        },
     }
     for path, extra in pages.items():
         files[path] = env.get_template(path.replace("/", "-") + ".j2").render(**extra, **context)
@@ -148,6 +171,20 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
     result["papers.json"] = (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
     result["papers.csv"] = _csv(records)
     return dict(sorted(result.items()))
+
+
+def _cooccurrence(corpus: Corpus) -> dict[Slug, list[tuple[Slug, int]]]:
+    """For each topic, the other topics its papers also have, most shared first."""
+    pairs: Counter[tuple[Slug, Slug]] = Counter()
+    for slugs in corpus.paper_topics.values():
+        for a in slugs:
+            for b in slugs:
+                if a != b:
+                    pairs[(a, b)] += 1
+    result: dict[Slug, list[tuple[Slug, int]]] = {}
+    for (a, b), count in sorted(pairs.items(), key=lambda item: (-item[1], item[0])):
+        result.setdefault(a, []).append((b, count))
+    return result
 
 
 def _split_at_mentions(text: str, mentions: Iterable[Mention]) -> tuple[tuple[str, Slug | None], ...]:

@@ -10,14 +10,20 @@ from typing import Any
 
 import yaml
 
-from .errors import TaxonomyError
+from .errors import TaxonomyError, yaml_problem
 from .ids import slugify
 from .model import Paper, Slug, Topic
 
 MAX_TOPICS = 5
 """A paper gets at most this many topics, the best-scoring ones."""
 
-_TOPIC_KEYS = {"name", "slug", "description", "keywords", "exclude", "title_weight", "threshold", "children"}
+RESCUE_SCORE = 2.0
+"""A paper below every threshold still gets its best topic if it scores this much (two keyword hits);
+otherwise it gets the fallback topic, so one passing word never decides a topic."""
+
+_TOPIC_KEYS = {
+    "name", "slug", "description", "keywords", "title_keywords", "exclude", "title_weight", "threshold", "children"
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,14 +53,16 @@ def load_taxonomy(path: Path) -> Taxonomy:
     """Read and check the topics file; every problem is reported with its line and topic."""
     name = path.as_posix()
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise TaxonomyError("topics file not found; create it or pass --topics", name) from None
+    except UnicodeDecodeError:
+        raise TaxonomyError("not valid UTF-8; save the topics file as UTF-8", name) from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TaxonomyError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}", name, mark.line + 1 if mark else None
-        ) from None
+        problem, line = yaml_problem(exc, text)
+        raise TaxonomyError(f"invalid YAML: {problem}; fix the file and run again", name, line) from None
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
         raise TaxonomyError("expected a mapping with a 'topics' list", name, 1)
     topics = list(_walk(data["topics"], None, name))
@@ -90,8 +98,9 @@ def _walk(items: Any, parent: Topic | None, file: str) -> Iterator[Topic]:
         if unknown:
             raise TaxonomyError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}", file, line)
         keywords = _strings(item.get("keywords", []), f"{where}: 'keywords'", file, line)
+        title_keywords = _strings(item.get("title_keywords", []), f"{where}: 'title_keywords'", file, line)
         exclude = _strings(item.get("exclude", []), f"{where}: 'exclude'", file, line)
-        for phrase in keywords + exclude:
+        for phrase in keywords + title_keywords + exclude:
             try:
                 re.compile(_phrase_regex(phrase))
             except re.error as exc:
@@ -102,6 +111,7 @@ def _walk(items: Any, parent: Topic | None, file: str) -> Iterator[Topic]:
             description=str(item.get("description", "")).strip(),
             parent=parent.slug if parent else None,
             keywords=keywords,
+            title_keywords=title_keywords,
             exclude=exclude,
             title_weight=float(item.get("title_weight", 3.0)),
             threshold=float(item.get("threshold", 2.0)),
@@ -151,6 +161,7 @@ class _Phrase:
 class _Matcher:
     topic: Topic
     keywords: tuple[_Phrase, ...]
+    title_keywords: tuple[_Phrase, ...]
     exclude: tuple[_Phrase, ...]
 
     def score(self, title: str, abstract: str) -> float:
@@ -158,7 +169,7 @@ class _Matcher:
         title_folded, abstract_folded = title.casefold(), abstract.casefold()
         if any(p.count(title, title_folded) or p.count(abstract, abstract_folded) for p in self.exclude):
             return 0.0
-        total = 0.0
+        total = sum(self.topic.title_weight for p in self.title_keywords if p.count(title, title_folded))
         for phrase in self.keywords:
             if phrase.count(title, title_folded):
                 total += self.topic.title_weight
@@ -170,7 +181,12 @@ class _Matcher:
 def assign_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[Slug, tuple[Slug, ...]]:
     """Each paper's topics (1 to MAX_TOPICS), best score first, ties in taxonomy order."""
     matchers = [
-        _Matcher(t, tuple(map(_Phrase.compile, t.keywords)), tuple(map(_Phrase.compile, t.exclude)))
+        _Matcher(
+            t,
+            tuple(map(_Phrase.compile, t.keywords)),
+            tuple(map(_Phrase.compile, t.title_keywords)),
+            tuple(map(_Phrase.compile, t.exclude)),
+        )
         for t in taxonomy.topics
     ]
     result: dict[Slug, tuple[Slug, ...]] = {}
@@ -179,7 +195,7 @@ def assign_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[Slug, tup
         chosen = [(s, i, t) for s, i, t in scores if s >= t.threshold]
         if not chosen:
             best = max(scores, key=lambda x: (x[0], -x[1]))
-            chosen = [best] if best[0] > 0 else []
+            chosen = [best] if best[0] >= RESCUE_SCORE else []
         chosen.sort(key=lambda x: (-x[0], x[1]))
         result[paper.slug] = tuple(t.slug for _, _, t in chosen[:MAX_TOPICS]) or (taxonomy.fallback,)
     return result
