@@ -7,6 +7,7 @@ relative paths to bytes that the write stage puts in place.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections import Counter
@@ -19,6 +20,7 @@ import jinja2
 import yaml
 
 from . import links
+from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
 from .svg import bar_chart
 from .text import Trusted, display_url, html_text, link_target, markdown_text
@@ -27,6 +29,9 @@ from .topics import MAX_TOPICS, RESCUE_SCORE
 TEMPLATES = Path(__file__).parent / "templates"
 RELATED_TOPICS = 5
 """How many co-occurring topics a topic page names."""
+
+PAPER_BOOST = 2
+"""Search ranks paper pages above the site's own pages for the same words."""
 
 HOME_LIST = 10
 """How many papers the home page lists as newest and as most upvoted."""
@@ -68,7 +73,7 @@ def _environment() -> jinja2.Environment:
     env.filters["trusted"] = Trusted
     env.filters["href"] = lambda url: Trusted(link_target(url))
     env.filters["label"] = display_url
-    env.filters["date"] = lambda d: d.strftime("%b %-d, %Y") if d else "undated"
+    env.filters["date"] = lambda d: _date_label(d) if d else "undated"
     env.filters["plural"] = lambda n, word, words=None: f"{n} {word if n == 1 else words or word + 's'}"
     return env
 
@@ -150,10 +155,29 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
             fm=front_matter({"title": html_text(topic.name), "description": html_text(topic.description)}),
             **context,
         )
+    organisations: dict[Slug, list[Paper]] = {}
+    for paper in corpus.papers:
+        if paper.organisation:
+            organisations.setdefault(slugify(paper.organisation.handle), []).append(paper)
+    for slug, papers in organisations.items():
+        organisation = papers[0].organisation
+        assert organisation is not None
+        files[f"organisations/{slug}.md"] = env.get_template("organisation.md.j2").render(
+            organisation=organisation,
+            papers=newest_first(papers),
+            fm=front_matter({"title": html_text(organisation.name), "search": {"exclude": True}}),
+            **context,
+        )
     upvoted = sorted((p for p in corpus.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), p.title.casefold()))
     pages: dict[str, dict[str, Any]] = {
         "index.md": {"newest": newest_first(corpus.papers)[:HOME_LIST], "upvoted": upvoted[:HOME_LIST]},
         "topics/index.md": {},
+        "organisations/index.md": {
+            "organisations": sorted(
+                ((slug, papers[0].organisation, len(papers)) for slug, papers in organisations.items()),
+                key=lambda item: (-item[2], item[0]),
+            )
+        },
         "tags.md": {},
         "about.md": {
             "fallback": topics.get(corpus.fallback) if corpus.fallback else None,
@@ -208,26 +232,59 @@ def ancestors(topic: Topic, topics: Mapping[Slug, Topic]) -> list[Topic]:
 
 
 def _paper_front_matter(view: PaperView) -> Trusted:
+    """Everything the paper template (overrides/paper.html) shows besides the abstract.
+
+    Strings here are raw listing text: the template escapes them. Only ``title`` and
+    ``description`` are HTML-escaped here, because Material prints those two unescaped.
+    """
     paper = view.paper
     data: dict[str, Any] = {
         "title": html_text(paper.title),
         "description": html_text(_summary(paper.abstract)),
+        "template": "paper.html",
+        "hide": ["toc"],
         "tags": [t.name for t in view.topics],
+        "search": {"boost": PAPER_BOOST},
     }
     if paper.date:
         data["date"] = paper.date.isoformat()
-    data["paper"] = {
-        k: v
-        for k, v in {
-            "slug": paper.slug,
-            "authors": paper.authors,
-            "upvotes": paper.upvotes,
-            "organisation": paper.organisation.name if paper.organisation else None,
-            "sources": [str(s) for s in paper.sources],
-        }.items()
-        if v is not None
+    else:
+        # The feed lists the newest papers by date; the feed plugin leaves out pages marked draft.
+        data["draft"] = True
+    facts: dict[str, Any] = {
+        "slug": paper.slug,
+        "date": paper.date.isoformat() if paper.date else None,
+        "date_label": _date_label(paper.date) if paper.date else None,
+        "authors": paper.authors,
+        "upvotes": paper.upvotes,
+        "organisation": {
+            "handle": paper.organisation.handle,
+            "name": paper.organisation.name,
+            "slug": slugify(paper.organisation.handle),
+        }
+        if paper.organisation
+        else None,
+        "sources": [{"file": s.file, "line": s.line} for s in paper.sources],
+        "links": [{"url": link.url, "label": display_url(link.url), "kind": link.kind} for link in paper.links],
+        "topics": [{"slug": t.slug, "name": t.name} for t in view.topics],
+        "related": [
+            {
+                "slug": other.slug,
+                "title": other.title,
+                "score": r.score,
+                "terms": list(r.terms),
+                "topics": [t.name for t in shared],
+            }
+            for r, other, shared in view.related
+        ],
+        "mentioned_by": [{"slug": q.slug, "title": q.title} for q in view.mentioned_by],
     }
+    data["paper"] = {k: v for k, v in facts.items() if v not in (None, [])}
     return front_matter(data)
+
+
+def _date_label(date: dt.date) -> str:
+    return f"{date:%b} {date.day}, {date.year}"
 
 
 def _summary(text: str, limit: int = 200) -> str:
