@@ -22,7 +22,7 @@ import yaml
 from . import links
 from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
-from .svg import bar_chart
+from .svg import bar_chart, topic_map
 from .text import Trusted, display_url, html_text, link_target, markdown_text
 from .topics import MAX_TOPICS, RESCUE_SCORE
 
@@ -171,7 +171,26 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
     upvoted = sorted((p for p in corpus.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), p.title.casefold()))
     pages: dict[str, dict[str, Any]] = {
         "index.md": {"newest": newest_first(corpus.papers)[:HOME_LIST], "upvoted": upvoted[:HOME_LIST]},
-        "topics/index.md": {},
+        "topics/index.md": {
+            "tree": [(1 if t.parent else 0, t) for t in corpus.topics],
+            "fm": front_matter(
+                {
+                    "title": "Topics",
+                    "template": "topics.html",
+                    "search": {"exclude": True},
+                    "topic_map": topic_map(
+                        [(t.slug, t.name, t.parent, counts[t.slug]) for t in corpus.topics],
+                        [
+                            (a, b, n)
+                            for a, others in cooccurring.items()
+                            for b, n in others
+                            if a < b and topics[a].parent != b and topics[b].parent != a
+                        ],
+                    ),
+                }
+            ),
+        },
+        "timeline.md": _timeline(corpus.papers),
         "organisations/index.md": {
             "organisations": sorted(
                 ((slug, papers[0].organisation, len(papers)) for slug, papers in organisations.items()),
@@ -195,6 +214,26 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
     result["papers.json"] = (json.dumps(records, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
     result["papers.csv"] = _csv(records)
     return dict(sorted(result.items()))
+
+
+def _timeline(papers: Iterable[Paper]) -> dict[str, Any]:
+    """Months with their papers, newest first, and a chart of papers per month."""
+    dated = newest_first(p for p in papers if p.date)
+    months: dict[tuple[int, int], list[Paper]] = {}
+    for paper in dated:
+        assert paper.date is not None
+        months.setdefault((paper.date.year, paper.date.month), []).append(paper)
+    bars: list[tuple[str, int]] = []
+    if months:
+        (y0, m0), (y1, m1) = min(months), max(months)
+        for index in range(y0 * 12 + m0 - 1, y1 * 12 + m1):
+            year, month = divmod(index, 12)
+            bars.append((f"{dt.date(year, month + 1, 1):%b %Y}", len(months.get((year, month + 1), []))))
+    return {
+        "months": [(f"{dt.date(y, m, 1):%B %Y}", f"{y}-{m:02d}", items) for (y, m), items in months.items()],
+        "chart": bar_chart(bars, "Papers per month", width=760, height=160),
+        "undated": sum(1 for p in papers if not p.date),
+    }
 
 
 def _cooccurrence(corpus: Corpus) -> dict[Slug, list[tuple[Slug, int]]]:

@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 from .text import Trusted
 
+MAP_EDGES = 40
+"""How many of the strongest topic pairs the topic map draws."""
+
 BAR_COLOUR = "var(--md-primary-fg-color)"
 TEXT_COLOUR = "var(--md-default-fg-color--light)"
 
@@ -46,3 +49,77 @@ def bar_chart(bars: Sequence[tuple[str, int]], title: str, width: int = 560, hei
             )
     parts.append("</svg>")
     return Trusted("".join(parts))
+
+
+def topic_map(
+    topics: Sequence[tuple[str, str, str | None, int]],
+    pairs: Sequence[tuple[str, str, int]],
+    width: int = 760,
+    height: int = 560,
+) -> dict[str, object]:
+    """Positions for a map of topics: broad topics on a ring, narrower ones around their parent.
+
+    ``topics`` are (slug, name, parent slug, papers); ``pairs`` are (slug, slug, papers in both).
+    The result is plain data (nodes and edges with coordinates) that the topics page template
+    draws as SVG, so its links work in the hosted and the offline build alike.
+    """
+    import math
+
+    roots = [t for t in topics if t[2] is None]
+    children: dict[str, list[tuple[str, str, str | None, int]]] = {}
+    for topic in topics:
+        if topic[2] is not None:
+            children.setdefault(topic[2], []).append(topic)
+    biggest = max((t[3] for t in topics), default=1) or 1
+    cx, cy = width / 2, height / 2
+    ring = min(width, height) / 2 - 70
+    position: dict[str, tuple[float, float]] = {}
+    nodes = []
+    for index, (slug, name, _, count) in enumerate(roots):
+        angle = 2 * math.pi * index / max(1, len(roots)) - math.pi / 2
+        x, y = cx + ring * math.cos(angle), cy + ring * math.sin(angle)
+        position[slug] = (x, y)
+        kids = children.get(slug, [])
+        for k, (kid, kid_name, _, kid_count) in enumerate(kids):
+            spread = (k - (len(kids) - 1) / 2) * 0.34
+            kx = cx + ring * 0.5 * math.cos(angle + spread)
+            ky = cy + ring * 0.5 * math.sin(angle + spread)
+            position[kid] = (kx, ky)
+            nodes.append(_node(kid, kid_name, kid_count, kx, ky, biggest, child=True, above=k % 2 == 1))
+        nodes.append(_node(slug, name, count, x, y, biggest, child=False))
+    edges = []
+    strongest = max((n for _, _, n in pairs), default=1) or 1
+    # Only the strongest links: a line for every pair would hide the picture.
+    shown = sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))[:MAP_EDGES]
+    for a, b, n in shown:
+        if n < 2:
+            continue
+        if a in position and b in position:
+            (x1, y1), (x2, y2) = position[a], position[b]
+            edges.append(
+                {
+                    "x1": round(x1, 1),
+                    "y1": round(y1, 1),
+                    "x2": round(x2, 1),
+                    "y2": round(y2, 1),
+                    "width": round(0.5 + 4 * n / strongest, 2),
+                    "papers": n,
+                }
+            )
+    return {"width": width, "height": height, "nodes": nodes, "edges": edges}
+
+
+def _node(
+    slug: str, name: str, count: int, x: float, y: float, biggest: int, child: bool, above: bool = False
+) -> dict[str, object]:
+    r = round(5 + 14 * (count / biggest) ** 0.5, 1)
+    return {
+        "slug": slug,
+        "name": name,
+        "papers": count,
+        "x": round(x, 1),
+        "y": round(y, 1),
+        "r": r,
+        "label_y": round(y - r - 4 if above else y + r + 12, 1),
+        "child": child,
+    }
