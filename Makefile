@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check golden serve clean
+.PHONY: site test check golden screenshots serve clean
 
 site: $(VENV)/.build node_modules/.installed
 	$(PY) -m generator build
@@ -23,6 +23,10 @@ test: $(VENV)/.test node_modules/.installed chromium
 # Regenerate the golden copy of the small test corpus after an intended change of the output.
 golden: $(VENV)/.test
 	$(PY) -m tests.golden
+
+# Screenshots of the home page and a paper page for the README, from the real build.
+screenshots: $(VENV)/.test chromium
+	$(PY) scripts/screenshots.py
 
 serve: site
 	$(PY) -m http.server --directory site 8000
