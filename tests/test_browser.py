@@ -1,0 +1,426 @@
+"""The built site in a real browser: search as a person types it, hosted and offline, no request to
+another host, and hostile listing text that shows as text and never runs.
+
+Chromium is Debian's (``shutil.which("chromium")``), driven by Playwright; one browser serves the whole
+session and every test gets a fresh context.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .browser import (
+    CHROMIUM_ARGS,
+    PAGE_H1,
+    SEARCH_TOGGLE,
+    Result,
+    Watch,
+    chromium_path,
+    foreign_requests,
+    normalise_space,
+    search,
+    search_box,
+    serve,
+    shown_results,
+    wait_for_search,
+)
+
+pytestmark = pytest.mark.browser
+
+TOP = 3
+"""The expected paper must be among the first TOP results."""
+
+# Topics are tags, and Material boosts tags a million times by default: a query word that is part of a
+# topic name ('models', 'vision') would put every paper of that topic first. mkdocs.yml sets the
+# boosts to title 1000 > tags 100 > text 1; the two cases below hold it there.
+# (query as a person types it, title of the paper they look for, why the query is interesting)
+QUERIES = [
+    pytest.param(
+        "GPTQ",
+        "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
+        id="method-name-in-title",
+    ),
+    pytest.param(
+        "Minigrid and Procgen environments",
+        "History Compression via Language Models in Reinforcement Learning",
+        id="phrase-from-abstract",
+    ),
+    pytest.param(
+        "FedKSeed",
+        "Federated Full-Parameter Tuning of Billion-Sized Language Models with Communication Cost under 18 Kilobytes",
+        id="method-name-only-in-abstract",
+    ),
+    pytest.param("multi-state RNNs", "Transformers are Multi-State RNNs", id="hyphenated-title-words"),
+    pytest.param(
+        "kangaroo speculative decoding",
+        "Kangaroo: Lossless Self-Speculative Decoding via Double Early Exiting",
+        id="lower-case-title-words",
+    ),
+    pytest.param(
+        "fusing finetuned models",
+        "Fusing finetuned models for better pretraining",
+        id="title-words-that-are-in-a-topic-name",
+    ),
+    pytest.param(
+        "attention transfer vision transformers",
+        "On the Surprising Effectiveness of Attention Transfer for Vision Transformers",
+        id="title-words-that-are-in-a-topic-name-2",
+    ),
+]
+
+OFFLINE_QUERIES = [
+    pytest.param(
+        "GPTQ",
+        "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
+        id="method-name-in-title",
+    ),
+    pytest.param(
+        "Minigrid and Procgen environments",
+        "History Compression via Language Models in Reinforcement Learning",
+        id="phrase-from-abstract",
+    ),
+]
+
+SCRIPT_TITLE = "<script>window.__pwned = 1</script> Scripted Title: Attacks on Static Sites"
+SCRIPT_ABSTRACT_PARTS = ('<img src=x onerror="window.__pwned = 2">', "[a link](javascript:window.__pwned=3)")
+
+# A word that only one hostile paper uses -> the start of that paper's title.
+HOSTILE_WORDS = {
+    "zebrafinch": "<script>window.__pwned = 1</script> Scripted Title",
+    "quokkalign": "*Emphasised* [Linked](https://example.com) `code`",
+    "ocelotter": "front: matter",
+    "narwhalign": "Right-to-left עברית ومرحبا and emoji 🤖🧪",
+}
+
+PWNED_JS = "() => [typeof window.__pwned, String(window.__pwned)]"
+
+
+# --- fixtures -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for the session."""
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is not installed: `make test` installs it with apt-get")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def real_url(real_site: Path) -> Iterator[str]:
+    """The hosted build of the bundled listings, served on 127.0.0.1."""
+    with serve(real_site / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    """The hosted build of the hostile listing, served on 127.0.0.1."""
+    with serve(hostile_site / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def real_titles(real_site: Path) -> set[str]:
+    return {paper["title"] for paper in json.loads((real_site / "site" / "papers.json").read_text("utf-8"))}
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., tuple[Page, Watch]]]:
+    """Open a page in a fresh browser context (optionally with a given viewport); closed after the test."""
+    contexts = []
+
+    def _open(**options: Any) -> tuple[Page, Watch]:
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        return page, Watch().attach(page)
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+# --- helpers --------------------------------------------------------------------------------------------
+
+
+def assert_found(query: str, title: str, found: list[Result], page: Page) -> None:
+    titles = [result.title for result in found[:TOP]]
+    assert title in titles, (
+        f"a person searching {query!r} does not see {title!r} among the first {TOP} results; "
+        f"they see:\n{shown_results(page)}"
+    )
+
+
+def open_first_result(page: Page, found: list[Result], query: str) -> None:
+    """Click the first result and check that its page opens with its title as the heading."""
+    first = found[0]
+    page.locator(".md-search-result__list > .md-search-result__item a.md-search-result__link").first.click()
+    page.wait_for_url(first.href)
+    expect(
+        page.locator(PAGE_H1), f"clicking the first result for {query!r} does not open {first.title!r}"
+    ).to_have_text(first.title)
+
+
+def assert_not_pwned(page: Page, watch: Watch, where: str) -> None:
+    kind, value = page.evaluate(PWNED_JS)
+    assert kind == "undefined", f"{where}: text from the listing ran as script (window.__pwned = {value})"
+    assert not watch.dialogs, f"{where}: the page popped up dialogs: {watch.dialogs}"
+
+
+# --- search on the hosted site --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "title"), QUERIES)
+def test_search_finds_paper_and_opens_it(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_titles: set[str], query: str, title: str
+) -> None:
+    assert title in real_titles, f"the test looks for {title!r}, which the bundled listings no longer hold"
+    page, watch = open_page()
+    page.goto(real_url)
+    found = search(page, query)
+    assert_found(query, title, found, page)
+    open_first_result(page, found, query)
+    assert not watch.errors, f"JavaScript errors while searching {query!r}: {watch.errors}"
+
+
+def test_search_on_a_phone(open_page: Callable[..., tuple[Page, Watch]], real_url: str) -> None:
+    """On a narrow screen the search box hides behind the header's search button."""
+    page, _ = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(real_url)
+    expect(page.locator(SEARCH_TOGGLE), "the phone layout shows no search button in the header").to_be_visible()
+    expect(
+        page.locator(".md-search__input"), "test premise: the phone layout keeps the box out of view"
+    ).not_to_be_in_viewport()
+    query, title = "GPTQ", "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+    found = search(page, query)
+    assert_found(query, title, found, page)
+    open_first_result(page, found, query)
+
+
+# --- search in the offline build -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("query", "title"), OFFLINE_QUERIES)
+def test_offline_search_from_file(
+    open_page: Callable[..., tuple[Page, Watch]], real_site: Path, query: str, title: str
+) -> None:
+    """site-offline/index.html opened from the file system; the person types as soon as the page shows."""
+    page, watch = open_page()
+    page.goto((real_site / "site-offline" / "index.html").as_uri(), wait_until="commit")
+    box = search_box(page)
+    box.click()
+    box.press_sequentially(query, delay=50)
+    found = wait_for_search(page, query)
+    assert_found(query, title, found, page)
+    open_first_result(page, found, query)
+    assert page.url.startswith("file://"), f"the offline result led away from the files: {page.url}"
+    assert not watch.errors, f"JavaScript errors in the offline site: {watch.errors}"
+
+
+# --- no request leaves the machine ---------------------------------------------------------------------
+
+
+def test_hosted_site_requests_only_its_own_host(open_page: Callable[..., tuple[Page, Watch]], real_url: str) -> None:
+    page, watch = open_page()
+    page.goto(real_url, wait_until="networkidle")
+    found = search(page, "GPTQ")
+    open_first_result(page, found, "GPTQ")  # instant navigation: fetched by script
+    page.goto(found[0].href.split("?")[0], wait_until="networkidle")  # and a full page load
+    page.goto(real_url + "topics/", wait_until="networkidle")
+    assert len(watch.requests) > 5, f"test premise: the recorder saw too few requests: {watch.requests}"
+    foreign = foreign_requests(watch.requests, host="127.0.0.1")
+    assert not foreign, "the hosted site makes the reader's browser contact other hosts:\n" + "\n".join(foreign)
+
+
+def test_offline_site_requests_only_files(open_page: Callable[..., tuple[Page, Watch]], real_site: Path) -> None:
+    page, watch = open_page()
+    page.goto((real_site / "site-offline" / "index.html").as_uri(), wait_until="networkidle")
+    found = search(page, "GPTQ")
+    open_first_result(page, found, "GPTQ")
+    page.wait_for_load_state("networkidle")
+    page.goto((real_site / "site-offline" / "topics" / "index.html").as_uri(), wait_until="networkidle")
+    assert any("search_index.js" in url for url in watch.requests), (
+        f"test premise: the offline search index was never loaded: {watch.requests}"
+    )
+    foreign = foreign_requests(watch.requests, host=None)
+    assert not foreign, "the offline site reaches beyond the files it was unzipped to:\n" + "\n".join(foreign)
+
+
+# --- hostile listing text -------------------------------------------------------------------------------
+
+
+def hostile_papers(hostile_site: Path) -> list[dict[str, Any]]:
+    return json.loads((hostile_site / "site" / "papers.json").read_text("utf-8"))
+
+
+def test_hostile_fixture_titles_survive(hostile_site: Path) -> None:
+    """Premise of the tests below: the generator kept the attack text as the paper's title and abstract."""
+    papers = {paper["title"]: paper for paper in hostile_papers(hostile_site)}
+    assert SCRIPT_TITLE in papers, f"the scripted title is missing from papers.json: {list(papers)}"
+    for part in SCRIPT_ABSTRACT_PARTS:
+        assert part in papers[SCRIPT_TITLE]["abstract"], f"{part!r} is missing from the scripted abstract"
+
+
+def test_hostile_paper_pages_show_text_and_run_nothing(
+    open_page: Callable[..., tuple[Page, Watch]], hostile_site: Path, hostile_url: str
+) -> None:
+    papers = hostile_papers(hostile_site)
+    assert len(papers) == 5, f"test premise: the hostile listing should give 5 papers, got {len(papers)}"
+    page, watch = open_page()
+    for paper in papers:
+        where = f"paper page {paper['url']}"
+        page.goto(hostile_url + paper["url"], wait_until="load")
+        expect(page.locator(PAGE_H1), f"{where}: the heading does not show the title as text").to_have_text(
+            paper["title"]
+        )
+        expect(page, f"{where}: the browser tab does not show the title as text").to_have_title(
+            re.compile("^" + re.escape(paper["title"]) + " - ")
+        )
+        abstract = page.locator("h2#abstract + p")
+        expect(abstract, f"{where}: the abstract does not show as written").to_have_text(
+            normalise_space(paper["abstract"])
+        )
+        article = page.locator("article")
+        assert article.locator("script, img[src='x'], iframe, object, embed").count() == 0, (
+            f"{where}: listing text became live HTML: {article.inner_html()[:2000]}"
+        )
+        links = article.locator("a").evaluate_all("(links) => links.map((a) => a.getAttribute('href') || '')")
+        bad_links = [href for href in links if re.match(r"\s*(javascript|data|vbscript):", href, re.IGNORECASE)]
+        assert not bad_links, f"{where}: the page has script links a click would run: {bad_links}"
+        assert_not_pwned(page, watch, where)
+
+    # The page that holds every attack, checked word for word.
+    script_page = next(p for p in papers if p["title"] == SCRIPT_TITLE)
+    page.goto(hostile_url + script_page["url"], wait_until="load")
+    expect(page.locator(PAGE_H1)).to_have_text(SCRIPT_TITLE)
+    expect(page).to_have_title(re.compile("^" + re.escape(SCRIPT_TITLE)))
+    for part in SCRIPT_ABSTRACT_PARTS:
+        expect(page.locator("h2#abstract + p"), f"the abstract does not show {part!r} literally").to_contain_text(part)
+    assert_not_pwned(page, watch, "the scripted paper's page")
+    image_requests = [url for url in watch.requests if url.rstrip("/").endswith("/x")]
+    assert not image_requests, f"the abstract's <img src=x> became an image the browser loaded: {image_requests}"
+
+
+def test_hostile_pages_that_list_papers_run_nothing(
+    open_page: Callable[..., tuple[Page, Watch]], hostile_site: Path, hostile_url: str
+) -> None:
+    """Home, topic and tag pages repeat the hostile titles in their lists."""
+    site = hostile_site / "site"
+    slugs = [paper["slug"] for paper in hostile_papers(hostile_site)]
+    pages = sorted(
+        path.relative_to(site).parent.as_posix()
+        for path in site.rglob("index.html")
+        if not path.is_relative_to(site / "papers") and any(slug in path.read_text("utf-8") for slug in slugs)
+    )
+    assert "." in pages, f"test premise: the home page should list the hostile papers; pages found: {pages}"
+    page, watch = open_page()
+    for relative in pages:
+        url = hostile_url + ("" if relative == "." else relative + "/")
+        page.goto(url, wait_until="load")
+        assert_not_pwned(page, watch, f"page {url}")
+    # The scripted title, wherever a list shows it, is text.
+    page.goto(hostile_url, wait_until="load")
+    shown = page.locator(".md-content").inner_text()
+    assert SCRIPT_TITLE in shown, f"the home page does not show the scripted title as text:\n{shown[:3000]}"
+    assert_not_pwned(page, watch, "home page")
+
+
+def test_hostile_search_finds_each_paper_and_runs_nothing(
+    open_page: Callable[..., tuple[Page, Watch]], hostile_url: str
+) -> None:
+    page, watch = open_page()
+    page.goto(hostile_url)
+    for word, title_start in HOSTILE_WORDS.items():
+        found = search(page, word)
+        assert found and normalise_space(found[0].title).startswith(title_start), (
+            f"searching {word!r} (a word only one paper uses) does not show that paper first; "
+            f"the person sees:\n{shown_results(page)}"
+        )
+        result_list = page.locator(".md-search-result__list")
+        assert result_list.locator("script, img, iframe, object, embed").count() == 0, (
+            f"searching {word!r}: listing text became live HTML in the results: {result_list.inner_html()[:2000]}"
+        )
+        assert_not_pwned(page, watch, f"search results for {word!r}")
+
+    found = search(page, "zebrafinch")
+    shown = page.locator(".md-search-result__list").inner_text()
+    assert SCRIPT_TITLE in normalise_space(shown), f"the scripted title is not shown as text in the results:\n{shown}"
+    for part in SCRIPT_ABSTRACT_PARTS[:1]:
+        assert part in shown, f"the result does not show {part!r} literally:\n{shown}"
+    # The abstract's entry in the result (folded under "1 more on this page") opens the page with the
+    # search word highlighted, which rewrites the abstract's text in the browser.
+    highlighted = page.locator(".md-search-result__list a.md-search-result__link[href*='h=zebrafinch']")
+    expect(highlighted.first, "no result entry carries the search word to highlight").to_be_attached()
+    highlighted_url = highlighted.first.evaluate("(a) => a.href")
+    open_first_result(page, found, "zebrafinch")
+    assert_not_pwned(page, watch, "the scripted paper opened from search")
+    page.goto(highlighted_url, wait_until="load")
+    expect(page.locator("article mark").first, "the search word is not highlighted on the opened page").to_have_text(
+        re.compile("zebrafinch", re.IGNORECASE)
+    )
+    expect(page.locator(PAGE_H1)).to_have_text(SCRIPT_TITLE)
+    for part in SCRIPT_ABSTRACT_PARTS:
+        expect(page.locator("h2#abstract + p"), "highlighting broke the literal abstract").to_contain_text(part)
+    assert_not_pwned(page, watch, "the scripted paper opened from search with highlighting")
+
+
+# --- accessibility and small screens --------------------------------------------------------------------
+
+A11Y_PAGES = [
+    pytest.param("", id="home"),
+    pytest.param("topics/quantization/", id="topic"),
+    pytest.param("papers/qlora-efficient-finetuning-of-quantized-llms/", id="paper"),
+    pytest.param("topics/", id="topic-map"),
+    pytest.param("timeline/", id="timeline"),
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", A11Y_PAGES)
+def test_no_serious_accessibility_violations(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, path: str, scheme: str
+) -> None:
+    """axe-core finds no serious or critical problem, in the light and the dark palette."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = open_page(color_scheme=scheme)
+    page.goto(real_url + path, wait_until="networkidle")
+    palette = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert palette == ("slate" if scheme == "dark" else "default"), f"test premise: palette is {palette}"
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    report = [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target']}" for v in violations]
+    assert not violations, f"/{path} in {scheme} mode:\n" + "\n".join(report)
+
+
+@pytest.mark.parametrize("path", [*A11Y_PAGES, pytest.param("about/", id="about")])
+def test_no_sideways_scrolling_on_a_375px_phone(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, path: str
+) -> None:
+    page, _ = open_page(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page.goto(real_url + path, wait_until="networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 376"
+        " && !e.closest('.md-typeset__scrollwrap, .md-sidebar, .md-search')).slice(0, 5)"
+        ".map(e => e.tagName + '.' + e.className)"
+    )
+    assert width <= 375, f"/{path} is {width}px wide on a 375px screen; too wide: {wide}"
