@@ -79,18 +79,8 @@ QUERIES = [
     ),
 ]
 
-OFFLINE_QUERIES = [
-    pytest.param(
-        "GPTQ",
-        "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
-        id="method-name-in-title",
-    ),
-    pytest.param(
-        "Minigrid and Procgen environments",
-        "History Compression via Language Models in Reinforcement Learning",
-        id="phrase-from-abstract",
-    ),
-]
+OFFLINE_QUERIES = QUERIES[:2]
+"""A title word and an abstract phrase, from file:// on the offline build."""
 
 SCRIPT_TITLE = "<script>window.__pwned = 1</script> Scripted Title: Attacks on Static Sites"
 SCRIPT_ABSTRACT_PARTS = ('<img src=x onerror="window.__pwned = 2">', "[a link](javascript:window.__pwned=3)")
