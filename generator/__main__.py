@@ -8,8 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import pipeline
+from . import pipeline, write
 from .errors import UserError
+from .model import Diagnostic
+from .read import Note
 
 DEFAULT_LISTINGS = Path("data/listings")
 DEFAULT_TOPICS = Path("data/topics.yml")
@@ -40,16 +42,21 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.command == "build":
-            report = pipeline.build(paths, args.topics, Path.cwd(), sites=not args.no_site, quiet=args.quiet)
+            with write.transaction():
+                report = pipeline.build(paths, args.topics, Path.cwd(), sites=not args.no_site, quiet=args.quiet)
         else:
             report = pipeline.check(paths, args.topics, quiet=args.quiet)
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        newline = "" if args.quiet else "\n"  # end the progress line of the stage that failed
+        print(f"{newline}error: {error}", file=sys.stderr)
         if args.json:
-            print(json.dumps({"ok": False, "error": str(error)}))
+            print(json.dumps(_error_json(error), indent=1))
         return 2
     except KeyboardInterrupt:
-        print("\ninterrupted: docs/, site/ and site-offline/ are as they were before this run", file=sys.stderr)
+        kept = "docs/, site/ and site-offline/ are as they were before this run"
+        print(f"\ninterrupted: {kept if args.command == 'build' else 'nothing was written'}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"ok": False, "error": "interrupted", "kind": "KeyboardInterrupt"}, indent=1))
         return 130
     seconds = time.perf_counter() - started
     for diagnostic in report.diagnostics:
@@ -57,7 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     _summary(report, seconds, args.command)
     if args.json:
         print(json.dumps(_as_json(report, seconds), indent=1))
-    return 1 if args.strict and report.diagnostics else 0
+    return 1 if args.strict and _warnings(report) else 0
+
+
+def _warnings(report: pipeline.Report) -> list[Diagnostic]:
+    """The diagnostics that are warnings; notes (a skipped file, a file named twice) are not."""
+    return [d for d in report.diagnostics if not isinstance(d, Note)]
 
 
 def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
@@ -65,11 +77,14 @@ def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
     parts = [
         f"{report.entries} entries read",
         f"{report.duplicates} duplicates merged",
-        f"{len(report.diagnostics)} warnings",
+        f"{len(_warnings(report))} warnings",
         f"{report.papers} papers",
         f"{report.topics} topics",
         f"{report.pages} pages",
     ]
+    notes = len(report.diagnostics) - len(_warnings(report))
+    if notes:
+        parts.insert(3, f"{notes} notes")
     line = ", ".join(parts) + f"; {seconds:.1f} s"
     if command == "build":
         line += f" (generator {generator_seconds:.1f} s, MkDocs {report.timings.get('mkdocs', 0):.1f} s)"
@@ -90,9 +105,27 @@ def _as_json(report: pipeline.Report, seconds: float) -> dict[str, object]:
         "papers": report.papers,
         "topics": report.topics,
         "pages": report.pages,
-        "warnings": [{"file": d.source.file, "line": d.source.line, "message": d.message} for d in report.diagnostics],
+        "warnings": [_diagnostic_json(d) for d in _warnings(report)],
+        "notes": [_diagnostic_json(d) for d in report.diagnostics if isinstance(d, Note)],
         "seconds": round(seconds, 3),
         "timings": report.timings,
+    }
+
+
+def _diagnostic_json(diagnostic: Diagnostic) -> dict[str, object]:
+    source = diagnostic.source
+    return {"file": source.file, "line": source.line or None, "message": diagnostic.message}
+
+
+def _error_json(error: UserError) -> dict[str, object]:
+    return {
+        "ok": False,
+        "error": str(error),
+        "kind": type(error).__name__,
+        "file": error.file,
+        "line": error.line,
+        "offset": error.offset,
+        "message": error.message,
     }
 
 

@@ -70,13 +70,19 @@ def extract_links(text: str) -> tuple[Link, ...]:
 
 
 def _trim_url(url: str) -> str:
-    while url:
-        last = url[-1]
-        if last in _TRAILING or (last in _PAIRS and url.count(last) > url.count(_PAIRS[last])):
-            url = url[:-1]
+    """Drop trailing punctuation and closing brackets that have no opening one in the URL (linear time)."""
+    balance = {close: url.count(close) - url.count(open_) for close, open_ in _PAIRS.items()}
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in _PAIRS and balance[last] > 0:
+            balance[last] -= 1
+            end -= 1
         else:
             break
-    return url
+    return url[:end]
 
 
 def _link_kind(url: str) -> str:

@@ -6,11 +6,14 @@ from __future__ import annotations
 class UserError(Exception):
     """An error in the user's input or set-up: reported as one message, exit code 2."""
 
-    def __init__(self, message: str, file: str | None = None, line: int | None = None) -> None:
+    def __init__(
+        self, message: str, file: str | None = None, line: int | None = None, *, offset: int | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.line = line
+        self.offset = offset  # the byte offset in the file, for a problem in its bytes (encoding)
 
     def __str__(self) -> str:
         where = ""
@@ -25,6 +28,10 @@ class InputError(UserError):
 
 class TaxonomyError(UserError):
     """A topics file that cannot be loaded."""
+
+
+class OutputError(UserError):
+    """An output folder that cannot be written or swapped in; the previous folder is kept."""
 
 
 class BuildError(UserError):

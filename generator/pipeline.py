@@ -21,7 +21,7 @@ from .quality import measure_all
 from .render import render_site
 from .site import SiteResult, build_sites
 from .topics import assign_topics, load_taxonomy
-from .write import Changes, write_files
+from .write import Changes, fill, staged_folder
 
 T = TypeVar("T")
 
@@ -80,14 +80,9 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) ->
     entries: list[Entry] = []
 
     def read_all() -> None:
-        files = read.find_listings(paths)
-        infos: dict[Path, dict[str, read.ListingInfo]] = {}
-        for path in files:
-            info = infos.setdefault(path.parent, read.load_listing_info(path.parent)).get(path.name)
-            name = read.display_path(path)
-            listing = read.read_listing(read.decode(path.read_bytes(), name), name, info)
-            entries.extend(listing.entries)
-            report.diagnostics.extend(listing.diagnostics)
+        reading = read.read_paths(paths)
+        entries.extend(reading.entries)
+        report.diagnostics.extend(reading.diagnostics)
 
     progress.stage("read", read_all)
     cleaned = progress.stage("clean", lambda: [clean_entry(e) for e in entries])
@@ -135,7 +130,11 @@ def build(paths: Sequence[Path], topics_file: Path, root: Path, sites: bool = Tr
     corpus = load_corpus(paths, topics_file, progress)
     files = progress.stage("render", lambda: render_site(corpus))
     report.pages = sum(1 for name in files if name.endswith(".md"))
-    report.docs = progress.stage("write", lambda: write_files(root / "docs", files))
-    if sites:
-        report.sites = progress.stage("mkdocs", lambda: build_sites(root, source_epoch(corpus)))
+    # The sites are built from the staged docs/, which is swapped in last: a run killed while MkDocs
+    # works leaves docs/, site/ and site-offline/ as they were.
+    with staged_folder(root / "docs") as docs:
+        progress.stage("write", lambda: fill(docs, files))
+        if sites:
+            report.sites = progress.stage("mkdocs", lambda: build_sites(root, source_epoch(corpus), docs.path))
+    report.docs = docs.changes
     return report

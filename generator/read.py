@@ -5,13 +5,30 @@ the abstract) and the compact layout, where title and abstract alternate line by
 title may be glued to ``Subscribe``. A title is the first content line after chrome or after the
 previous entry; the next content line is its abstract. Metadata lines (``• 7 authors``, ``·``, a date
 with optional upvotes, an organisation line) close an entry.
+
+A missing line must not shift every later title onto the previous abstract, so the reader checks
+the pairing where the text allows it. A line *reads like an abstract* when it is longer than
+``ABSTRACT_LENGTH`` characters, or longer than ``TITLE_LENGTH`` with two or more sentence breaks
+(``word. Next``); no title in the bundled listings comes close (the longest has 174 characters and
+one break), and no abstract is shorter than 375 characters. Then:
+
+* a line that reads like an abstract where a title is expected is an abstract whose title is
+  missing: it is skipped with a warning, with the metadata lines that follow it;
+* a title followed by a line that could be a title and then a line that reads like an abstract has
+  no abstract of its own: it is skipped with a warning and the next line is the title;
+* metadata out of a block's order (authors or organisation, ``·``, date), such as an authors line
+  after a date, starts a block with no title and abstract before it: it is ignored with a warning.
+
+Listings whose abstracts are short and whose titles are long can still pair wrongly; the reader
+then falls back in step at the next abstract that reads like one, and says where.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +42,12 @@ LISTING_SUFFIXES = (".txt",)
 
 META_FILE = "listings.yml"
 """Optional file beside the listings stating facts about them (e.g. the year of undated lines)."""
+
+TITLE_LENGTH = 200
+"""A longer line with two or more sentence breaks reads like an abstract, not a title."""
+
+ABSTRACT_LENGTH = 400
+"""A longer line always reads like an abstract, not a title."""
 
 CHROME = frozenset(
     {
@@ -44,7 +67,14 @@ _MONTHS = {
 _DATE = re.compile(r"^(?P<mon>[A-Z][a-z]{2}) (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?: (?P<up>\d+))?$")
 _AUTHORS = re.compile(r"^•\s*(?P<n>\d+) authors?$")
 _DOT = "·"
-_GLUED = re.compile(r"^Subscribe(?=\S)")
+_GLUED = re.compile(r"^Subscribe(?!(?:d|rs?|s)\b)(?=\S)")  # "SubscribeXLM-T: ...", not "Subscribers ..."
+_SENTENCE_BREAK = re.compile(r"[^\s.][.!?][\"')\]”’]* +[\"'(“‘]?[A-Z0-9]")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"))
+_ORGANISATION_LENGTH = 120
+_BINARY_SAMPLE = 8192
+_NAMES_SHOWN = 10
+
+Warn = Callable[[int, str], None]
 
 
 @dataclass(frozen=True)
@@ -67,20 +97,165 @@ class Listing:
     """Warnings, in file order."""
 
 
+@dataclass(frozen=True)
+class Note(Diagnostic):
+    """Something about the input worth saying that is not a problem (a skipped file); line 0: none."""
+
+    def __str__(self) -> str:
+        where = str(self.source) if self.source.line else self.source.file
+        return f"{where}: note: {self.message}"
+
+
+@dataclass
+class Found:
+    """The listing files the user named, each once, and notes on what was skipped or named twice."""
+
+    files: list[Path] = field(default_factory=list)
+    """The files to read, sorted so that the order of the names given changes nothing."""
+    notes: list[Diagnostic] = field(default_factory=list)
+    """Skipped files and files named more than once."""
+
+
+@dataclass
+class Reading:
+    """Everything read from the listings the user named."""
+
+    entries: list[Entry] = field(default_factory=list)
+    """Complete entries, file by file in the order of ``Found.files``."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    """Notes, then each file's warnings."""
+
+
+def read_paths(paths: Iterable[Path]) -> Reading:
+    """Read every listing in the files and folders named; an error when no paper is found at all."""
+    paths = list(paths)
+    found = gather_listings(paths)
+    reading = Reading(diagnostics=list(found.notes))
+    infos: dict[Path, dict[str, ListingInfo]] = {}
+    empty: list[Listing] = []
+    for path in found.files:
+        folder = path.resolve().parent  # where a linked listing's listings.yml is
+        info = infos.setdefault(folder, load_listing_info(folder)).get(path.resolve().name)
+        name = display_path(path)
+        listing = read_listing(decode(read_bytes(path, name), name), name, info)
+        reading.entries.extend(listing.entries)
+        reading.diagnostics.extend(listing.diagnostics)
+        if not listing.entries:
+            empty.append(listing)
+    if not reading.entries:
+        raise _nothing_found(paths, empty)
+    return reading
+
+
 def find_listings(paths: Iterable[Path]) -> list[Path]:
     """The listing files the user named: files as given, folders searched for ``*.txt``.
 
     Sorted and deduplicated, so the order on the command line changes nothing.
     """
-    found: set[Path] = set()
+    return gather_listings(paths).files
+
+
+def gather_listings(paths: Iterable[Path]) -> Found:
+    """Listing files named or found in folders named, each read once, with notes on what is skipped.
+
+    A folder is searched for ``*.txt`` files; other files, and files and folders whose names start
+    with a dot (``.DS_Store``, ``._x.txt`` from macOS archives), are skipped and named in a note.
+    ``listings.yml`` is read as the folder's facts. A file named directly is read whatever its name.
+    """
+    names: dict[tuple[int, int], list[Path]] = {}
+    notes: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.is_file() and p.suffix in LISTING_SUFFIXES)
+            listings, skipped = _search_folder(path)
+            for listing in listings:
+                names.setdefault(_identity(listing), []).append(listing)
+            if skipped:
+                notes.append(Note(Source(display_path(path), 0), _skipped_message(skipped)))
         elif path.is_file():
-            found.add(path)
+            names.setdefault(_identity(path), []).append(path)
+        elif path.exists():
+            raise InputError("not a file or a folder; name listing files or folders of them", str(path))
         else:
             raise InputError("no such file or folder; name listing files or folders of them", str(path))
-    return sorted(found, key=lambda p: (str(p.resolve()), str(p)))
+    files = []
+    for aliases in names.values():
+        aliases.sort(key=_order)
+        files.append(aliases[0])
+        if len(aliases) > 1:
+            spellings = sorted({display_path(a) if a.is_absolute() else a.as_posix() for a in aliases})
+            how = f"as {', '.join(map(repr, spellings))}" if len(spellings) > 1 else f"{len(aliases)} times"
+            notes.append(Note(Source(display_path(aliases[0]), 0), f"named more than once ({how}); read once"))
+    files.sort(key=_order)
+    return Found(files, sorted(set(notes), key=lambda n: (n.source.file, n.message)))
+
+
+def _search_folder(folder: Path) -> tuple[list[Path], list[str]]:
+    """The ``*.txt`` files under a folder, and the names (relative to it) of everything skipped."""
+    listings: list[Path] = []
+    skipped: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        raise InputError(f"cannot be read ({error.strerror}); check its permissions", error.filename or str(folder))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        here = Path(root)
+        for name in sorted(dirs):
+            if name.startswith(".") or (here / name).is_symlink():
+                skipped.append((here / name).relative_to(folder).as_posix() + "/")
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(files):
+            path = here / name
+            if name == META_FILE:
+                continue
+            if not name.startswith(".") and path.suffix in LISTING_SUFFIXES and path.is_file():
+                listings.append(path)
+            else:
+                skipped.append(path.relative_to(folder).as_posix())
+    return listings, sorted(skipped)
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """The same file under any name: a file named twice, through a link or via its folder."""
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise InputError(f"cannot be read ({error.strerror})", str(path)) from None
+    return status.st_dev, status.st_ino
+
+
+def _order(path: Path) -> tuple[str, str]:
+    return str(path.resolve()), str(path)
+
+
+def _skipped_message(skipped: list[str]) -> str:
+    shown = ", ".join(skipped[:_NAMES_SHOWN])
+    more = f" and {len(skipped) - _NAMES_SHOWN} more" if len(skipped) > _NAMES_SHOWN else ""
+    return f"not read (only *.txt files are, and none whose name starts with a dot): {shown}{more}"
+
+
+def _nothing_found(paths: list[Path], empty: list[Listing]) -> InputError:
+    """The error for input with no paper at all: building it would replace the site with an empty one."""
+    where = ", ".join(p.as_posix() for p in paths)
+    if not empty:
+        return InputError(
+            "no listing files (*.txt) found; copy listing pages into .txt files there (see README, 'Adding listings')",
+            where,
+        )
+    if len(empty) == 1:
+        (listing,) = empty
+        found = next(d for d in listing.diagnostics if d.message.startswith("no papers found"))
+        others = [d for d in listing.diagnostics if d is not found]
+        then = (
+            f". Line {others[0].source.line}: {others[0].message}" if others else ": copy a listing page's text into it"
+        )
+        return InputError(
+            f"{found.message.split(';')[0]}; there is nothing to build, so nothing was changed{then}", listing.path
+        )
+    return InputError(
+        f"no papers found in any of the {len(empty)} listing files read ({', '.join(e.path for e in empty[:5])}"
+        f"{', ...' if len(empty) > 5 else ''}); there is nothing to build, so nothing was changed",
+        where,
+    )
 
 
 def load_listing_info(folder: Path) -> dict[str, ListingInfo]:
@@ -88,20 +263,21 @@ def load_listing_info(folder: Path) -> dict[str, ListingInfo]:
     path = folder / META_FILE
     if not path.is_file():
         return {}
-    text = path.read_text(encoding="utf-8")
+    name = display_path(path)
+    text = decode(read_bytes(path, name), name)
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc, text)
-        raise InputError(f"invalid YAML: {problem}; fix the file and run again", str(path), line) from None
+        raise InputError(f"invalid YAML: {problem}; fix the file and run again", name, line) from None
     if not isinstance(data, dict):
-        raise InputError("expected a mapping of listing file names to their facts", str(path), 1)
+        raise InputError("expected a mapping of listing file names to their facts", name, 1)
     info = {}
-    for name, facts in data.items():
+    for key, facts in data.items():
         year = (facts or {}).get("year") if isinstance(facts, dict) else None
-        if year is not None and not isinstance(year, int):
-            raise InputError(f"'{name}': year must be a whole number such as 2025", str(path))
-        info[str(name)] = ListingInfo(year=year)
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise InputError(f"'{key}': year must be a whole number such as 2025", name)
+        info[str(key)] = ListingInfo(year=year)
     return info
 
 
@@ -113,83 +289,240 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
+def read_bytes(path: Path, name: str) -> bytes:
+    """The bytes of a file, or an input error naming it when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot be read ({error.strerror}); check the file and its permissions", name) from None
+
+
 def decode(data: bytes, name: str) -> str:
-    """Bytes of a listing to text: UTF-8 with or without a byte-order mark."""
-    if b"\x00" in data[:8192]:
-        raise InputError("looks like a binary file, not a text listing; remove it or name text files only", name)
+    """Bytes of a listing to text: UTF-8 with or without a byte-order mark, or UTF-16 with one.
+
+    Anything else is an error naming the byte offset and line: text decoded with a guessed code page
+    would put wrong letters on the site without anyone noticing.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"starts like UTF-16 text but is not valid UTF-16 (byte offset {exc.start}); "
+                "save the listing as UTF-8 and run again",
+                name,
+            ) from None
+    zero = data.find(b"\x00")
+    if zero >= 0:
+        line = data.count(b"\n", 0, zero) + 1
+        sample = data[:_BINARY_SAMPLE]
+        utf16 = max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4
+        kind = "UTF-16 text without a byte-order mark" if utf16 else "a binary file (an image, PDF or document?)"
+        raise InputError(
+            f"a zero byte at byte offset {zero}: this looks like {kind}, not a text listing; "
+            "save listings as UTF-8 text, or remove the file",
+            name,
+            line,
+            offset=zero,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = " ".join(f"0x{b:02x}" for b in data[exc.start : exc.end])
         raise InputError(
-            f"not valid UTF-8 (byte offset {exc.start}); save the listing as UTF-8 and run again", name, line
+            f"not valid UTF-8 at byte offset {exc.start} (byte {bad}); the file is probably in "
+            "another encoding such as Windows-1252: save it as UTF-8 (e.g. `iconv -f windows-1252 -t utf-8 "
+            "in.txt > out.txt`) and run again",
+            name,
+            line,
+            offset=exc.start,
         ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A content line of a listing: its number, stripped text, and whether it is metadata."""
+
+    number: int
+    text: str
+    meta: bool
 
 
 def read_listing(text: str, name: str, info: ListingInfo | None = None) -> Listing:
     """Parse the text of one listing file into entries and warnings."""
     listing = Listing(name)
-    year = (info or ListingInfo()).year or _default_year(text)
-    pending: Entry | None = None  # title and abstract read, metadata may follow
-    title: tuple[str, int] | None = None  # a title waiting for its abstract
-    meta_seen = False
-    lines = text.splitlines()
+    lines = split_lines(text)
+    year = (info or ListingInfo()).year or _default_year(lines)
 
     def warn(line: int, message: str) -> None:
         listing.diagnostics.append(Diagnostic(Source(name, line), message))
 
-    def flush() -> None:
-        nonlocal pending
-        if pending is not None:
-            listing.entries.append(pending)
-            pending = None
-
-    for number, raw in _content_lines(lines):
-        line = raw.strip()
-        if line in CHROME:
-            continue
-        glued = _GLUED.match(line)
-        if glued:
-            line = line[glued.end() :]
-        if _AUTHORS.match(line) or line == _DOT or _DATE.match(line) or _is_organisation(lines, number):
-            if pending is None:
-                if title is None and not listing.entries and _DATE.match(line):
-                    continue  # the page's own date above the first paper
-                where = f"title at line {title[1]} has no abstract yet" if title else "no paper precedes it"
-                warn(number, f"metadata line {line!r} out of place ({where}); ignored")
-                continue
-            pending = _apply_metadata(pending, line, number, year, warn)
-            meta_seen = True
-            continue
-        if meta_seen:
-            flush()
-            meta_seen = False
-        if title is None:
-            flush()
-            title = (line, number)
+    tokens = list(_tokens(lines))
+    _Pairing(name, year, warn, listing.entries).run(tokens)
+    if not listing.entries:
+        if not any(line.strip() for line in lines):
+            reason = "the file is empty"
+        elif not tokens:
+            reason = "it holds only page chrome such as 'Daily Papers'"
         else:
-            pending = Entry(title=title[0], abstract=line, source=Source(name, title[1]))
-            title = None
-    flush()
-    if title is not None:
-        warn(title[1], f"title {_short(title[0])} has no abstract after it (end of file); the paper is skipped")
+            reason = "no title is followed by an abstract"
+        warn(1, f"no papers found ({reason}); copy a listing page's text into the file, or remove it")
+    listing.diagnostics.sort(key=lambda d: d.source.line)
     return listing
 
 
-def _content_lines(lines: list[str]) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(lines, 1):
-        if line.strip():
-            yield number, line
+def split_lines(text: str) -> list[str]:
+    """Text to lines at ``\\n``, ``\\r\\n`` or ``\\r`` only, so line numbers match an editor's.
+
+    ``str.splitlines`` also breaks at form feeds, ``\\x85`` and U+2028, which copied web text holds
+    inside a title or an abstract; breaking there would split the paper in two.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
+
+
+def reads_like_abstract(line: str) -> bool:
+    """Whether a line cannot be a title: very long, or long with two or more sentence breaks."""
+    if len(line) > ABSTRACT_LENGTH:
+        return True
+    return len(line) > TITLE_LENGTH and len(_SENTENCE_BREAK.findall(line)) >= 2
+
+
+def _tokens(lines: list[str]) -> Iterator[_Line]:
+    """Content lines without chrome, ``Subscribe`` unglued from the first title, the page's date dropped."""
+    text_seen = False
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line in CHROME or not line.translate(_INVISIBLE).strip():
+            continue
+        if not text_seen and (glued := _GLUED.match(line)):
+            line = line[glued.end() :]
+        meta = bool(_AUTHORS.match(line) or line == _DOT or _DATE.match(line) or _is_organisation(lines, number))
+        if meta and not text_seen and _DATE.match(line):
+            continue  # the page's own date above the first paper
+        text_seen = text_seen or not meta
+        yield _Line(number, line, meta)
+
+
+class _Pairing:
+    """Titles paired with abstracts and their metadata, falling back in step after a missing line."""
+
+    def __init__(self, name: str, year: int | None, warn: Warn, entries: list[Entry]) -> None:
+        self.name, self.year, self.warn, self.entries = name, year, warn, entries
+        self.title: _Line | None = None  # a title waiting for its abstract
+        self.held: list[_Line] = []  # metadata lines between that title and its abstract
+        self.entry: Entry | None = None  # title and abstract read, metadata may follow
+        self.rank = -1  # the place in a metadata block (authors or organisation, ·, date) reached
+        self.ignoring = False  # metadata of a skipped paper or a repeated block
+
+    def run(self, tokens: list[_Line]) -> None:
+        """Read every content line in order."""
+        for index, token in enumerate(tokens):
+            if token.meta:
+                self.metadata(token)
+            elif self.title is None:
+                self.close()
+                if reads_like_abstract(token.text):
+                    self.warn(
+                        token.number,
+                        f"{_short(token.text)} reads like an abstract, but no title precedes it; the paper is "
+                        "skipped: add its title on the line before it",
+                    )
+                    self.ignoring = True
+                else:
+                    self.title = token
+            else:
+                following = tokens[index + 1] if index + 1 < len(tokens) else None
+                if (
+                    following is not None
+                    and not following.meta
+                    and reads_like_abstract(following.text)
+                    and not reads_like_abstract(token.text)
+                ):
+                    self.skip_title(
+                        f"line {token.number} looks like the next title, line {following.number} like its abstract"
+                    )
+                    self.title = token
+                else:
+                    self.pair(token)
+        if self.title is not None:
+            self.skip_title("end of file")
+        self.close()
+
+    def pair(self, abstract: _Line) -> None:
+        """The waiting title gets its abstract; metadata held between them is reported out of place."""
+        assert self.title is not None
+        for line in self.held:
+            self.warn(
+                line.number,
+                f"metadata line {line.text!r} out of place (title at line {self.title.number} has no abstract yet); "
+                "ignored",
+            )
+        self.entry = Entry(title=self.title.text, abstract=abstract.text, source=Source(self.name, self.title.number))
+        self.title, self.held = None, []
+
+    def skip_title(self, reason: str) -> None:
+        """The waiting title has no abstract: a warning, and the paper is left out."""
+        assert self.title is not None
+        if self.held:
+            reason = f"metadata follows it at line {self.held[0].number}; {reason}"
+        self.warn(
+            self.title.number,
+            f"title {_short(self.title.text)} has no abstract after it ({reason}); the paper is skipped: "
+            "add its abstract on the line after it (or, if the line is an abstract, its title before it)",
+        )
+        self.title, self.held = None, []
+
+    def metadata(self, line: _Line) -> None:
+        """A metadata line: part of the entry's block, held, or out of place."""
+        if self.ignoring:
+            return
+        if self.entry is not None:
+            rank = _metadata_rank(line.text)
+            if rank <= self.rank:
+                self.warn(
+                    line.number,
+                    f"metadata line {line.text!r} starts a second metadata block after the paper at line "
+                    f"{self.entry.source.line}, with no title and abstract before it (a paper is missing here?); "
+                    "the block is ignored",
+                )
+                self.ignoring = True
+                return
+            self.rank = rank
+            self.entry = _apply_metadata(self.entry, line.text, line.number, self.year, self.warn)
+        elif self.title is not None:
+            self.held.append(line)
+        else:
+            self.warn(line.number, f"metadata line {line.text!r} out of place (no paper precedes it); ignored")
+            self.ignoring = True
+
+    def close(self) -> None:
+        """The entry read so far is complete."""
+        if self.entry is not None:
+            self.entries.append(self.entry)
+        self.entry, self.rank, self.ignoring = None, -1, False
 
 
 def _is_organisation(lines: list[str], number: int) -> bool:
     """An organisation line stands right before a ``·`` line, where an authors line would."""
-    following = lines[number] if number < len(lines) else ""
+    if number >= len(lines) or lines[number].strip() != _DOT:
+        return False
     line = lines[number - 1].strip()
-    return following.strip() == _DOT and not _AUTHORS.match(line) and line != _DOT
+    return not _AUTHORS.match(line) and line != _DOT and len(line) <= _ORGANISATION_LENGTH
 
 
-def _apply_metadata(entry: Entry, line: str, number: int, year: int | None, warn) -> Entry:  # type: ignore[no-untyped-def]
+def _metadata_rank(line: str) -> int:
+    """The place of a metadata line in its block: authors or organisation, then ``·``, then the date."""
+    if line == _DOT:
+        return 1
+    if _DATE.match(line):
+        return 2
+    return 0
+
+
+def _apply_metadata(entry: Entry, line: str, number: int, year: int | None, warn: Warn) -> Entry:
     if m := _AUTHORS.match(line):
         return replace(entry, authors=int(m["n"]))
     if line == _DOT:
@@ -210,9 +543,9 @@ def _apply_metadata(entry: Entry, line: str, number: int, year: int | None, warn
     return replace(entry, organisation=Organisation(handle=handle, name=display.strip() or handle))
 
 
-def _default_year(text: str) -> int | None:
+def _default_year(lines: list[str]) -> int | None:
     """Pages show the year only for dates outside the current one: so one after the newest shown."""
-    years = [int(y) for y in re.findall(r"^[A-Z][a-z]{2} \d{1,2}, (\d{4})(?: \d+)?$", text, re.MULTILINE)]
+    years = [int(m["year"]) for line in lines if (m := _DATE.match(line.strip())) and m["year"]]
     return max(years) + 1 if years else None
 
 

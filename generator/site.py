@@ -40,13 +40,18 @@ class SiteResult:
     """Wall time of the MkDocs run."""
 
 
-def build_sites(root: Path, epoch: int, sites: tuple[SiteConfig, ...] = SITES) -> list[SiteResult]:
+def build_sites(
+    root: Path, epoch: int, docs_dir: Path | None = None, sites: tuple[SiteConfig, ...] = SITES
+) -> list[SiteResult]:
     """Run every MkDocs build at once (``--strict``); swap the folders in only if all succeed.
 
     ``epoch`` (seconds) is the build date MkDocs writes into the sitemap: taken from the input, not
-    the clock, so the same input gives the same site.
+    the clock, so the same input gives the same site. ``docs_dir`` is where the Markdown is (the
+    configs read it from SITE_DOCS_DIR; default docs/).
     """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1", SOURCE_DATE_EPOCH=str(epoch))
+    if docs_dir is not None:
+        env["SITE_DOCS_DIR"] = str(docs_dir.resolve())
     results = []
     with contextlib.ExitStack() as stack:
         stages = [stack.enter_context(staged_folder(root / s.site_dir)) for s in sites]
@@ -63,17 +68,21 @@ def build_sites(root: Path, epoch: int, sites: tuple[SiteConfig, ...] = SITES) -
             for s, stage in zip(sites, stages, strict=True)
         ]
         timings = []
-        for site, process in zip(sites, processes, strict=True):
-            output, _ = process.communicate()
-            timings.append(time.perf_counter() - started)
-            if process.returncode != 0:
-                for other in processes:
-                    other.kill()
-                lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
-                detail = "\n".join(lines[-20:]) or output[-2000:]
-                raise BuildError(
-                    f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", site.config
-                )
+        try:
+            for site, process in zip(sites, processes, strict=True):
+                output, _ = process.communicate()
+                timings.append(time.perf_counter() - started)
+                if process.returncode != 0:
+                    lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
+                    detail = "\n".join(lines[-20:]) or output[-2000:]
+                    raise BuildError(
+                        f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", site.config
+                    )
+        finally:
+            for process in processes:  # on a failure or Ctrl-C, stop the other build too
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
     for site, stage, seconds in zip(sites, stages, timings, strict=True):
         assert stage.changes is not None
         results.append(SiteResult(site, stage.changes, seconds))

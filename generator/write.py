@@ -4,6 +4,13 @@ A folder (docs/, site/) is rebuilt in a sibling staging folder and swapped in on
 succeeded, so an interrupted or failed run leaves the previous folder as it was. Files whose bytes
 did not change are hard-linked from the previous folder, keeping their modification times, so a
 rebuild of the same input touches nothing.
+
+The swap is one ``renameat2(RENAME_EXCHANGE)`` where the system has it, else two renames (target to
+``.NAME.previous``, stage to target); Ctrl-C is held off while folders are renamed. A run killed
+between the two renames leaves no target but a previous folder: ``recover()``, called before every
+staging, puts it back and removes leftovers. Inside ``transaction()`` (one ``build``), the previous
+folders are kept until the block ends and put back if it fails or is interrupted, so docs/ is not
+left newer than the sites when MkDocs fails or the user presses Ctrl-C.
 """
 
 from __future__ import annotations
@@ -11,15 +18,27 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import os
 import shutil
-from collections.abc import Iterator, Mapping
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+
+from .errors import OutputError
 
 _STAGE = ".{name}.staging"
 _OLD = ".{name}.previous"
 _RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+_swapped: ContextVar[list[tuple[Path, bool]] | None] = ContextVar("swapped", default=None)
+"""The folders swapped in inside the current ``transaction()``, oldest first, each with whether it
+replaced a previous folder (None: no transaction)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,8 @@ class Stage:
 
     path: Path
     """The folder to fill."""
+    target: Path
+    """The folder it replaces."""
     changes: Changes | None = None
     """Set when the folder has been swapped in."""
 
@@ -47,39 +68,107 @@ class Stage:
 def write_files(target: Path, files: Mapping[str, bytes]) -> Changes:
     """Make ``target`` hold exactly ``files`` (relative POSIX path -> bytes), atomically."""
     with staged_folder(target) as stage:
+        fill(stage, files)
+    assert stage.changes is not None
+    return stage.changes
+
+
+def fill(stage: Stage, files: Mapping[str, bytes]) -> None:
+    """Write ``files`` (relative POSIX path -> bytes) into a staging folder."""
+    try:
         for relative, data in files.items():
             path = stage.path.joinpath(*relative.split("/"))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-    assert stage.changes is not None
-    return stage.changes
+    except OSError as error:
+        raise _output_error(stage.target, error) from None
 
 
 @contextlib.contextmanager
 def staged_folder(target: Path) -> Iterator[Stage]:
     """Yield an empty staging folder; when the block succeeds, swap it in for ``target``."""
+    if any(target == done for done, _ in _swapped.get() or ()):
+        raise RuntimeError(f"{target} was already swapped in by this transaction")
     recover(target)
-    stage = target.parent / _STAGE.format(name=target.name)
-    if stage.exists():
-        shutil.rmtree(stage)
-    stage.mkdir(parents=True)
+    stage, previous = _stage_of(target), _previous_of(target)
     try:
-        result = Stage(stage)
+        stage.mkdir(parents=True)
+    except OSError as error:
+        raise _output_error(target, error) from None
+    try:
+        result = Stage(stage, target)
         yield result
-        changes = _link_unchanged(stage, target)
-        _swap(stage, target)
+        try:
+            changes = _link_unchanged(stage, target)
+            with _interrupts_held():
+                replaced = target.exists()
+                _swap(stage, target)
+                swapped = _swapped.get()
+                if swapped is not None:
+                    swapped.append((target, replaced))
+        except OSError as error:
+            raise _output_error(target, error) from None
         result.changes = changes
     finally:
-        for leftover in (stage, target.parent / _OLD.format(name=target.name)):
-            if leftover.exists():
-                shutil.rmtree(leftover, ignore_errors=True)
+        with _interrupts_held():
+            _restore(target)
+            _remove(stage)
+    if _swapped.get() is None:
+        _remove(previous)
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
+    """Keep every folder swapped in during the block undoable; put them all back if the block fails."""
+    swapped: list[tuple[Path, bool]] = []
+    token = _swapped.set(swapped)
+    try:
+        yield
+    except BaseException:
+        with _interrupts_held():
+            for target, replaced in reversed(swapped):
+                with contextlib.suppress(OSError):  # best effort: recover() finishes the job next time
+                    _undo(target, replaced)
+        raise
+    finally:
+        _swapped.reset(token)
+    for target, _ in swapped:
+        _remove(_previous_of(target))
 
 
 def recover(target: Path) -> None:
-    """Put back the previous folder if a run was interrupted in the middle of a swap."""
-    old = target.parent / _OLD.format(name=target.name)
-    if old.exists() and not target.exists():
-        old.rename(target)
+    """Make ``target`` whole after a run was killed: put its previous folder back if it is missing, drop leftovers."""
+    try:
+        _restore(target)
+        for leftover in (_stage_of(target), _previous_of(target)):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+    except OSError as error:
+        raise OutputError(
+            f"cannot clean up after an interrupted run ({error.strerror}: {error.filename}); "
+            "remove the leftover folder by hand and run again",
+            _display(target),
+        ) from None
+
+
+def _stage_of(target: Path) -> Path:
+    return target.parent / _STAGE.format(name=target.name)
+
+
+def _previous_of(target: Path) -> Path:
+    return target.parent / _OLD.format(name=target.name)
+
+
+def _restore(target: Path) -> None:
+    """The second rename of a fallback swap did not happen: the previous folder goes back."""
+    previous = _previous_of(target)
+    if previous.exists() and not target.exists():
+        previous.rename(target)
+
+
+def _remove(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _link_unchanged(stage: Path, target: Path) -> Changes:
@@ -89,8 +178,7 @@ def _link_unchanged(stage: Path, target: Path) -> Changes:
         relative = path.relative_to(stage)
         previous = target / relative
         if relative in before and _same_bytes(path, previous):
-            path.unlink()
-            os.link(previous, path)
+            _keep(previous, path)
             unchanged += 1
         else:
             written += 1
@@ -98,28 +186,102 @@ def _link_unchanged(stage: Path, target: Path) -> Changes:
     return Changes(written=written, unchanged=unchanged, removed=len(before))
 
 
+def _keep(previous: Path, path: Path) -> None:
+    """Make ``path`` (same bytes as ``previous``) the previous file: a hard link, else its modification time."""
+    link = path.with_name(f".{path.name}.link")
+    try:
+        os.link(previous, link)
+    except OSError:  # a file system without hard links: same bytes, same time
+        status = previous.stat()
+        os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))
+    else:
+        os.replace(link, path)
+
+
 def _same_bytes(a: Path, b: Path) -> bool:
     return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
 
 
 def _swap(stage: Path, target: Path) -> None:
-    """Exchange the two folders in one step where the system allows it, else in two renames."""
+    """Put ``stage`` in place of ``target``; the previous target, if any, is left as ``.NAME.previous``."""
+    previous = _previous_of(target)
     if target.exists() and _exchange(stage, target):
+        try:
+            stage.rename(previous)
+        except OSError:
+            _exchange(stage, target)  # put the previous folder back before reporting
+            raise
         return
-    old = target.parent / _OLD.format(name=target.name)
     if target.exists():
-        target.rename(old)
+        target.rename(previous)
     stage.rename(target)
 
 
+def _undo(target: Path, replaced: bool) -> None:
+    """Put back the folder that ``target`` replaced in this transaction (none: remove ``target``)."""
+    previous, stage = _previous_of(target), _stage_of(target)
+    if replaced and not previous.exists():
+        return  # nothing to put back: leave the new folder rather than none
+    if previous.exists() and target.exists() and _exchange(previous, target):
+        shutil.rmtree(previous)
+        return
+    _remove(stage)
+    if target.exists():
+        target.rename(stage)
+    if previous.exists():
+        previous.rename(target)
+    _remove(stage)
+
+
 def _exchange(a: Path, b: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name or not hasattr(os, "O_DIRECTORY"):
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    """Swap two paths in one step (Linux ``renameat2``); False where the system cannot."""
+    renameat2 = _renameat2()
     if renameat2 is None:
         return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name or not hasattr(os, "O_DIRECTORY"):
+        return None
+    function: Callable[..., int] | None = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None)
+    return function
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done, so folders are never left half renamed or unrecorded."""
+    handler = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(handler):
+        yield
+        return
+    received: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+
+    signal.signal(signal.SIGINT, hold)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    if received:
+        handler(signal.SIGINT, None)
+
+
+def _output_error(target: Path, error: OSError) -> OutputError:
+    return OutputError(
+        f"cannot write {target.name}/ ({error.strerror}: {error.filename}); the previous {target.name}/ is "
+        "unchanged: free space or fix permissions and run again",
+        _display(target),
+    )
+
+
+def _display(target: Path) -> str:
+    try:
+        return target.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return target.as_posix()

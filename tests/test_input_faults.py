@@ -1,0 +1,452 @@
+"""Bad input never breaks the site: each input fault is a warning or an error naming file and line."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import signal
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from generator.clean import clean_entry, extract_links
+from generator.errors import InputError
+from generator.model import Source
+from generator.read import (
+    Listing,
+    ListingInfo,
+    Note,
+    decode,
+    display_path,
+    find_listings,
+    gather_listings,
+    load_listing_info,
+    read_listing,
+    read_paths,
+    reads_like_abstract,
+)
+from tests.conftest import FIXTURES, copy_project, run_generator
+
+FAULTS = FIXTURES / "faults"
+GOOD = FIXTURES / "layout-blocks.txt"
+
+
+def read_fault(name: str) -> Listing:
+    path = FAULTS / name
+    return read_listing(decode(path.read_bytes(), name), name, ListingInfo(year=2025))
+
+
+def project_with(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    """A project copy whose data/listings holds the good fixture plus ``files``."""
+    project = copy_project(tmp_path / "p", GOOD)
+    for name, data in files.items():
+        path = project / "data" / "listings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return project
+
+
+# Empty files -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", "the file is empty"),
+        ("\n\n  \n", "the file is empty"),
+        ("new\n\nSubscribe\n\nDaily Papers\n\nOct 29\n", "only page chrome"),
+        ("A Lonely Title\n", "no title is followed by an abstract"),
+    ],
+)
+def test_a_listing_without_papers_is_a_warning_on_line_1(text, reason):
+    listing = read_listing(text, "empty.txt")
+    assert listing.entries == []
+    found = [d for d in listing.diagnostics if "no papers found" in d.message]
+    assert len(found) == 1 and found[0].source == Source("empty.txt", 1) and reason in found[0].message
+
+
+def test_an_empty_file_beside_good_ones_warns_and_strict_exits_1(tmp_path):
+    project = project_with(tmp_path, {"empty.txt": b""})
+    result = run_generator(project, "check")
+    assert result.returncode == 0, result.stderr
+    assert "data/listings/empty.txt:1: warning: no papers found (the file is empty)" in result.stderr
+    assert "2 entries read" in result.stderr and "1 warnings" in result.stderr
+    assert run_generator(project, "check", "--strict").returncode == 1
+
+
+def test_input_with_no_papers_at_all_is_an_error_and_builds_nothing(tmp_path):
+    project = copy_project(tmp_path / "p", GOOD)
+    (project / "data" / "listings" / "layout-blocks.txt").write_bytes(b"")
+    result = run_generator(project, "build", "--no-site")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "error: data/listings/layout-blocks.txt: no papers found (the file is empty)" in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert not (project / "docs").exists()
+    empty_folder = tmp_path / "none"
+    empty_folder.mkdir()
+    result = run_generator(project, "check", str(empty_folder))
+    assert result.returncode == 2 and "no listing files (*.txt) found" in result.stderr
+
+
+# Encodings and line ends ---------------------------------------------------------------------------
+
+
+def test_binary_file_is_an_error_naming_file_line_and_byte_offset(tmp_path):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+    project = project_with(tmp_path, {"photo.txt": png})
+    result = run_generator(project, "check")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert (
+        "\nerror: data/listings/photo.txt:3: a zero byte at byte offset 8: this looks like a binary file "
+        "(an image, PDF or document?), not a text listing; save listings as UTF-8 text, or remove the file"
+    ) in result.stderr
+    report = json.loads(run_generator(project, "check", "--json", "-q").stdout)
+    assert report["ok"] is False and report["kind"] == "InputError"
+    assert (report["file"], report["line"], report["offset"]) == ("data/listings/photo.txt", 3, 8)
+
+
+def test_utf16_is_read_with_a_byte_order_mark_and_named_without_one():
+    text = "Title One\r\n\r\nAbstract one.\r\n"
+    for encoding in ("utf-16", "utf-16-be"):  # utf-16 writes a BOM
+        data = text.encode(encoding) if encoding == "utf-16" else b"\xfe\xff" + text.encode(encoding)
+        (entry,) = read_listing(decode(data, "u.txt"), "u.txt").entries
+        assert (entry.title, entry.abstract) == ("Title One", "Abstract one.")
+    with pytest.raises(InputError, match="UTF-16 text without a byte-order mark") as caught:
+        decode(text.encode("utf-16-le"), "u.txt")
+    assert caught.value.offset == 1 and caught.value.line == 1
+
+
+def test_windows_1252_is_an_error_with_line_and_byte_offset_not_a_guess():
+    data = "Title One\n\nAbstract with “curly quotes” and café.\n".encode("cp1252")
+    with pytest.raises(InputError) as caught:
+        decode(data, "latin.txt")
+    error = caught.value
+    assert (error.file, error.line, error.offset) == ("latin.txt", 3, 25)
+    assert str(error).startswith("latin.txt:3: not valid UTF-8 at byte offset 25 (byte 0x93)")
+    assert "save it as UTF-8" in str(error) and "iconv -f windows-1252 -t utf-8" in str(error)
+
+
+def test_not_utf8_cli_error_and_json_report(tmp_path):
+    project = project_with(tmp_path, {"latin.txt": "Titre\n\nRésumé.\n".encode("latin-1")})
+    result = run_generator(project, "check", "--json", "-q")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "error: data/listings/latin.txt:3: not valid UTF-8 at byte offset 8 (byte 0xe9)" in result.stderr
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["file"] == "data/listings/latin.txt"
+    assert (report["line"], report["offset"]) == (3, 8) and "not valid UTF-8" in report["message"]
+
+
+def test_byte_order_mark_crlf_and_lone_cr_read_like_plain_text_with_editor_line_numbers():
+    text = decode("\ufeffTitle One\r\n\r\nAbstract one.\r\n\r\nTitle Two\rAbstract two.\r".encode(), "crlf.txt")
+    entries = read_listing(text, "crlf.txt").entries
+    assert [(e.title, e.abstract, e.source.line) for e in entries] == [
+        ("Title One", "Abstract one.", 1),
+        ("Title Two", "Abstract two.", 5),
+    ]
+
+
+def test_form_feeds_and_unicode_line_separators_do_not_split_a_paper():
+    separators = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+    text = f"Title{separators}One\n\nAbstract{separators}one.\n\nTitle Two\n\nAbstract two.\n"
+    listing = read_listing(text, "sep.txt")
+    assert [(e.title, e.source.line) for e in listing.entries] == [(f"Title{separators}One", 1), ("Title Two", 5)]
+    assert clean_entry(listing.entries[0]).title == "Title One"
+    assert listing.diagnostics == []
+
+
+def test_year_less_dates_take_the_default_year_in_crlf_files_too():
+    text = "T1\r\n\r\nA1\r\n\r\n  • 2 authors\r\n·\r\nNov 28, 2024\r\n\r\nT2\r\n\r\nA2\r\n\r\n·\r\nMar 3 4\r\n"
+    entries = read_listing(text, "x.txt").entries
+    assert entries[1].date is not None and entries[1].date.year == 2025
+
+
+def test_listings_yml_that_is_not_utf8_is_an_input_error(tmp_path):
+    (tmp_path / "listings.yml").write_bytes("a.txt:\n  year: 2025 # ©\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not valid UTF-8"):
+        load_listing_info(tmp_path)
+
+
+# Size ----------------------------------------------------------------------------------------------
+
+
+def realistic_listing(papers: int, seed: int = 1) -> tuple[str, list[tuple[str, str, int]]]:
+    """A listing in the metadata layout with ``papers`` entries of realistic length; and what it holds."""
+    rng = random.Random(seed)
+    words = (FIXTURES.parent.parent / "data" / "listings" / "transformers-compact.txt").read_text().split()
+    words = [w for w in words if w.isalpha()]
+    lines = ["new", "", "Subscribe", "", "Daily Papers", "", "Oct 29", ""]
+    expected = []
+    for n in range(papers):
+        title = " ".join(rng.choice(words).capitalize() for _ in range(rng.randint(4, 14))) + f": Part {n}"
+        sentences = [" ".join(rng.choices(words, k=rng.randint(10, 25))).capitalize() + "." for _ in range(8)]
+        abstract = " ".join(sentences[: rng.randint(4, 8)])
+        authors = rng.randint(1, 40)
+        lines += [title, "", abstract, "", f"  • {authors} authors", "·", f"Oct {rng.randint(1, 28)}, 2024 7", ""]
+        expected.append((title, abstract, authors))
+    return "\n".join(lines), expected
+
+
+def test_a_20_mb_listing_is_read_completely(tmp_path):
+    text, expected = realistic_listing(26_000)
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    size = path.stat().st_size
+    assert size > 20_000_000
+    del text
+    tracemalloc.start()
+    try:
+        reading = read_paths([path])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * size  # the bytes, the text and its lines: a few times the file, nothing per pair of lines
+    assert reading.diagnostics == []
+    assert [(e.title, e.abstract, e.authors) for e in reading.entries] == expected
+    assert reading.entries[-1].source.line == 8 + 8 * (len(expected) - 1) + 1
+
+
+class Timeout(Exception):
+    pass
+
+
+def within(seconds: int):
+    """Raise Timeout in the test when the block takes longer than ``seconds`` (a hang, not slowness)."""
+
+    def expire(signum, frame):
+        raise Timeout(f"took more than {seconds} s")
+
+    class Limit:
+        def __enter__(self):
+            signal.signal(signal.SIGALRM, expire)
+            signal.alarm(seconds)
+
+        def __exit__(self, *exc):
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+    return Limit()
+
+
+MEGABYTE = 1_000_000
+
+LONG_LINES = {
+    "words": ("Transformers learn. " * 60_000)[:MEGABYTE],
+    "one word": "a" * MEGABYTE,
+    "authors-like": "•" + " " * MEGABYTE + "x",
+    "date-like": "Oct 1" + "1" * MEGABYTE,
+    "sentence breaks": "a. B" * (MEGABYTE // 4),
+    "latex": ("\\emph{" + "a " * 40 + "\\alpha1 $x$ ") * (MEGABYTE // 100),
+    "urls": ("https://github.com/a/b " * (MEGABYTE // 23)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(LONG_LINES))
+def test_a_1_mb_abstract_is_read_and_cleaned_without_hanging(kind):
+    line = LONG_LINES[kind]
+    text = f"A Title\n\n{line}\n\nNext Title\n\nNext abstract.\n"
+    with within(20):
+        listing = read_listing(text, "long.txt")
+        entries = [clean_entry(e) for e in listing.entries]
+    assert [e.title for e in entries] == ["A Title", "Next Title"]
+    assert listing.entries[0].abstract == line.strip() and listing.diagnostics == []
+
+
+def test_a_1_mb_title_cannot_be_a_title_and_is_reported_not_paired():
+    title = "Words " * (MEGABYTE // 6)
+    abstract = " ".join(["This abstract belongs to the enormous title above it."] * 10)
+    text = f"{title}\n\n{abstract}\n\nNext Title\n\nNext abstract.\n"
+    with within(20):
+        listing = read_listing(text, "long.txt")
+    assert [(e.title, e.abstract) for e in listing.entries] == [("Next Title", "Next abstract.")]
+    assert [d.source.line for d in listing.diagnostics] == [1, 3]
+    assert all("reads like an abstract" in d.message for d in listing.diagnostics)
+
+
+def test_a_1_mb_line_through_the_command_line(tmp_path):
+    project = project_with(tmp_path, {"long.txt": f"Long Paper\n\n{LONG_LINES['words']}\n".encode()})
+    result = run_generator(project, "check", "--strict")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "3 entries read" in result.stderr
+
+
+def test_a_1_mb_url_ending_in_brackets_is_trimmed_in_linear_time():
+    with within(10):
+        links = extract_links("see https://github.com/a/b" + ")" * MEGABYTE)
+    assert [link.url for link in links] == ["https://github.com/a/b"]
+
+
+# Missing lines: never shift every later pair ----------------------------------------------------
+
+
+def pairs(listing: Listing) -> list[tuple[str, str]]:
+    return [(e.title[:12], e.abstract[:12]) for e in listing.entries]
+
+
+XLM = ("XLM-T: Scali", "Multilingual")
+MIMETIC = ("Mimetic Init", "It is notori")
+RANDOM_LTD = ("Random-LTD: ", "Large-scale ")
+NEVER = ("Never Train ", "Modeling lon")
+SMART = ("Scaling Smar", "The pre-trai")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "line", "message"),
+    [
+        ("compact-abstract-without-title.txt", [XLM, MIMETIC, NEVER, SMART], 7, "reads like an abstract, but no title"),
+        ("blocks-abstract-without-title.txt", [XLM, RANDOM_LTD, NEVER], 17, "reads like an abstract, but no title"),
+        ("metadata-abstract-without-title.txt", [XLM, RANDOM_LTD, NEVER], 21, "reads like an abstract, but no title"),
+        ("compact-title-without-abstract.txt", [XLM, RANDOM_LTD, NEVER, SMART], 5, "has no abstract after it"),
+        ("metadata-title-without-abstract.txt", [XLM, RANDOM_LTD, NEVER], 21, "has no abstract after it"),
+        ("compact-short-abstract-without-title.txt", [XLM, MIMETIC, RANDOM_LTD], 5, "has no abstract after it"),
+        ("metadata-block-after-metadata.txt", [XLM, RANDOM_LTD, NEVER], 21, "starts a second metadata block"),
+    ],
+)
+def test_a_missing_title_or_abstract_is_reported_once_and_later_papers_stay_paired(name, expected, line, message):
+    listing = read_fault(name)
+    assert pairs(listing) == expected
+    (warning,) = listing.diagnostics
+    assert warning.source == Source(name, line) and message in warning.message
+    assert warning.message.endswith(("its title before it)", "on the line before it", "the block is ignored"))
+
+
+def test_metadata_after_a_missing_piece_stays_with_its_own_paper():
+    listing = read_fault("metadata-abstract-without-title.txt")
+    assert [(e.authors, e.date and e.date.isoformat(), e.upvotes, e.organisation) for e in listing.entries] == [
+        (7, "2022-08-05", None, None),
+        (5, "2023-10-03", 12, None),
+        (2, "2024-03-01", None, None),
+    ]
+    repeated = read_fault("metadata-block-after-metadata.txt").entries[0]
+    assert (repeated.authors, repeated.organisation, repeated.upvotes) == (7, None, None)
+
+
+def test_metadata_title_without_abstract_names_the_metadata_that_follows_it():
+    (warning,) = read_fault("metadata-title-without-abstract.txt").diagnostics
+    assert "(metadata follows it at line 23; line 27 looks like the next title, line 29 like its abstract)" in (
+        warning.message
+    )
+
+
+def test_what_reads_like_an_abstract():
+    titles = [line for line in GOOD.read_text().splitlines() if line and len(line) < 150]
+    assert not any(reads_like_abstract(t) for t in titles)
+    assert not reads_like_abstract("Shall We Pretrain Autoregressive Language Models with Retrieval? A Study " * 2)
+    assert reads_like_abstract("x" * 401)
+    assert reads_like_abstract("We propose a method. It works well on many tasks. Code is released. " * 4)
+
+
+def test_real_listings_trigger_no_heuristic():
+    listings = FIXTURES.parent.parent / "data" / "listings"
+    reading = read_paths([listings])
+    assert len(reading.entries) == 494 and reading.diagnostics == []
+    assert not any(reads_like_abstract(e.title) for e in reading.entries)
+    assert all(reads_like_abstract(e.abstract) for e in reading.entries)
+
+
+def test_subscribe_is_unglued_from_the_first_title_only():
+    text = "Get trending papers in your email inbox!\nSubscribeFirst Title\nAbstract one.\nSubscribers Matter\nA2.\n"
+    assert [e.title for e in read_listing(text, "c.txt").entries] == ["First Title", "Subscribers Matter"]
+    assert read_listing("Subscribers Matter\n\nAbstract.\n", "c.txt").entries[0].title == "Subscribers Matter"
+
+
+def test_a_line_of_invisible_characters_is_blank():
+    listing = read_listing("Title One\n\u200b\u00ad\nAbstract one.\n", "x.txt")
+    assert [(e.title, e.abstract) for e in listing.entries] == [("Title One", "Abstract one.")]
+
+
+def test_new_warnings_through_check_json(tmp_path):
+    project = copy_project(tmp_path / "p", FAULTS / "compact-abstract-without-title.txt")
+    result = run_generator(project, "check", "--json", "-q")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["ok"] and report["papers"] == 4 and report["notes"] == []
+    (warning,) = report["warnings"]
+    assert (warning["file"], warning["line"]) == ("data/listings/compact-abstract-without-title.txt", 7)
+    assert "reads like an abstract, but no title precedes it" in warning["message"]
+    assert run_generator(project, "check", "--strict", "-q").returncode == 1
+
+
+# What is read ---------------------------------------------------------------------------------------
+
+
+def test_the_same_file_named_twice_is_read_once_with_a_note(tmp_path):
+    project = copy_project(tmp_path / "p", GOOD)
+    name = "data/listings/layout-blocks.txt"
+    result = run_generator(project, "check", "--strict", name, "data/listings", f"./{name}")
+    assert result.returncode == 0, result.stderr
+    assert f"{name}: note: named more than once (3 times); read once" in result.stderr
+    assert "2 entries read, 0 duplicates merged, 0 warnings, 1 notes" in result.stderr
+    link = project / "data" / "link.txt"
+    link.symlink_to(project / name)
+    result = run_generator(project, "check", "--json", "-q", "data/link.txt", name)
+    report = json.loads(result.stdout)
+    assert report["entries"] == 2 and report["warnings"] == []
+    assert report["notes"] == [
+        {"file": name, "line": None, "message": f"named more than once (as 'data/link.txt', '{name}'); read once"}
+    ]
+
+
+def test_a_folder_reads_only_txt_files_and_names_what_it_skips(tmp_path):
+    project = project_with(
+        tmp_path,
+        {
+            ".DS_Store": b"\x00\x00\x00\x01Bud1",
+            "._layout-blocks.txt": b"\x00\x05\x16\x07",
+            "README.md": b"# notes",
+            "cover.png": b"\x89PNG\r\n\x1a\n\x00",
+            "listing.TXT": b"Other\n\nOther abstract.\n",
+            "notes.txt~": b"backup",
+            ".git/config": b"[core]",
+            "more/second.txt": b"Second Title\n\nSecond abstract.\n",
+        },
+    )
+    result = run_generator(project, "check", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "data/listings: note: not read (only *.txt files are, and none whose name starts with a dot): "
+        ".DS_Store, ._layout-blocks.txt, .git/, README.md, cover.png, listing.TXT, notes.txt~"
+    ) in result.stderr
+    assert "3 entries read" in result.stderr and "listings.yml" not in result.stderr
+
+
+def test_the_order_of_the_names_given_changes_nothing(tmp_path):
+    for name in ("b.txt", "a.txt", "sub/c.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(f"Title {name}\n\nAbstract.\n")
+    (tmp_path / "x.md").write_text("")
+    orders = [
+        [tmp_path],
+        [tmp_path / "sub", tmp_path / "b.txt", tmp_path / "a.txt"],
+        [tmp_path / "a.txt", tmp_path / "sub" / "c.txt", tmp_path / "b.txt", tmp_path / "sub"],
+    ]
+    files = {tuple(find_listings(order)) for order in orders}
+    assert len(files) == 1
+    readings = [read_paths(order) for order in orders]
+    assert all(r.entries == readings[0].entries for r in readings)
+
+
+def test_notes_are_not_warnings():
+    found = gather_listings([GOOD, GOOD])
+    (note,) = found.notes
+    assert isinstance(note, Note) and note.source == Source(display_path(GOOD), 0)
+    assert str(note) == f"{display_path(GOOD)}: note: named more than once (2 times); read once"
+
+
+@pytest.mark.parametrize(("path", "message"), [("/dev/null", "not a file or a folder"), ("nope", "no such file")])
+def test_paths_that_are_no_listing_are_errors(path, message):
+    with pytest.raises(InputError, match=message):
+        find_listings([Path(path)])
+
+
+def test_an_unreadable_file_is_an_input_error(tmp_path, monkeypatch):
+    path = tmp_path / "secret.txt"
+    path.write_text("T\n\nA\n")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError, match=re.escape("secret.txt: cannot be read (Permission denied)")):
+        read_paths([path])
