@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Dialog, Locator, Page, Request, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -42,6 +43,9 @@ PAGE_H1 = ".md-content__inner > h1"
 
 SEARCH_TIMEOUT_MS = 15_000
 """How long search may take to show the results of the whole query (the slowest take about 1.5 s)."""
+
+SEARCH_QUIET_MS = 1_500
+"""How long results that do not mention the query's last term must stay unchanged to count as final."""
 
 TYPING_DELAY_MS = 50
 """Time between two keystrokes: a quick typist."""
@@ -158,9 +162,16 @@ _RESULTS_JS = """(selector) => [...document.querySelectorAll(selector)].map((ite
   return { title: heading ? heading.textContent.trim() : "", href: links.length ? links[0].href : "", terms };
 })"""
 
-_SETTLED_JS = """([selector, term]) => [...document.querySelectorAll(selector + " a.md-search-result__link")].some(
-  (a) => (new URL(a.href).searchParams.get("h") || "").split(" ").includes(term)
-)"""
+_SETTLED_JS = """([selector, term, quietMs]) => {
+  const links = [...document.querySelectorAll(selector + " a.md-search-result__link")];
+  if (links.some((a) => (new URL(a.href).searchParams.get("h") || "").split(" ").includes(term))) return true;
+  const meta = document.querySelector(".md-search-result__meta");
+  const shown = links.map((a) => a.href).join(" ") + " | " + (meta ? meta.textContent : "");
+  const watch = (window.__searchSettle ||= { shown: null, since: 0 });
+  const now = performance.now();
+  if (watch.shown !== shown) Object.assign(watch, { shown, since: now });
+  return now - watch.since >= quietMs;
+}"""
 
 
 def results(page: Page) -> list[Result]:
@@ -179,16 +190,21 @@ def shown_results(page: Page, limit: int = 5) -> str:
 def wait_for_search(page: Page, query: str) -> list[Result]:
     """Wait until the results answer the whole ``query`` (not a prefix typed on the way) and return them.
 
-    Search runs on every keystroke and answers arrive later; the results answer the whole query once a
-    result says its last term matched (Material lists matched terms in each result link's ``?h=``).
-    The last term must be one the search keeps, not a stop word such as "the" or "for".
+    Search runs on every keystroke and its answers arrive later. The results answer the whole query once
+    a result says the query's last term matched (Material lists the matched terms in each result link's
+    ``?h=``); a prefix of that term typed on the way is a different term. When no result matches the last
+    term (no results at all, or a stop word), the results count as final once they stay the same for
+    SEARCH_QUIET_MS.
     """
     last = SEPARATOR.split(query.strip().lower())[-1]
+    page.evaluate("() => { delete window.__searchSettle }")
     try:
-        page.wait_for_function(_SETTLED_JS, arg=[RESULT_ITEMS, last], timeout=SEARCH_TIMEOUT_MS)
-    except Exception as error:  # Playwright's TimeoutError, reported with what the person sees
+        page.wait_for_function(
+            _SETTLED_JS, arg=[RESULT_ITEMS, last, SEARCH_QUIET_MS], polling=100, timeout=SEARCH_TIMEOUT_MS
+        )
+    except PlaywrightTimeoutError as error:
         raise AssertionError(
-            f"searching {query!r}: after {SEARCH_TIMEOUT_MS / 1000:.0f} s no result matches {last!r}; "
+            f"searching {query!r}: the results kept changing for {SEARCH_TIMEOUT_MS / 1000:.0f} s; "
             f"the person sees:\n{shown_results(page)}"
         ) from error
     return results(page)

@@ -41,6 +41,14 @@ pytestmark = pytest.mark.browser
 TOP = 3
 """The expected paper must be among the first TOP results."""
 
+COLON_BUG = (
+    "Material 9.8.1's search answers 'No matching documents' to any query holding a hyphenated word "
+    "followed by a colon ('LLM-Pruner: ...', 'Megatron-LM: ...'), the way paper titles start: its "
+    "transformSearchQuery() rebuilds the term 'LLM' with the rest of its word ('LLM-Pruner:*'), which lunr "
+    "then rejects as a search in an unknown field 'pruner', failing the whole query. "
+    "Upstream bug in mkdocs-material (src/templates/assets/javascripts/integrations/search/query/_/index.ts)."
+)
+
 # Topics are tags, and Material boosts tags a million times by default: a query word that is part of a
 # topic name ('models', 'vision') would put every paper of that topic first. mkdocs.yml sets the
 # boosts to title 1000 > tags 100 > text 1; the two cases below hold it there.
@@ -76,6 +84,12 @@ QUERIES = [
         "attention transfer vision transformers",
         "On the Surprising Effectiveness of Attention Transfer for Vision Transformers",
         id="title-words-that-are-in-a-topic-name-2",
+    ),
+    pytest.param(
+        "LLM-Pruner: On the Structural Pruning",
+        "LLM-Pruner: On the Structural Pruning of Large Language Models",
+        id="pasted-title-with-hyphen-before-colon",
+        marks=pytest.mark.xfail(strict=True, reason=COLON_BUG),
     ),
 ]
 
