@@ -70,6 +70,12 @@ QUERIES = [
         id="method-name-only-in-abstract",
     ),
     pytest.param("multi-state RNNs", "Transformers are Multi-State RNNs", id="hyphenated-title-words"),
+    pytest.param("mixture of experts survey", "A Survey on Mixture of Experts", id="topic-words"),
+    pytest.param(
+        "byte pair encoding pretraining",
+        "Byte Pair Encoding is Suboptimal for Language Model Pretraining",
+        id="topic-words-2",
+    ),
     pytest.param(
         "kangaroo speculative decoding",
         "Kangaroo: Lossless Self-Speculative Decoding via Double Early Exiting",
