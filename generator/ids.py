@@ -48,6 +48,6 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> Slug:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
         lossy = True
-    if lossy or not slug:
+    if lossy or not slug or slug == "index":  # index.md is a folder's own page
         slug = f"{slug}-{_short_hash(key)}" if slug else _short_hash(key)
     return Slug(slug)

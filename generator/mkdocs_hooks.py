@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,6 +23,7 @@ SHIM = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_URI = "assets/javascripts/iframe-worker-shim.js"
 """Where the shim lands in the offline site."""
 
+_FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
@@ -49,3 +52,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Give the search dialog an accessible name."""
     return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Undo the double escaping of item titles in the RSS feed.
+
+    The generator HTML-escapes page titles because Material prints them as HTML; the feed plugin
+    escapes them again, so readers would show ``&amp;lt;``. One unescape gives XML-escaped text.
+    """
+    for feed in Path(config.site_dir).glob("feed_rss_*.xml"):
+        text = feed.read_text(encoding="utf-8")
+        fixed = _FEED_TITLE.sub(lambda m: m[1] + html.unescape(m[2]) + m[3], text)
+        if fixed != text:
+            feed.write_text(fixed, encoding="utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import TaxonomyError
+from .errors import TaxonomyError, yaml_problem
 from .model import Corpus, Quality, Slug, Topic
 
 LABEL_SETS = (
@@ -20,7 +20,16 @@ LABEL_SETS = (
 def load_labels(path: Path, topics: tuple[Topic, ...]) -> dict[Slug, tuple[Slug, ...]]:
     """Read the labels file; topic names must be those of the taxonomy."""
     by_name = {t.name: t.slug for t in topics}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        problem, line = yaml_problem(exc, text)
+        raise TaxonomyError(f"invalid YAML: {problem}; fix the file and run again", path.as_posix(), line) from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, list) and all(isinstance(n, str) for n in v) for v in data.values()
+    ):
+        raise TaxonomyError("expected `paper-slug: [topic name, ...]` entries", path.as_posix(), 1)
     labels = {}
     for slug, names in data.items():
         unknown = [n for n in names if n not in by_name]
