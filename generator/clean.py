@@ -9,6 +9,8 @@ from dataclasses import replace
 from .model import Entry, Link
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
+"""Whitespace ``_SPACES`` would change: any but a single plain space (its class is exactly ``\\s``)."""
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\ufeff\u00ad"))
 
 # Commands whose argument is kept as plain text (\emph{scan and snap} -> scan and snap).
@@ -38,6 +40,8 @@ def clean_text(text: str) -> str:
     """Normalise Unicode (NFC), drop invisible characters, fold whitespace, make LaTeX readable."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = _latex_to_text(text)
+    if not _UNUSUAL_SPACE.search(text):  # single plain spaces only: nothing to fold
+        return text.strip()
     return _SPACES.sub(" ", text).strip()
 
 
@@ -60,6 +64,8 @@ def _looks_like_math(inner: str) -> bool:
 def extract_links(text: str) -> tuple[Link, ...]:
     """Code and project links in an abstract, without the sentence's trailing punctuation."""
     links: dict[str, Link] = {}
+    if "://" not in text and "www." not in text.lower():  # what every match holds (only W and w match w)
+        return ()
     for match in _URL.finditer(text):
         url = _trim_url(match[0])
         if url.lower().startswith("www."):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import sparse
@@ -35,6 +39,12 @@ CANDIDATES = 4
 _CHUNK = 512
 """Rows of the similarity product computed at once: memory is CHUNK × N, never N × N."""
 
+_BLOCK_CELLS = 32_000_000
+"""At most this many similarities per block: fewer rows than CHUNK for large corpora (memory)."""
+
+_THREADS = max(1, min(2, os.cpu_count() or 1))
+"""Blocks of the similarity product computed at the same time."""
+
 
 def related_papers(
     papers: Sequence[Paper],
@@ -61,33 +71,88 @@ def related_papers(
     )
     matrix = vectorizer.fit_transform(f"{p.title}. {p.title}. {p.abstract}" for p in papers).tocsr()
     vocabulary = vectorizer.get_feature_names_out()
+    transposed = matrix.T.tocsr()  # what ``block @ matrix.T`` converts to, once instead of per block
+    terms = matrix.copy()
+    terms.sort_indices()  # for _shared_terms only: the product sums in the matrix's own order
+    slugs = [p.slug for p in papers]
+    own_topics = [set(topics.get(slug, ())) for slug in slugs]
+    their_topics = [topics.get(slug, ()) for slug in slugs]
+    pool = min(k * CANDIDATES, len(papers) - 1)
     result: dict[Slug, tuple[Related, ...]] = {}
-    for start in range(0, len(papers), _CHUNK):
-        block = (matrix[start : start + _CHUNK] @ matrix.T).toarray()
-        for offset, row in enumerate(block):
+    for start, block, above_cols, bounds in _similarity_blocks(matrix, transposed, floor):
+        # The candidates are the pool most similar papers that reach the floor. Only papers that
+        # reach it can be among them, so only those are ranked; where the pool-th and the next
+        # similarity tie, which tied papers are taken is argpartition's choice, as it always was.
+        for offset in range(len(block)):
             i = start + offset
-            row[i] = -1.0
-            pool = min(k * CANDIDATES, len(row) - 1)
-            candidates = [j for j in np.argpartition(-row, pool)[:pool] if row[j] >= floor]
-            mine = set(topics.get(papers[i].slug, ()))
+            row = block[offset]
+            cols = above_cols[bounds[offset] : bounds[offset + 1]]
+            if len(cols) > pool:
+                values = row[cols]
+                cut = len(values) - pool
+                lowest, kept = np.partition(values, (cut - 1, cut))[cut - 1 : cut + 1]
+                if lowest == kept:
+                    cols = np.array([j for j in np.argpartition(-row, pool)[:pool] if row[j] >= floor], dtype=np.intp)
+                else:
+                    cols = cols[values >= kept]
+            mine = own_topics[i]
             ranked = sorted(
-                candidates,
-                key=lambda j: (
-                    -float(row[j]) * (1 + topic_bonus * len(mine.intersection(topics.get(papers[j].slug, ())))),
-                    papers[j].slug,
-                ),
+                cols.tolist(),
+                key=lambda j: (-float(row[j]) * (1 + topic_bonus * len(mine.intersection(their_topics[j]))), slugs[j]),
             )
-            result[papers[i].slug] = tuple(
-                Related(
-                    score=round(float(row[j]), 4), target=papers[j].slug, terms=_shared_terms(matrix, i, j, vocabulary)
-                )
+            result[slugs[i]] = tuple(
+                Related(score=round(float(row[j]), 4), target=slugs[j], terms=_shared_terms(terms, i, j, vocabulary))
                 for j in ranked[:k]
             )
     return result
 
 
+def _similarity_blocks(
+    matrix: sparse.csr_matrix, transposed: sparse.csr_matrix, floor: float
+) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each block of rows of the similarity matrix, in order, as (first row, dense block, columns reaching
+    ``floor`` row by row, where each row's columns start and end in them); a paper is -1 to itself.
+
+    The products are computed ahead in threads (SciPy releases the GIL), at most ``_THREADS`` blocks
+    besides the one being read, so memory stays a few times CHUNK × N.
+    """
+
+    rows_per_block = max(64, min(_CHUNK, _BLOCK_CELLS // matrix.shape[0]))
+
+    def compute(start: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        block = (matrix[start : start + rows_per_block] @ transposed).toarray()
+        rows = np.arange(len(block))
+        block[rows, rows + start] = -1.0
+        above_rows, above_cols = np.nonzero(block >= floor)
+        return start, block, above_cols, np.searchsorted(above_rows, np.arange(len(block) + 1))
+
+    starts = iter(range(0, matrix.shape[0], rows_per_block))
+    with ThreadPoolExecutor(_THREADS) as executor:
+        pending = deque(executor.submit(compute, start) for start in itertools.islice(starts, _THREADS))
+        while pending:
+            done = pending.popleft().result()
+            following = next(starts, None)
+            if following is not None:
+                pending.append(executor.submit(compute, following))
+            yield done
+            del done
+
+
 def _shared_terms(matrix: sparse.csr_matrix, i: int, j: int, vocabulary: np.ndarray) -> tuple[str, ...]:
-    """The terms that contribute most to the similarity of papers i and j."""
-    product = matrix[i].multiply(matrix[j]).tocoo()
-    order = sorted(zip(product.data, product.col, strict=True), key=lambda x: (-x[0], vocabulary[x[1]]))
-    return tuple(str(vocabulary[col]) for _, col in order[:SHARED_TERMS])
+    """The terms that contribute most to the similarity of papers i and j (``matrix`` has sorted indices).
+
+    By weight in the product, then alphabetically (the vocabulary is sorted, so by column).
+    """
+    mine = matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]]
+    theirs = slice(matrix.indptr[j], matrix.indptr[j + 1])
+    columns = matrix.indices[theirs]
+    if not len(mine) or not len(columns):
+        return ()
+    at = np.minimum(np.searchsorted(mine, columns), len(mine) - 1)
+    shared = mine[at] == columns
+    products = matrix.data[matrix.indptr[i] + at[shared]] * matrix.data[theirs][shared]
+    columns = columns[shared]
+    nonzero = products != 0  # an elementwise product of sparse rows drops zeros
+    products, columns = products[nonzero], columns[nonzero]
+    order = np.lexsort((columns, -products))[:SHARED_TERMS]
+    return tuple(str(vocabulary[col]) for col in columns[order])

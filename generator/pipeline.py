@@ -54,23 +54,82 @@ class Report:
 
 
 class Progress:
-    """Stage-by-stage progress lines on standard error."""
+    """Stage-by-stage progress on standard error.
 
-    def __init__(self, report: Report, quiet: bool = False) -> None:
+    Each stage ends with a line ``  name... 0.12 s``. On a terminal (standard error a TTY, not in CI,
+    ``TERM`` not ``dumb``) a live line shows the stage running, with a spinner and the time elapsed,
+    and is replaced by that line when the stage ends; elsewhere (CI logs, pipes) only the plain lines
+    are written.
+    """
+
+    SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+    """Frames of the live line's spinner."""
+
+    INTERVAL = 0.1
+    """Seconds between redraws of the live line."""
+
+    def __init__(self, report: Report, quiet: bool = False, live: bool | None = None) -> None:
         self.report = report
         self.quiet = quiet
+        self.live = not quiet and (self.is_terminal() if live is None else live)
+
+    @staticmethod
+    def is_terminal() -> bool:
+        """Whether standard error is a terminal a live line can be redrawn on."""
+        import os
+
+        if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+            return False
+        try:
+            return sys.stderr.isatty()
+        except (AttributeError, ValueError):  # replaced or closed stream
+            return False
 
     def stage(self, name: str, work: Callable[[], T]) -> T:
         """Run one stage, timing it and saying so."""
-        if not self.quiet:
+        if self.quiet:
+            started = time.perf_counter()
+            result = work()
+            self.report.timings[name] = round(time.perf_counter() - started, 3)
+            return result
+        if not self.live:
             print(f"  {name}...", end="", file=sys.stderr, flush=True)
+        stop = self._show_running(name) if self.live else None
         started = time.perf_counter()
-        result = work()
+        try:
+            result = work()
+        finally:
+            if stop is not None:
+                stop()
         seconds = time.perf_counter() - started
         self.report.timings[name] = round(seconds, 3)
-        if not self.quiet:
-            print(f" {seconds:.2f} s", file=sys.stderr, flush=True)
+        print(f"{f'  {name}...' if self.live else ''} {seconds:.2f} s", file=sys.stderr, flush=True)
         return result
+
+    def _show_running(self, name: str) -> Callable[[], None]:
+        """Start redrawing ``  name... 00:03, ⠹`` from a thread; the function returned erases it."""
+        import threading
+
+        from tqdm import tqdm  # type: ignore[import-untyped]
+
+        bar = tqdm(desc=f"  {name}...", bar_format="{desc} {elapsed}{postfix}", file=sys.stderr, leave=False)
+        done = threading.Event()
+
+        def redraw() -> None:
+            frame = 0
+            while not done.wait(self.INTERVAL):
+                frame += 1
+                bar.set_postfix_str(self.SPINNER[frame % len(self.SPINNER)], refresh=True)
+
+        thread = threading.Thread(target=redraw, name=f"progress-{name}", daemon=True)
+        thread.start()
+
+        def stop() -> None:
+            done.set()
+            thread.join()
+            bar.close()
+
+        return stop
 
 
 def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -> Corpus:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,57 +142,170 @@ def _phrase_regex(phrase: str) -> str:
     return rf"(?<![\w-])(?{flags}:{body}){ending}"
 
 
+_RUN = re.compile(r"[\w-]+")
+"""A run of word characters and hyphens: every keyword match starts where such a run starts."""
+
+
 @dataclass(frozen=True)
 class _Phrase:
-    """A compiled keyword with a literal every match contains, to skip the regex cheaply."""
+    r"""A compiled keyword and what finds the texts it can match in quickly.
+
+    ``pattern`` (see ``_phrase_regex``) defines the count: its matches in a text that holds
+    ``needle``, a literal every match contains (casefolded). For an ASCII phrase in an ASCII text,
+    ``fast`` counts the same matches faster: it starts with the phrase's first word as a literal (so
+    the regex engine skips to it) and checks the word boundary after it; on ``fast_lower`` texts it
+    runs on the lower-cased text, which for ASCII is what ``(?i:...)`` matches. Any match starts
+    where a run of ``[\w-]`` characters starts with ``key``, so only texts holding such a run are
+    searched. When ``key`` is the whole first word and no ``*`` may extend it, the run is ``key``
+    itself or goes on with a hyphen (``(?!\w)`` or ``[\s-]+`` follows the word): ``whole``.
+    """
 
     needle: str
     pattern: re.Pattern[str]
+    fast: re.Pattern[str] | None
+    fast_lower: bool
+    key: str
+    whole: bool = False
 
     @classmethod
     def compile(cls, phrase: str) -> _Phrase:
         words = phrase.rstrip("*").split()
-        return cls(needle=max(words, key=len).casefold(), pattern=re.compile(_phrase_regex(phrase)))
+        needle = max(words, key=len).casefold()
+        pattern = re.compile(_phrase_regex(phrase))
+        if not phrase.isascii():
+            return cls(needle, pattern, None, False, "")
+        lower = not any(c.isupper() for c in phrase)
+        if lower:
+            words = [w.lower() for w in words]
+        first = re.escape(words[0])
+        rest = "".join(r"[\s-]+" + re.escape(w) for w in words[1:])
+        ending = r"[\w-]*" if phrase.endswith("*") else r"(?!\w)"
+        fast = re.compile(rf"{first}(?<![\w-]{first}){rest}{ending}")
+        key = re.match(r"[\w-]*", words[0].lower())[0]  # type: ignore[index]
+        whole = key == words[0].lower() and not (phrase.endswith("*") and len(words) == 1)
+        return cls(needle, pattern, fast, lower, key, whole)
 
     def count(self, text: str, folded: str) -> int:
         return len(self.pattern.findall(text)) if self.needle in folded else 0
 
 
+class _Texts:
+    """One field of every paper (titles or abstracts), indexed by the word runs they hold."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.lowered: list[str | None] = [t.lower() if t.isascii() else None for t in texts]
+        self.other = [i for i, low in enumerate(self.lowered) if low is None]
+        self.folded = {i: texts[i].casefold() for i in self.other}
+        postings: dict[str, list[int]] = {}
+        for i, low in enumerate(self.lowered):
+            if low is not None:
+                for run in set(_RUN.findall(low)):
+                    postings.setdefault(run, []).append(i)
+        self.postings = postings
+        self.runs = sorted(postings)
+
+    def candidates(self, key: str, whole: bool = False) -> Iterable[int]:
+        """The ASCII texts holding a run that starts with ``key`` (all of them for no key); ``whole``:
+        a run that is ``key`` or starts with ``key-``."""
+        if not key:
+            return (i for i, low in enumerate(self.lowered) if low is not None)
+        lo = bisect.bisect_left(self.runs, key)
+        hi = bisect.bisect_left(self.runs, key + "\x7f", lo)
+        runs = self.runs[lo:hi]
+        if whole:
+            runs = [run for run in runs if len(run) == len(key) or run[len(key)] == "-"]
+        if len(runs) == 1:
+            return self.postings[runs[0]]
+        found: set[int] = set()
+        for run in runs:
+            found.update(self.postings[run])
+        return found
+
+    def counts(self, phrase: _Phrase) -> dict[int, int]:
+        """The phrase's match count in each text where it matches."""
+        result: dict[int, int] = {}
+        texts = self.texts
+        if phrase.fast is None:
+            for i, text in enumerate(texts):
+                folded = self.folded[i] if i in self.folded else text.casefold()
+                if n := phrase.count(text, folded):
+                    result[i] = n
+            return result
+        findall = phrase.fast.findall
+        source = self.lowered if phrase.fast_lower else texts
+        for i in self.candidates(phrase.key, phrase.whole):
+            if n := len(findall(source[i])):  # type: ignore[arg-type]
+                result[i] = n
+        for i in self.other:
+            if n := phrase.count(texts[i], self.folded[i]):
+                result[i] = n
+        return result
+
+
 @dataclass(frozen=True)
 class _Matcher:
     topic: Topic
-    keywords: tuple[_Phrase, ...]
-    title_keywords: tuple[_Phrase, ...]
-    exclude: tuple[_Phrase, ...]
+    keywords: tuple[int, ...]
+    title_keywords: tuple[int, ...]
+    exclude: tuple[int, ...]
 
-    def score(self, title: str, abstract: str) -> float:
-        """The topic's score for a paper: title matches weigh ``title_weight``, repeats add half."""
-        title_folded, abstract_folded = title.casefold(), abstract.casefold()
-        if any(p.count(title, title_folded) or p.count(abstract, abstract_folded) for p in self.exclude):
+    def score(self, title: Mapping[int, int], abstract: Mapping[int, int]) -> float:
+        """The topic's score for a paper from its phrase counts (phrase id -> matches, zero left out):
+        title matches weigh ``title_weight``, repeats in the abstract add half."""
+        if any(p in title or p in abstract for p in self.exclude):
             return 0.0
-        total = sum(self.topic.title_weight for p in self.title_keywords if p.count(title, title_folded))
-        for phrase in self.keywords:
-            if phrase.count(title, title_folded):
+        total = sum(self.topic.title_weight for p in self.title_keywords if p in title)
+        for p in self.keywords:
+            if p in title:
                 total += self.topic.title_weight
-            hits = min(phrase.count(abstract, abstract_folded), 3)
+            hits = min(abstract.get(p, 0), 3)
             total += 1.0 + 0.5 * (hits - 1) if hits else 0.0
         return total
 
 
 def assign_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[Slug, tuple[Slug, ...]]:
-    """Each paper's topics (1 to MAX_TOPICS), best score first, ties in taxonomy order."""
+    """Each paper's topics (1 to MAX_TOPICS), best score first, ties in taxonomy order.
+
+    Each keyword is searched once over the whole corpus (only in the texts that can hold it); a
+    paper's score for a topic is then computed from its counts as if every keyword were matched
+    against every paper.
+    """
+    papers = list(papers)
+    ids: dict[str, int] = {}
+
+    def phrase_ids(phrases: tuple[str, ...]) -> tuple[int, ...]:
+        return tuple(ids.setdefault(p, len(ids)) for p in phrases)
+
     matchers = [
-        _Matcher(
-            t,
-            tuple(map(_Phrase.compile, t.keywords)),
-            tuple(map(_Phrase.compile, t.title_keywords)),
-            tuple(map(_Phrase.compile, t.exclude)),
-        )
+        _Matcher(t, phrase_ids(t.keywords), phrase_ids(t.title_keywords), phrase_ids(t.exclude))
         for t in taxonomy.topics
     ]
+    compiled = [_Phrase.compile(p) for p in ids]
+    in_title = {p for m in matchers for p in (*m.keywords, *m.title_keywords, *m.exclude)}
+    in_abstract = {p for m in matchers for p in (*m.keywords, *m.exclude)}
+    users: dict[int, list[int]] = {}
+    for index, m in enumerate(matchers):
+        for p in {*m.keywords, *m.title_keywords, *m.exclude}:
+            users.setdefault(p, []).append(index)
+    title_hits: list[dict[int, int]] = [{} for _ in papers]
+    abstract_hits: list[dict[int, int]] = [{} for _ in papers]
+    for field, wanted, hits in (
+        ([p.title for p in papers], in_title, title_hits),
+        ([p.abstract for p in papers], in_abstract, abstract_hits),
+    ):
+        texts = _Texts(field)
+        for p in sorted(wanted):
+            for i, n in texts.counts(compiled[p]).items():
+                hits[i][p] = n
+        del texts
+    zero = [m.score({}, {}) for m in matchers]
     result: dict[Slug, tuple[Slug, ...]] = {}
-    for paper in papers:
-        scores = [(m.score(paper.title, paper.abstract), i, m.topic) for i, m in enumerate(matchers)]
+    for paper, title, abstract in zip(papers, title_hits, abstract_hits, strict=True):
+        values = list(zero)
+        for index in {index for p in (*title, *abstract) for index in users[p]}:
+            values[index] = matchers[index].score(title, abstract)
+        scores = [(values[i], i, m.topic) for i, m in enumerate(matchers)]
         chosen = [(s, i, t) for s, i, t in scores if s >= t.threshold]
         if not chosen:
             best = max(scores, key=lambda x: (x[0], -x[1]))

@@ -13,12 +13,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint():
-    result = run("ruff", "check", "generator", "tests", "scripts")
+    result = run("ruff", "check", "generator", "tests", "scripts", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format():
-    result = run("ruff", "format", "--check", "generator", "tests", "scripts")
+    result = run("ruff", "format", "--check", "generator", "tests", "scripts", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
