@@ -69,7 +69,10 @@ def related_papers(
         token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b",
         dtype=np.float32,
     )
-    matrix = vectorizer.fit_transform(f"{p.title}. {p.title}. {p.abstract}" for p in papers).tocsr()
+    try:
+        matrix = vectorizer.fit_transform(f"{p.title}. {p.title}. {p.abstract}" for p in papers).tocsr()
+    except ValueError:  # no term left to compare (a tiny corpus, abstracts of digits only)
+        return {p.slug: () for p in papers}
     vocabulary = vectorizer.get_feature_names_out()
     transposed = matrix.T.tocsr()  # what ``block @ matrix.T`` converts to, once instead of per block
     terms = matrix.copy()

@@ -533,6 +533,15 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
         raise _NotFast
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula (a title may start with ``=``)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv(records: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     columns = [
@@ -556,5 +565,5 @@ def _csv(records: list[dict[str, Any]]) -> bytes:
         for key in ("tags", "related", "sources"):
             row[key] = "; ".join(r[key])
         row["links"] = " ".join(link["url"] for link in r["links"])
-        writer.writerow({c: "" if row[c] is None else row[c] for c in columns})
+        writer.writerow({c: _cell(row[c]) for c in columns})
     return out.getvalue().encode("utf-8")

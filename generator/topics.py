@@ -120,6 +120,11 @@ def _walk(items: Any, parent: Topic | None, file: str) -> Iterator[Topic]:
         )
         if not topic.description:
             raise TaxonomyError(f"{where}: add a one-sentence 'description'", file, line)
+        if any(c in topic.name for c in '<>&"'):
+            # The theme prints tag names as HTML: keep them plain text.
+            raise TaxonomyError(f'{where}: a topic name may not contain < > & or "; rename it', file, line)
+        if parent and parent.parent:
+            raise TaxonomyError(f"{where}: topics nest two levels deep at most; move it up a level", file, line)
         yield topic
         yield from _walk(item.get("children", []), topic, file)
 

@@ -99,3 +99,9 @@ def test_papers_json_records_every_paper_with_its_sources():
     first = records[0]
     assert set(first) >= {"title", "slug", "url", "tags", "related", "sources"}
     assert first["url"] == f"papers/{first['slug']}/" and first["sources"][0].startswith("a.txt:")
+
+
+def test_csv_cells_never_start_a_formula():
+    files = render_site(corpus_of(['=HYPERLINK("http://x","y")', "+1 plus", "Plain title"]))
+    rows = files["papers.csv"].decode().splitlines()[1:]
+    assert not any(cell.startswith(("=", "+", '"=', '"+')) for row in rows for cell in row.split(",")[1:2])

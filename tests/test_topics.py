@@ -87,3 +87,19 @@ def test_title_keywords_count_only_in_titles(tmp_path):
     papers = [paper("A New Benchmark", "Nothing."), paper("A Method", "We test on a benchmark, a benchmark.")]
     topics = assign_topics(papers, taxonomy)
     assert topics[papers[0].slug] == ("evaluation",) and topics[papers[1].slug] == ("other",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('fallback: A\ntopics:\n  - name: "A <b>"\n    description: x\n', "may not contain"),
+        (
+            "fallback: A\ntopics:\n  - name: A\n    description: x\n    children:\n      - name: B\n"
+            "        description: y\n        children:\n          - name: C\n            description: z\n",
+            "two levels deep",
+        ),
+    ],
+)
+def test_topic_names_stay_plain_text_and_shallow(tmp_path, text, message):
+    with pytest.raises(TaxonomyError, match=message):
+        load_taxonomy(write(tmp_path, text))
