@@ -249,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     eq = commands.add_parser("equivalence", help="today's stages against the ones before the speed work")
     common(eq, (0, 2_000))
     eq.add_argument("--no-fuzz", action="store_true", help="only the corpora, no random inputs")
+    eq.add_argument("--reference", default="9657a32",
+                    help="the commit to compare with (default: the last one before the speed work)")  # fmt: skip
     eq.add_argument("--all-characters", action="store_true", help="also every BMP character through both YAML emitters")
     eq.set_defaults(run=cmd_equivalence)
     ra = commands.add_parser("related-approx", help="prototype: related papers without the N x N product")

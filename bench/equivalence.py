@@ -40,10 +40,10 @@ REFERENCE = "9657a32"
 """The last commit before the speed work (none of the modules compared changed between it and the work)."""
 
 
-def reference(name: str) -> ModuleType:
-    """``generator.<name>`` as it was at REFERENCE."""
+def reference(name: str, commit: str = REFERENCE) -> ModuleType:
+    """``generator.<name>`` as it was at ``commit``."""
     text = subprocess.run(
-        ["git", "show", f"{REFERENCE}:generator/{name}.py"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "show", f"{commit}:generator/{name}.py"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     folder = Path(tempfile.mkdtemp(prefix="bench-reference-"))
     path = folder / f"{name}.py"
@@ -286,7 +286,7 @@ def fuzz_clean(old: ModuleType, check: Checker, rng: random.Random) -> None:
 def main(args: argparse.Namespace) -> int:
     from .__main__ import ensure_corpus
 
-    old = {name: reference(name) for name in ("clean", "topics", "links", "mentions", "render")}
+    old = {name: reference(name, args.reference) for name in ("clean", "topics", "links", "mentions", "render")}
     check = Checker()
     for n in args.papers:
         check_corpus(ROOT / "data" / "listings" if n == 0 else ensure_corpus(args.out, n, args.seed), old, check)

@@ -135,7 +135,9 @@ def read_paths(paths: Iterable[Path]) -> Reading:
     empty: list[Listing] = []
     for path in found.files:
         folder = path.resolve().parent  # where a linked listing's listings.yml is
-        info = infos.setdefault(folder, load_listing_info(folder)).get(path.resolve().name)
+        if folder not in infos:  # once per folder, not once per file
+            infos[folder] = load_listing_info(folder)
+        info = infos[folder].get(path.resolve().name)
         name = display_path(path)
         listing = read_listing(decode(read_bytes(path, name), name), name, info)
         reading.entries.extend(listing.entries)
