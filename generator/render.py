@@ -25,7 +25,7 @@ from . import links
 from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
 from .svg import bar_chart, topic_map
-from .text import Trusted, display_url, html_text, link_target, markdown_text
+from .text import Trusted, display_url, html_text, markdown_text
 from .topics import MAX_TOPICS, RESCUE_SCORE
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -70,11 +70,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.do"],
     )
     env.filters["trusted"] = Trusted
-    env.filters["href"] = lambda url: Trusted(link_target(url))
-    env.filters["label"] = display_url
     env.filters["date"] = lambda d: _date_label(d) if d else "undated"
     env.filters["plural"] = lambda n, word, words=None: f"{n} {word if n == 1 else words or word + 's'}"
     return env

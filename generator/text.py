@@ -29,11 +29,6 @@ def html_text(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def link_target(url: str) -> str:
-    """A URL safe inside Markdown's ``[text](url)``: brackets, quotes and spaces percent-encoded."""
-    return url.translate({ord(c): f"%{ord(c):02X}" for c in " ()<>\"'`\\[]{}|^"})
-
-
 def display_url(url: str) -> str:
     """A URL as a short label: no scheme, no ``www.``, no trailing slash."""
     return re.sub(r"^(https?://)?(www\.)?", "", url).rstrip("/")
