@@ -1,5 +1,11 @@
-"""MkDocs hooks of both builds: accessibility fixes to the theme's output, and the offline shim.
+"""MkDocs hooks of both builds: the site's search, accessibility fixes to the theme's output, and
+the offline shim.
 
+- Search: Material's search dialog stays, but its worker is the site's own
+  (``generator/search_worker.js`` after lunr.js from ``npm ci``, served as one file), and the
+  search data Material loads (``search/search_index.json``, and ``search_index.js`` in the offline
+  build) is the index the generator built (``docs/search/index.json``, see ``generator/search.py``)
+  with Material's search settings added. ``search/facets.js`` gives the facet menus their values.
 - Material's search dialog has no accessible name (axe: aria-dialog-name); one is added here
   rather than by copying the theme's template into the project.
 - The offline build serves the iframe-worker shim installed by ``npm ci`` instead of loading it
@@ -9,6 +15,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -23,6 +30,17 @@ SHIM = Path("node_modules/iframe-worker/shim/index.js")
 SHIM_URI = "assets/javascripts/iframe-worker-shim.js"
 """Where the shim lands in the offline site."""
 
+LUNR = Path("node_modules/lunr/lunr.min.js")
+"""lunr.js as ``npm ci`` installs it, relative to the project root."""
+
+WORKER = Path(__file__).with_name("search_worker.js")
+WORKER_URI = "assets/javascripts/search-worker.js"
+"""Where the site's search worker (lunr.js and the worker script in one file) lands in the site."""
+
+SEARCH_DATA = "search/index.json"
+"""The generator's search data in docs/ (generator/search.py INDEX_FILE); kept out of the site as it is."""
+
+_MATERIAL_WORKER = re.compile(r'("search": "[^"]*assets/javascripts/)workers/search\.[0-9a-f]+\.min\.js"')
 _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
@@ -38,23 +56,57 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def _project_file(config: MkDocsConfig, path: Path) -> Path:
+    found = Path(config.config_file_path).parent / path
+    if not found.is_file():
+        raise PluginError(f"{path} is missing: run `npm ci` in the project folder, then build again")
+    return found
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Offline build: add the shim installed from the npm registry to the site's files."""
+    """Add the search worker; keep the search data out (it is merged in after the build); offline
+    build: add the shim installed from the npm registry."""
+    data = files.get_file_from_path(SEARCH_DATA)
+    if data is None:
+        raise PluginError(f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`")
+    files.remove(data)
+    worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
+    files.append(File.generated(config, WORKER_URI, content=worker))
     if not _offline(config):
         return files
-    shim = Path(config.config_file_path).parent / SHIM
-    if not shim.is_file():
-        raise PluginError(f"{SHIM} is missing: run `npm ci` in the project folder, then build again")
-    files.append(File.generated(config, SHIM_URI, abs_src_path=str(shim)))
+    files.append(File.generated(config, SHIM_URI, abs_src_path=str(_project_file(config, SHIM))))
     return files
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Give the search dialog an accessible name."""
+    """Point the page's search at the site's worker; give the search dialog an accessible name."""
+    output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + WORKER_URI.rsplit("/", 1)[1] + '"', output, count=1)
+    if not found:
+        raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
     return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    """Put the generator's search data where Material loads it; fix the RSS feed's titles."""
+    _write_search_data(config)
+    _fix_feed_titles(config)
+
+
+def _write_search_data(config: MkDocsConfig) -> None:
+    """``search/search_index.json``: the generator's data plus Material's search settings (the page
+    highlighter reads them); ``search/facets.js``: the facet values for the menus in the dialog."""
+    target = Path(config.site_dir) / "search" / "search_index.json"
+    material = json.loads(target.read_text(encoding="utf-8"))
+    data = json.loads((Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8"))
+    # Material hands the worker only `config` and `docs`: the index rides in the config.
+    docs = data.pop("docs")
+    merged = {"config": {**material["config"], "papers": data}, "docs": docs}
+    target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    facets = json.dumps(data["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    (target.parent / "facets.js").write_text(f"var __facets = {facets}\n", encoding="utf-8")
+
+
+def _fix_feed_titles(config: MkDocsConfig) -> None:
     """Undo the double escaping of item titles in the RSS feed.
 
     The generator HTML-escapes page titles because Material prints them as HTML; the feed plugin

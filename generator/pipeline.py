@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from . import read
+from . import read, search
 from .clean import clean_entry
 from .dedupe import dedupe
 from .links import related_papers
@@ -189,6 +189,7 @@ def build(paths: Sequence[Path], topics_file: Path, root: Path, sites: bool = Tr
     corpus = load_corpus(paths, topics_file, progress)
     files = progress.stage("render", lambda: render_site(corpus))
     report.pages = sum(1 for name in files if name.endswith(".md"))
+    files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus))
     # The sites are built from the staged docs/, which is swapped in last: a run killed while MkDocs
     # works leaves docs/, site/ and site-offline/ as they were.
     with staged_folder(root / "docs") as docs:

@@ -1,0 +1,351 @@
+"""The site's search, the same in the browser and in the terminal.
+
+The generator builds one lunr index of the papers, topics and organisations (PyPI ``lunr``, the
+Python port of lunr.js) and writes it, with what a result shows and the facet values, to
+``docs/search/index.json``. The MkDocs hook puts it into each site's ``search/search_index.json``,
+where Material's search dialog loads it and hands it to the site's search worker
+(``generator/search_worker.js``), which loads the index with lunr.js instead of indexing in the
+browser. ``python -m generator search`` loads the same file from the built site.
+
+Both sides turn a query into the same lunr clauses (:func:`plan`), with the settings written into
+the file (:data:`QUERY`), so they rank alike:
+
+- every word matches its stem exactly (boost 10), the start of a longer word (boost 1: the query is
+  typed a letter at a time), and, from five letters on, words one edit away (two from nine letters;
+  boost 0.1: typing slips). Stop words ("a", "of") count only when typed whole;
+- ``topic:``, ``year:`` and ``org:`` terms narrow the results to papers with that topic (or a
+  narrower one), year or organisation; alone they list those papers, newest first;
+- a result's score is lunr's, times ``1 + coverage²`` (coverage: the share of the query's words it
+  matches), so a paper holding every word of a pasted title comes first.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lunr.builder import Builder  # type: ignore[import-untyped]
+from lunr.index import Index  # type: ignore[import-untyped]
+from lunr.query import Query  # type: ignore[import-untyped]
+from lunr.stemmer import porter_stemmer, stemmer  # type: ignore[import-untyped]
+from lunr.stop_word_filter import WORDS  # type: ignore[import-untyped]
+
+from .ids import slugify
+from .model import Corpus, Paper, Slug, Topic
+from .render import ancestors, newest_first
+
+INDEX_FILE = "search/index.json"
+"""Where the generator writes the search data, under docs/ (the hook moves it into the sites)."""
+
+FORMAT = 1
+"""Version of the file's layout; the worker and the terminal refuse another."""
+
+FIELDS = {"title": 10, "tags": 3, "text": 1}
+"""Indexed fields and their boosts: a word of the title counts most, then a topic name, then the abstract."""
+
+QUERY = {
+    "exact": 10,
+    "prefix": 1,
+    "fuzzy": 0.1,
+    "prefix_from": 2,
+    "fuzzy_from": 5,
+    "fuzzy_two_from": 9,
+}
+"""How a query word becomes clauses (see the module's description); written into the file for the worker."""
+
+FACETS = ("topic", "year", "org")
+"""Facet names a query may use as ``name:value``; ``organisation:`` is read as ``org:``."""
+
+SNIPPET = 300
+"""Characters of the abstract a result shows."""
+
+_SEPARATOR = re.compile(r"[ \t\n\r\f\v\xa0-]+")
+_TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
+_BRITISH = re.compile(r"isation(s?)$")
+_FACET = re.compile(r'(?:^|\s)(topic|year|org|organisation):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
+_STOP_WORDS = frozenset(WORDS)
+
+
+# --- text -------------------------------------------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    """A text's words as lunr.js splits and trims them: lower case, split at spaces and hyphens,
+    non-word characters (ASCII sense, as in JavaScript) stripped from both ends; "-isation" spelt
+    "-ization", so either spelling finds both."""
+    out = []
+    for piece in _SEPARATOR.split(text.lower()):
+        word = _BRITISH.sub(r"ization\1", _TRIM.sub("", piece))
+        if word:
+            out.append(word)
+    return out
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def stem(word: str) -> str:
+    """lunr's Porter stemmer, remembered (a collection repeats its words)."""
+    return str(porter_stemmer.stem(word))
+
+
+def index_terms(text: str) -> list[str]:
+    """What lunr's default pipeline (trimmer, stop words, stemmer) makes of a text."""
+    return [stem(w) for w in words(text) if w not in _STOP_WORDS]
+
+
+def facet_value(value: str) -> str:
+    """A facet value as written in a query, in the form of a slug: ``"Mixture of experts"`` → ``mixture-of-experts``."""
+    return re.sub(r"[^0-9a-z]+", "-", value.lower()).strip("-")
+
+
+# --- building ---------------------------------------------------------------------------------------
+
+
+def _snippet(text: str) -> str:
+    if len(text) <= SNIPPET:
+        return text
+    return text[:SNIPPET].rsplit(" ", 1)[0] + " …"
+
+
+def _paper_doc(paper: Paper, topics: Sequence[Topic], all_topics: Mapping[Slug, Topic]) -> dict[str, Any]:
+    slugs: list[str] = []
+    for topic in topics:
+        for t in [topic, *ancestors(topic, all_topics)]:
+            if t.slug not in slugs:
+                slugs.append(t.slug)
+    doc: dict[str, Any] = {
+        "location": f"papers/{paper.slug}/",
+        "title": html.escape(paper.title),
+        "text": f"<p>{html.escape(_snippet(paper.abstract))}</p>",
+        "tags": [html.escape(t.name) for t in topics],
+        "topic": slugs,
+    }
+    if paper.date:
+        doc["year"] = str(paper.date.year)
+        doc["date"] = paper.date.isoformat()
+    if paper.organisation:
+        doc["org"] = slugify(paper.organisation.handle)
+    return doc
+
+
+def build(corpus: Corpus) -> bytes:
+    """The search file: documents, facet values, query settings and the serialised lunr index."""
+    all_topics = {t.slug: t for t in corpus.topics}
+    docs: list[dict[str, Any]] = []
+    fields: list[dict[str, list[str]]] = []
+
+    def add(doc: dict[str, Any], title: str, tags: Iterable[str], text: str) -> None:
+        docs.append(doc)
+        fields.append({"title": index_terms(title), "tags": index_terms(" ".join(tags)), "text": index_terms(text)})
+
+    # Papers newest first: a query of facets alone lists them in this order.
+    for paper in newest_first(corpus.papers):
+        topics = [all_topics[s] for s in corpus.paper_topics[paper.slug]]
+        add(_paper_doc(paper, topics, all_topics), paper.title, (t.name for t in topics), paper.abstract)
+    for topic in corpus.topics:
+        doc = {
+            "location": f"topics/{topic.slug}/",
+            "title": html.escape(f"Topic: {topic.name}"),
+            "text": f"<p>{html.escape(topic.description)}</p>",
+        }
+        add(doc, topic.name, [topic.name], topic.description)
+    organisations: dict[str, str] = {}
+    for paper in corpus.papers:
+        if paper.organisation:
+            organisations.setdefault(slugify(paper.organisation.handle), paper.organisation.name)
+    for slug, name in sorted(organisations.items()):
+        add({"location": f"organisations/{slug}/", "title": html.escape(f"Organisation: {name}"), "text": ""}, name, [], "")
+
+    builder = Builder()
+    builder.search_pipeline.add(stemmer)
+    builder.ref("ref")
+    for name, boost in FIELDS.items():
+        builder.field(name, boost=boost)
+    for ref, values in enumerate(fields):
+        builder.add({"ref": str(ref), **values})
+    index = builder.build()
+
+    data = {
+        "format": FORMAT,
+        "query": QUERY,
+        "facets": _facets(corpus, docs, all_topics, organisations),
+        "docs": docs,
+        "index": index.serialize(),
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def _facets(
+    corpus: Corpus, docs: Sequence[Mapping[str, Any]], topics: Mapping[Slug, Topic], organisations: Mapping[str, str]
+) -> dict[str, list[list[Any]]]:
+    """Each facet's values with their names and paper counts, in the order a menu shows them."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for doc in docs:
+        counts["topic"].update(doc.get("topic", ()))
+        if "year" in doc:
+            counts["year"][doc["year"]] += 1
+        if "org" in doc:
+            counts["org"][doc["org"]] += 1
+    return {
+        "topic": [[t.slug, t.name, counts["topic"][t.slug]] for t in corpus.topics if counts["topic"][t.slug]],
+        "year": [[y, y, n] for y, n in sorted(counts["year"].items(), reverse=True)],
+        "org": [[s, organisations[s], n] for s, n in sorted(counts["org"].items())],
+    }
+
+
+# --- searching --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A query split into its words and its facet terms."""
+
+    words: tuple[str, ...]
+    filters: tuple[tuple[str, str], ...]
+
+
+def parse(query: str) -> Parsed:
+    """Take ``topic:``/``year:``/``org:`` terms out of a query (values as slugs); the rest are words."""
+    filters: list[tuple[str, str]] = []
+
+    def take(match: re.Match[str]) -> str:
+        name = match[1].lower()
+        value = facet_value(match[2] if match[2] is not None else match[3])
+        if value:
+            filters.append(("org" if name == "organisation" else name, value))
+        return " "
+
+    rest = _FACET.sub(take, query)
+    return Parsed(tuple(words(rest)), tuple(filters))
+
+
+def plan(query_words: Sequence[str], settings: Mapping[str, float] = QUERY) -> list[dict[str, Any]]:
+    """The lunr clauses of a query's words (the worker builds the same list)."""
+    clauses: list[dict[str, Any]] = []
+    for word in query_words:
+        stop = word in _STOP_WORDS
+        stemmed = stem(word)
+        clauses.append({"term": stemmed, "boost": settings["exact"]})
+        if not stop and len(word) >= settings["prefix_from"]:
+            clauses.append({"term": word, "boost": settings["prefix"], "wildcard": True})
+        if not stop and len(word) >= settings["fuzzy_from"]:
+            distance = 2 if len(word) >= settings["fuzzy_two_from"] else 1
+            clauses.append({"term": stemmed, "boost": settings["fuzzy"], "edit": distance})
+    return clauses
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), or ``limit + 1`` beyond ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before = list(range(len(b) + 1))
+    previous: list[int] = []
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], previous[j - 2] + 1)
+        previous, before = before, row
+    return before[len(b)]
+
+
+def matched_words(query_words: Sequence[str], keys: Iterable[str], settings: Mapping[str, float] = QUERY) -> dict[str, bool]:
+    """Which of the query's words a result matched, given the index terms it matched."""
+    keys = list(keys)
+    out: dict[str, bool] = {}
+    for word in query_words:
+        stemmed = stem(word)
+        distance = 0
+        if word not in _STOP_WORDS and len(word) >= settings["fuzzy_from"]:
+            distance = 2 if len(word) >= settings["fuzzy_two_from"] else 1
+        prefix = word not in _STOP_WORDS and len(word) >= settings["prefix_from"]
+        out[word] = out.get(word, False) or any(
+            k == stemmed
+            or (prefix and k.startswith(word))
+            or (distance and edit_distance(k, stemmed, distance) <= distance)
+            for k in keys
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: where it is, its title (plain text) and score."""
+
+    location: str
+    title: str
+    score: float
+    date: str | None
+
+
+class SearchIndex:
+    """The search file loaded for querying, as the worker does in the browser."""
+
+    def __init__(self, site: Mapping[str, Any]) -> None:
+        """``site``: ``search/search_index.json`` of a built site (Material's settings in ``config``,
+        this module's data in ``config.papers``, the documents in ``docs``)."""
+        data = site.get("config", {}).get("papers", {})
+        if data.get("format") != FORMAT:
+            raise ValueError(f"search data of format {data.get('format')!r}; this version reads format {FORMAT}")
+        self.settings: Mapping[str, float] = data["query"]
+        self.docs: Sequence[Mapping[str, Any]] = site["docs"]
+        self.facets: Mapping[str, list[list[Any]]] = data["facets"]
+        self.index = Index.load(data["index"])
+
+    def resolve(self, name: str, value: str) -> list[str]:
+        """The facet values a query's value stands for: the one with that slug, else those starting with it."""
+        known = [str(v[0]) for v in self.facets.get(name, [])]
+        if value in known:
+            return [value]
+        return [v for v in known if v.startswith(value)]
+
+    def _passes(self, doc: Mapping[str, Any], filters: Sequence[tuple[str, list[str]]]) -> bool:
+        for name, allowed in filters:
+            have = doc.get(name)
+            values = have if isinstance(have, list) else [have] if have else []
+            if not any(v in allowed for v in values):
+                return False
+        return True
+
+    def search(self, query: str, limit: int | None = None) -> list[Hit]:
+        """Ranked results of a query typed in the search box (facet terms included)."""
+        parsed = parse(query)
+        filters = [(name, self.resolve(name, value)) for name, value in parsed.filters]
+        found: list[tuple[float, int]] = []
+        if parsed.words:
+            clauses = plan(parsed.words, self.settings)
+            q = self.index.create_query()
+            for c in clauses:
+                q.term(
+                    c["term"],
+                    use_pipeline=False,
+                    boost=c["boost"],
+                    wildcard=Query.WILDCARD_TRAILING if c.get("wildcard") else Query.WILDCARD_NONE,
+                    edit_distance=c.get("edit", 0),
+                )
+            for result in self.index.query(q):
+                ref = int(result["ref"])
+                matched = matched_words(parsed.words, result["match_data"].metadata.keys(), self.settings)
+                coverage = sum(matched.values()) / len(matched)
+                found.append((result["score"] * (1 + coverage**2), ref))
+        elif filters:
+            found = [(0.0, ref) for ref in range(len(self.docs))]
+        if filters:
+            found = [(s, ref) for s, ref in found if self._passes(self.docs[ref], filters)]
+        found.sort(key=lambda f: (-f[0], f[1]))
+        hits = [
+            Hit(
+                location=self.docs[ref]["location"],
+                title=html.unescape(self.docs[ref]["title"]),
+                score=score,
+                date=self.docs[ref].get("date"),
+            )
+            for score, ref in found
+        ]
+        return hits[:limit] if limit is not None else hits

@@ -1,0 +1,239 @@
+/*
+ * The site's search worker. Material's search dialog starts it and talks to it as to its own
+ * worker (messages SETUP 0, READY 1, QUERY 2, RESULT 3); instead of indexing every page in the
+ * browser it loads the lunr index the generator built (generator/search.py) and answers with the
+ * same query plan as `python -m generator search`. The MkDocs hook serves it after lunr.js from the
+ * npm registry, in one file.
+ */
+"use strict"
+
+var FORMAT = 1
+var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+
+var SEPARATOR = /[ \t\n\r\f\v\u00a0-]+/
+var TRIM = /^\W+|\W+$/g
+var BRITISH = /isation(s?)$/
+var FACET = /(^|\s)(topic|year|org|organisation):(?:"([^"]*)"|(\S*))/gi
+
+var engine = null
+
+/* Words as generator/search.py `words` makes them. */
+function words(text) {
+  var out = []
+  var pieces = text.toLowerCase().split(SEPARATOR)
+  for (var i = 0; i < pieces.length; i++) {
+    var word = pieces[i].replace(TRIM, "").replace(BRITISH, "ization$1")
+    if (word)
+      out.push(word)
+  }
+  return out
+}
+
+function isStopWord(word) {
+  return lunr.stopWordFilter(new lunr.Token(word, {})) === undefined
+}
+
+var stems = new Map()
+function stem(word) {
+  var s = stems.get(word)
+  if (s === undefined) {
+    s = lunr.stemmer(new lunr.Token(word, {})).toString()
+    stems.set(word, s)
+  }
+  return s
+}
+
+function facetValue(value) {
+  return value.toLowerCase().replace(/[^0-9a-z]+/g, "-").replace(/^-+|-+$/g, "")
+}
+
+/* generator/search.py `parse` */
+function parse(query) {
+  var filters = []
+  var rest = query.replace(FACET, function (_, lead, name, quoted, bare) {
+    var value = facetValue(quoted !== undefined ? quoted : bare)
+    name = name.toLowerCase()
+    if (value)
+      filters.push([name === "organisation" ? "org" : name, value])
+    return " "
+  })
+  return { words: words(rest), filters: filters }
+}
+
+function distanceFor(word, settings) {
+  if (isStopWord(word) || word.length < settings.fuzzy_from)
+    return 0
+  return word.length >= settings.fuzzy_two_from ? 2 : 1
+}
+
+/* generator/search.py `plan` */
+function plan(queryWords, settings) {
+  var clauses = []
+  queryWords.forEach(function (word) {
+    var stop = isStopWord(word)
+    var stemmed = stem(word)
+    clauses.push({ term: stemmed, boost: settings.exact })
+    if (!stop && word.length >= settings.prefix_from)
+      clauses.push({ term: word, boost: settings.prefix, wildcard: true })
+    var distance = distanceFor(word, settings)
+    if (distance)
+      clauses.push({ term: stemmed, boost: settings.fuzzy, edit: distance })
+  })
+  return clauses
+}
+
+/* generator/search.py `edit_distance` */
+function editDistance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit)
+    return limit + 1
+  var before = [], previous = []
+  for (var j = 0; j <= b.length; j++)
+    before.push(j)
+  for (var i = 1; i <= a.length; i++) {
+    var row = [i]
+    for (j = 1; j <= b.length; j++) {
+      var cost = a[i - 1] === b[j - 1] ? 0 : 1
+      row[j] = Math.min(before[j] + 1, row[j - 1] + 1, before[j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        row[j] = Math.min(row[j], previous[j - 2] + 1)
+    }
+    previous = before
+    before = row
+  }
+  return before[b.length]
+}
+
+/* generator/search.py `matched_words` */
+function matchedWords(queryWords, keys, settings) {
+  var out = {}
+  queryWords.forEach(function (word) {
+    var stemmed = stem(word)
+    var distance = distanceFor(word, settings)
+    var prefix = !isStopWord(word) && word.length >= settings.prefix_from
+    out[word] = out[word] || keys.some(function (k) {
+      return k === stemmed ||
+        (prefix && k.indexOf(word) === 0) ||
+        (distance > 0 && editDistance(k, stemmed, distance) <= distance)
+    })
+  })
+  return out
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+}
+
+/* Mark the query's words in a result's HTML text (outside tags and entities). */
+function highlight(html, queryWords) {
+  var parts = queryWords
+    .filter(function (w) { return !isStopWord(w) })
+    .map(function (w) { return escapeRegExp(w.length > 3 ? stem(w) : w) })
+  if (!parts.length)
+    return html
+  var pattern = new RegExp("(^|[^\\w&])(" + parts.join("|") + ")(\\w*)", "gi")
+  return html.split(/(<[^>]*>)/).map(function (piece) {
+    if (piece.charAt(0) === "<")
+      return piece
+    return piece.replace(pattern, "$1<mark>$2$3</mark>")
+  }).join("")
+}
+
+/* The search data as the site serves it: Material's settings in `config`, the generator's data in
+   `config.papers`, the result documents in `docs` (generator/mkdocs_hooks.py). */
+function Engine(site) {
+  var data = site.config.papers || {}
+  if (data.format !== FORMAT)
+    throw new Error("search data of format " + data.format + "; this site's worker reads format " + FORMAT)
+  this.settings = data.query
+  this.docs = site.docs
+  this.facets = data.facets
+  this.index = lunr.Index.load(data.index)
+}
+
+/* The facet values a query's value stands for: the one with that slug, else those starting with it. */
+Engine.prototype.resolve = function (name, value) {
+  var known = (this.facets[name] || []).map(function (v) { return String(v[0]) })
+  if (known.indexOf(value) >= 0)
+    return [value]
+  return known.filter(function (v) { return v.indexOf(value) === 0 })
+}
+
+Engine.prototype.passes = function (doc, filters) {
+  return filters.every(function (filter) {
+    var have = doc[filter[0]]
+    var values = Array.isArray(have) ? have : have ? [have] : []
+    return values.some(function (v) { return filter[1].indexOf(v) >= 0 })
+  })
+}
+
+/* generator/search.py `SearchIndex.search`, answered in the shape Material's dialog renders. */
+Engine.prototype.search = function (query) {
+  var self = this
+  var parsed = parse(query)
+  var filters = parsed.filters.map(function (f) { return [f[0], self.resolve(f[0], f[1])] })
+  var found = []
+  var matched = {}
+  if (parsed.words.length) {
+    var clauses = plan(parsed.words, this.settings)
+    var results = this.index.query(function (q) {
+      clauses.forEach(function (c) {
+        q.term(c.term, {
+          usePipeline: false,
+          boost: c.boost,
+          wildcard: c.wildcard ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
+          editDistance: c.edit || 0
+        })
+      })
+    })
+    results.forEach(function (result) {
+      var ref = parseInt(result.ref, 10)
+      var terms = matchedWords(parsed.words, Object.keys(result.matchData.metadata), self.settings)
+      var names = Object.keys(terms)
+      var coverage = names.filter(function (w) { return terms[w] }).length / names.length
+      matched[ref] = terms
+      found.push({ score: result.score * (1 + Math.pow(coverage, 2)), ref: ref })
+    })
+  } else if (filters.length) {
+    for (var ref = 0; ref < this.docs.length; ref++)
+      found.push({ score: 0, ref: ref })
+  }
+  if (filters.length)
+    found = found.filter(function (f) { return self.passes(self.docs[f.ref], filters) })
+  found.sort(function (a, b) { return b.score - a.score || a.ref - b.ref })
+  return {
+    items: found.map(function (f) {
+      var doc = self.docs[f.ref]
+      var item = {
+        location: doc.location,
+        title: highlight(doc.title, parsed.words),
+        text: highlight(doc.text, parsed.words),
+        score: f.score,
+        terms: matched[f.ref] || {}
+      }
+      if (doc.tags)
+        item.tags = doc.tags
+      return [item]
+    })
+  }
+}
+
+function handle(message) {
+  switch (message.type) {
+    case SETUP:
+      engine = new Engine(message.data)
+      return { type: READY }
+    case QUERY:
+      try {
+        return { type: RESULT, data: engine.search(message.data) }
+      } catch (err) {
+        console.warn("search: could not answer " + JSON.stringify(message.data), err)
+        return { type: RESULT, data: { items: [] } }
+      }
+    default:
+      throw new TypeError("unknown search message type " + message.type)
+  }
+}
+
+addEventListener("message", function (ev) {
+  postMessage(handle(ev.data))
+})
