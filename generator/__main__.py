@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator build|check [PATH ...]``."""
+"""Command line: ``python -m generator build|check [PATH ...]`` and ``python -m generator search QUERY``."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import sys
 import time
 from pathlib import Path
 
-from . import pipeline, write
+from . import pipeline, search, write
 from .errors import UserError
 from .model import Diagnostic
 from .read import Note
 
 DEFAULT_LISTINGS = Path("data/listings")
 DEFAULT_TOPICS = Path("data/topics.yml")
+DEFAULT_SITE = Path("site")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,7 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
         if name == "build":
             sub.add_argument("--no-site", action="store_true", help="write docs/ only; skip the MkDocs builds")
+    _add_search_command(commands)
     args = parser.parse_args(argv)
+    if args.command == "search":
+        return _search(args)
     paths = args.paths or [DEFAULT_LISTINGS]
     started = time.perf_counter()
     try:
@@ -65,6 +69,66 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(_as_json(report, seconds), indent=1))
     return 1 if args.strict and _warnings(report) else 0
+
+
+def _add_search_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    text = "search the built site's index as its search box does, and print the ranked results"
+    sub = commands.add_parser(
+        "search",
+        help=text,
+        description=text + ". QUERY may hold topic:, year: and org: terms, like the search box.",
+        epilog="exit status: 0 results found, 1 none, 2 no site or an unknown facet value",
+    )
+    sub.add_argument("query", nargs="+", metavar="QUERY", help="words to search for")
+    sub.add_argument("--topic", metavar="T", help="only papers with this topic (name or slug, or its start)")
+    sub.add_argument("--year", metavar="Y", help="only papers of this year")
+    sub.add_argument("--org", metavar="O", help="only papers of this organisation (handle, or its start)")
+    sub.add_argument("--limit", metavar="N", type=int, default=10, help="how many results to print (default 10)")
+    sub.add_argument("--site", type=Path, default=DEFAULT_SITE, help=f"the built site (default {DEFAULT_SITE})")
+    sub.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def _search(args: argparse.Namespace) -> int:
+    """``search``: the site's search box in the terminal."""
+    data_file = args.site / "search" / "search_index.json"
+    try:
+        data = json.loads(data_file.read_text(encoding="utf-8"))
+        index = search.SearchIndex(data)
+    except FileNotFoundError:
+        print(f"error: {data_file} not found: build the site first with `python -m generator build`", file=sys.stderr)
+        return 2
+    except (ValueError, KeyError, TypeError) as error:
+        print(f"error: {data_file} is not this site's search index ({error}): build the site again", file=sys.stderr)
+        return 2
+    terms = [" ".join(args.query)]
+    for name in ("topic", "year", "org"):
+        value = getattr(args, name)
+        if value is None:
+            continue
+        slug = search.facet_value(value)
+        if not slug or not index.resolve(name, slug):
+            known = ", ".join(str(v[0]) for v in index.facets.get(name, [])) or "none in this site"
+            print(f"error: no {name} {value!r} in this site; {name}s: {known}", file=sys.stderr)
+            return 2
+        terms.append(f"{name}:{slug}")
+    query = " ".join(terms)
+    started = time.perf_counter()
+    hits = index.search(query)
+    seconds = time.perf_counter() - started
+    base = data.get("config", {}).get("papers", {}).get("site_url") or ""
+    shown = hits[: max(args.limit, 0)]
+    if args.json:
+        records = [{"rank": n, "title": h.title, "url": base + h.location, "score": round(h.score, 3)} for n, h in enumerate(shown, 1)]
+        print(json.dumps({"query": query, "found": len(hits), "results": records}, ensure_ascii=False, indent=1))
+    else:
+        for n, hit in enumerate(shown, 1):
+            date = f" ({hit.date})" if hit.date else ""
+            print(f"{n:2}. {hit.title}{date}\n    {base + hit.location}")
+    summary = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}"
+    if len(hits) > len(shown):
+        summary += f", {len(shown)} shown (--limit)"
+    print(f"{summary}; {seconds * 1000:.0f} ms", file=sys.stderr)
+    return 0 if hits else 1
 
 
 def _warnings(report: pipeline.Report) -> list[Diagnostic]:

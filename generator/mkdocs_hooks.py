@@ -100,6 +100,7 @@ def _write_search_data(config: MkDocsConfig) -> None:
     data = json.loads((Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8"))
     # Material hands the worker only `config` and `docs`: the index rides in the config.
     docs = data.pop("docs")
+    data["site_url"] = config.site_url or ""
     merged = {"config": {**material["config"], "papers": data}, "docs": docs}
     target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
     facets = json.dumps(data["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)

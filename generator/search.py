@@ -24,16 +24,16 @@ from __future__ import annotations
 import functools
 import html
 import json
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from lunr.builder import Builder  # type: ignore[import-untyped]
 from lunr.index import Index  # type: ignore[import-untyped]
 from lunr.query import Query  # type: ignore[import-untyped]
-from lunr.stemmer import porter_stemmer, stemmer  # type: ignore[import-untyped]
+from lunr.stemmer import porter_stemmer  # type: ignore[import-untyped]
 from lunr.stop_word_filter import WORDS  # type: ignore[import-untyped]
 
 from .ids import slugify
@@ -80,8 +80,11 @@ def words(text: str) -> list[str]:
     non-word characters (ASCII sense, as in JavaScript) stripped from both ends; "-isation" spelt
     "-ization", so either spelling finds both."""
     out = []
-    for piece in _SEPARATOR.split(text.lower()):
-        word = _BRITISH.sub(r"ization\1", _TRIM.sub("", piece))
+    for word in _SEPARATOR.split(text.lower()):
+        if not (word.isascii() and word.isalnum()):
+            word = _TRIM.sub("", word)
+        if word.endswith(("isation", "isations")):
+            word = _BRITISH.sub(r"ization\1", word)
         if word:
             out.append(word)
     return out
@@ -161,23 +164,70 @@ def build(corpus: Corpus) -> bytes:
     for slug, name in sorted(organisations.items()):
         add({"location": f"organisations/{slug}/", "title": html.escape(f"Organisation: {name}"), "text": ""}, name, [], "")
 
-    builder = Builder()
-    builder.search_pipeline.add(stemmer)
-    builder.ref("ref")
-    for name, boost in FIELDS.items():
-        builder.field(name, boost=boost)
-    for ref, values in enumerate(fields):
-        builder.add({"ref": str(ref), **values})
-    index = builder.build()
+    index = lunr_index(fields)
 
     data = {
         "format": FORMAT,
         "query": QUERY,
         "facets": _facets(corpus, docs, all_topics, organisations),
         "docs": docs,
-        "index": index.serialize(),
+        "index": index,
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def lunr_index(docs: Sequence[Mapping[str, Sequence[str]]]) -> dict[str, Any]:
+    """The serialised lunr index of documents given as their fields' index terms, ref = position.
+
+    This is what lunr's ``Builder`` (with :data:`FIELDS`, its default BM25 settings and an empty
+    indexing pipeline, the terms being made by :func:`index_terms`) serialises, computed the same
+    way in the same order without its per-token objects: about ten times faster. A test checks the
+    two give the same index.
+    """
+    k1, b = 1.2, 0.75
+    names = list(FIELDS)
+    postings: dict[str, dict[str, Any]] = {}
+    frequencies: list[tuple[str, str, Counter[str]]] = []
+    total_length = dict.fromkeys(names, 0)
+    for number, doc in enumerate(docs):
+        ref = str(number)
+        for name in names:
+            terms = doc[name]
+            counts = Counter(terms)
+            frequencies.append((ref, name, counts))
+            total_length[name] += len(terms)
+            for term in counts:
+                posting = postings.get(term)
+                if posting is None:
+                    posting = postings[term] = {field: {} for field in names}
+                    posting["_index"] = len(postings) - 1
+                posting[name][ref] = {}
+    count = len(docs)
+    average = {name: total_length[name] / count for name in names} if count else dict.fromkeys(names, 0)
+    idf: dict[str, float] = {}
+    vectors = []
+    for ref, name, counts in frequencies:
+        length = sum(counts.values())
+        boost = FIELDS[name]
+        norm = k1 * (1 - b + b * (length / average[name]))  # lunr's BM25, term by term as it computes it
+        elements: list[tuple[int, float]] = []
+        for term, tf in counts.items():
+            weight = idf.get(term)
+            if weight is None:
+                posting = postings[term]
+                with_term = sum(len(posting[field]) for field in names)
+                weight = idf[term] = math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5)))
+            score = weight * ((k1 + 1) * tf) / (norm + tf)
+            elements.append((postings[term]["_index"], round(score * boost, 3)))
+        elements.sort()
+        vectors.append([f"{name}/{ref}", [x for pair in elements for x in pair]])
+    return {
+        "version": "2.3.9",
+        "fields": names,
+        "fieldVectors": vectors,
+        "invertedIndex": [[term, postings[term]] for term in sorted(postings)],
+        "pipeline": ["stemmer"],
+    }
 
 
 def _facets(
