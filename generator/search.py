@@ -21,7 +21,6 @@ the file (:data:`QUERY`), so they rank alike:
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import math
@@ -33,12 +32,12 @@ from typing import Any
 
 from lunr.index import Index  # type: ignore[import-untyped]
 from lunr.query import Query  # type: ignore[import-untyped]
-from lunr.stemmer import porter_stemmer  # type: ignore[import-untyped]
 from lunr.stop_word_filter import WORDS  # type: ignore[import-untyped]
 
 from .ids import slugify
 from .model import Corpus, Paper, Slug, Topic
 from .render import ancestors, newest_first
+from .stemmer import stem
 
 INDEX_FILE = "search/index.json"
 """Where the generator writes the search data, under docs/ (the hook moves it into the sites)."""
@@ -90,14 +89,8 @@ def words(text: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 17)
-def stem(word: str) -> str:
-    """lunr's Porter stemmer, remembered (a collection repeats its words)."""
-    return str(porter_stemmer.stem(word))
-
-
 def index_terms(text: str) -> list[str]:
-    """What lunr's default pipeline (trimmer, stop words, stemmer) makes of a text."""
+    """What lunr.js's default pipeline (trimmer, stop words, stemmer) makes of a text."""
     return [stem(w) for w in words(text) if w not in _STOP_WORDS]
 
 

@@ -1,0 +1,238 @@
+"""The site's search through lunr in Python: ranking on a set of real queries, facets, the terminal
+command, and that the browser's worker processes a query exactly as Python does."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from lunr.builder import Builder  # type: ignore[import-untyped]
+from lunr.stemmer import stemmer  # type: ignore[import-untyped]
+
+from generator import search
+from tests.conftest import ROOT, run_generator
+
+QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text(encoding="utf-8"))
+TOP = 3
+MIN_MRR = 0.95
+
+
+@pytest.fixture(scope="module")
+def site_data(real_site: Path) -> dict[str, Any]:
+    return json.loads((real_site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def index(site_data: dict[str, Any]) -> search.SearchIndex:
+    return search.SearchIndex(site_data)
+
+
+@pytest.fixture(scope="module")
+def papers(real_site: Path) -> dict[str, dict[str, Any]]:
+    records = json.loads((real_site / "site" / "papers.json").read_text(encoding="utf-8"))
+    return {p["url"]: p for p in records}
+
+
+# --- ranking -------------------------------------------------------------------------------------------
+
+
+def test_query_set_is_broad() -> None:
+    kinds = {q["kind"] for q in QUERIES}
+    assert len(QUERIES) >= 40
+    assert {"method", "topic", "abstract", "title", "prefix", "misspelling"} <= kinds
+
+
+def test_every_expected_paper_in_top_3_and_mean_reciprocal_rank(index: search.SearchIndex) -> None:
+    missed = []
+    reciprocal = []
+    for q in QUERIES:
+        titles = [hit.title for hit in index.search(q["query"])]
+        rank = titles.index(q["title"]) + 1 if q["title"] in titles else None
+        reciprocal.append(1 / rank if rank else 0.0)
+        if rank is None or rank > TOP:
+            missed.append(f"{q['query']!r} ({q['kind']}): {q['title']!r} at rank {rank}; first: {titles[:TOP]}")
+    mrr = sum(reciprocal) / len(reciprocal)
+    assert not missed, "expected papers not in the first 3:\n" + "\n".join(missed)
+    assert mrr >= MIN_MRR, f"mean reciprocal rank {mrr:.3f} < {MIN_MRR}"
+
+
+def test_a_query_of_stop_words_and_nonsense_finds_nothing(index: search.SearchIndex) -> None:
+    assert index.search("the of and") == []
+    assert index.search("zzqxv") == []
+    assert index.search("   ") == []
+
+
+# --- facets --------------------------------------------------------------------------------------------
+
+
+def test_parse_takes_facet_terms_out_of_the_query() -> None:
+    parsed = search.parse('mixture  topic:"Mixture of experts" YEAR:2025 organisation:Meta-AI tokens')
+    assert parsed.words == ("mixture", "tokens")
+    assert parsed.filters == (("topic", "mixture-of-experts"), ("year", "2025"), ("org", "meta-ai"))
+    assert search.parse("topic: quantization").filters == ()  # an empty value is no filter
+
+
+def test_topic_facet_keeps_only_papers_of_that_topic_or_a_narrower_one(
+    index: search.SearchIndex, papers: dict[str, dict[str, Any]]
+) -> None:
+    plain = index.search("model compression")
+    narrowed = index.search("model compression topic:efficiency")
+    assert 0 < len(narrowed) < len(plain)
+    for hit in narrowed:
+        assert "Efficiency" in papers[hit.location]["topics"], hit
+    # Quantization is narrower than Efficiency: its papers count as Efficiency papers.
+    quantization = {h.location for h in index.search("topic:quantization")}
+    assert quantization and quantization <= {h.location for h in index.search("topic:efficiency")}
+    # A value names a topic by its slug, its name or the start of either.
+    assert {h.location for h in index.search('topic:"Mixture of experts"')} == {
+        h.location for h in index.search("topic:mixture")
+    }
+
+
+def test_year_facet_alone_lists_that_years_papers_newest_first(
+    index: search.SearchIndex, papers: dict[str, dict[str, Any]]
+) -> None:
+    hits = index.search("year:2025")
+    expected = [p for p in papers.values() if (p["date"] or "").startswith("2025")]
+    assert len(hits) == len(expected) > 0
+    dates = [h.date for h in hits]
+    assert dates == sorted(dates, reverse=True)
+    assert index.search("year:1999") == []
+
+
+def test_org_facet(index: search.SearchIndex, papers: dict[str, dict[str, Any]]) -> None:
+    orgs = {p["organisation"]["handle"] for p in papers.values() if p["organisation"]}
+    assert orgs, "test premise: the bundled listings name organisations"
+    for handle in orgs:
+        slug = search.facet_value(handle)
+        expected = {url for url, p in papers.items() if p["organisation"] and p["organisation"]["handle"] == handle}
+        assert {h.location for h in index.search(f"org:{slug}")} == expected
+
+
+def test_facet_menus_count_what_the_filters_find(index: search.SearchIndex) -> None:
+    for name in search.FACETS:
+        for value, label, count in index.facets[name]:
+            assert label
+            assert len(index.search(f"{name}:{value}")) == count, (name, value)
+
+
+# --- the index ----------------------------------------------------------------------------------------
+
+
+def test_index_is_the_one_lunrs_builder_makes(site_data: dict[str, Any], papers: dict[str, dict[str, Any]]) -> None:
+    texts = [{"title": p["title"], "tags": " ".join(p["tags"]), "text": p["abstract"]} for p in papers.values()]
+    texts.append({"title": "Ünïcode—naïve café: 𝔘 «quoted» don't (e.g., x_y)", "tags": "", "text": "Café isation-free"})
+    texts.append({"title": "", "tags": "", "text": ""})
+    fields = [{name: search.index_terms(t[name]) for name in search.FIELDS} for t in texts]
+    builder = Builder()
+    builder.search_pipeline.add(stemmer)
+    builder.ref("ref")
+    for name, boost in search.FIELDS.items():
+        builder.field(name, boost=boost)
+    for ref, values in enumerate(fields):
+        builder.add({"ref": str(ref), **values})
+    expected = json.dumps(builder.build().serialize(), sort_keys=True)
+    assert json.dumps(search.lunr_index(fields), sort_keys=True) == expected
+
+
+def test_words_split_and_trim_like_lunr() -> None:
+    assert search.words("LLM-Pruner: On (the) Structural, pruning's x_y — 4-bit") == [
+        "llm",
+        "pruner",
+        "on",
+        "the",
+        "structural",
+        "pruning's",
+        "x_y",
+        "4",
+        "bit",
+    ]
+    assert search.words("quantisation Quantisations") == ["quantization", "quantizations"]
+
+
+NODE_PROBE = r"""
+const fs = require("fs"), vm = require("vm")
+const context = { addEventListener() {}, postMessage() {}, console }
+vm.createContext(context)
+vm.runInContext(fs.readFileSync(process.argv[2], "utf8"), context)
+vm.runInContext(fs.readFileSync(process.argv[3], "utf8"), context)
+const input = JSON.parse(fs.readFileSync(0, "utf8"))
+context.input = input
+const out = vm.runInContext(`({
+  parsed: input.queries.map(q => parse(q)),
+  plans: input.queries.map(q => plan(parse(q).words, input.settings)),
+  stems: input.words.map(w => stem(w)),
+  distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
+})`, context)
+process.stdout.write(JSON.stringify(out))
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    """The worker's functions, run under Node.js with the lunr.js the site ships, against Python's:
+    the same words, facet terms, clauses, stems for every word of the collection, and edit distances."""
+    vocabulary = sorted({w for p in papers.values() for w in search.words(p["title"] + " " + p["abstract"])})
+    queries = [q["query"] for q in QUERIES] + [
+        'moe topic:"Mixture of experts" year:2025 org:x',
+        "A Survey of the  LLMs — (2023)",
+        "Ünïcode café",
+        "",
+    ]
+    pairs = [["kitten", "sitting"], ["quantiz", "quantis"], ["retriev", "retreiv"], ["abc", "abcdef"], ["", "ab"]]
+    probe = tmp_path / "probe.js"
+    probe.write_text(NODE_PROBE, encoding="utf-8")
+    result = subprocess.run(
+        ["node", str(probe), str(ROOT / "node_modules" / "lunr" / "lunr.js"), str(ROOT / "generator" / "search_worker.js")],
+        input=json.dumps({"queries": queries, "words": vocabulary, "pairs": pairs, "settings": search.QUERY}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    js = json.loads(result.stdout)
+    python_parsed = [search.parse(q) for q in queries]
+    assert js["parsed"] == [{"words": list(p.words), "filters": [list(f) for f in p.filters]} for p in python_parsed]
+    python_plans = [search.plan(p.words) for p in python_parsed]
+    assert js["plans"] == python_plans
+    differing = [(w, s) for w, s in zip(vocabulary, js["stems"], strict=True) if search.stem(w) != s]
+    assert not differing, f"lunr.js and lunr stem {len(differing)} of {len(vocabulary)} words differently: {differing[:10]}"
+    assert js["distances"] == [search.edit_distance(a, b, 2) for a, b in pairs]
+
+
+# --- the terminal ---------------------------------------------------------------------------------------
+
+
+def test_search_command_prints_ranked_titles_with_urls(real_site: Path) -> None:
+    result = run_generator(real_site, "search", "GPTQ")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(" 1. GPTQ: Accurate Post-Training Quantization")
+    assert lines[1].strip().endswith("/papers/gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers/")
+    assert "results for 'GPTQ'" in result.stderr
+
+
+def test_search_command_facets_limit_and_json(real_site: Path, index: search.SearchIndex) -> None:
+    result = run_generator(real_site, "search", "mixture", "of", "experts", "--topic", "Efficiency", "--year", "2025", "--limit", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    expected = index.search("mixture of experts topic:efficiency year:2025")
+    assert report["found"] == len(expected) > 3
+    assert [r["title"] for r in report["results"]] == [h.title for h in expected[:3]]
+
+
+def test_search_command_messages_and_exit_codes(real_site: Path, tmp_path: Path) -> None:
+    unknown = run_generator(real_site, "search", "attention", "--topic", "astrology")
+    assert unknown.returncode == 2
+    assert "no topic 'astrology' in this site; topics: efficiency, quantization" in unknown.stderr
+    none = run_generator(real_site, "search", "zzqxv")
+    assert none.returncode == 1 and none.stdout == "" and "0 results for 'zzqxv'" in none.stderr
+    missing = run_generator(real_site, "search", "attention", "--site", str(tmp_path / "site"))
+    assert missing.returncode == 2
+    assert "site/search/search_index.json not found: build the site first" in missing.stderr
+    assert "Traceback" not in unknown.stderr + none.stderr + missing.stderr
