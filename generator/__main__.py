@@ -118,7 +118,10 @@ def _search(args: argparse.Namespace) -> int:
     base = data.get("config", {}).get("papers", {}).get("site_url") or ""
     shown = hits[: max(args.limit, 0)]
     if args.json:
-        records = [{"rank": n, "title": h.title, "url": base + h.location, "score": round(h.score, 3)} for n, h in enumerate(shown, 1)]
+        records = [
+            {"rank": n, "title": h.title, "url": base + h.location, "score": round(h.score, 3)}
+            for n, h in enumerate(shown, 1)
+        ]
         print(json.dumps({"query": query, "found": len(hits), "results": records}, ensure_ascii=False, indent=1))
     else:
         for n, hit in enumerate(shown, 1):

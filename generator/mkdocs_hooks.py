@@ -68,7 +68,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     build: add the shim installed from the npm registry."""
     data = files.get_file_from_path(SEARCH_DATA)
     if data is None:
-        raise PluginError(f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`")
+        raise PluginError(
+            f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`"
+        )
     files.remove(data)
     worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
     files.append(File.generated(config, WORKER_URI, content=worker))
@@ -100,6 +102,9 @@ def _write_search_data(config: MkDocsConfig) -> None:
     data = json.loads((Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8"))
     # Material hands the worker only `config` and `docs`: the index rides in the config.
     docs = data.pop("docs")
+    if not config.use_directory_urls:  # the offline build: papers/x.html, not papers/x/
+        for doc in docs:
+            doc["location"] = doc["location"].removesuffix("/") + ".html"
     data["site_url"] = config.site_url or ""
     merged = {"config": {**material["config"], "papers": data}, "docs": docs}
     target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")

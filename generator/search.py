@@ -155,7 +155,12 @@ def build(corpus: Corpus) -> bytes:
         if paper.organisation:
             organisations.setdefault(slugify(paper.organisation.handle), paper.organisation.name)
     for slug, name in sorted(organisations.items()):
-        add({"location": f"organisations/{slug}/", "title": html.escape(f"Organisation: {name}"), "text": ""}, name, [], "")
+        add(
+            {"location": f"organisations/{slug}/", "title": html.escape(f"Organisation: {name}"), "text": ""},
+            name,
+            [],
+            "",
+        )
 
     index = lunr_index(fields)
 
@@ -298,7 +303,9 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return before[len(b)]
 
 
-def matched_words(query_words: Sequence[str], keys: Iterable[str], settings: Mapping[str, float] = QUERY) -> dict[str, bool]:
+def matched_words(
+    query_words: Sequence[str], keys: Iterable[str], settings: Mapping[str, float] = QUERY
+) -> dict[str, bool]:
     """Which of the query's words a result matched, given the index terms it matched."""
     keys = list(keys)
     out: dict[str, bool] = {}

@@ -177,12 +177,15 @@ Engine.prototype.search = function (query) {
     var clauses = plan(parsed.words, this.settings)
     var results = this.index.query(function (q) {
       clauses.forEach(function (c) {
-        q.term(c.term, {
+        var options = {
           usePipeline: false,
           boost: c.boost,
-          wildcard: c.wildcard ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE,
-          editDistance: c.edit || 0
-        })
+          wildcard: c.wildcard ? lunr.Query.wildcard.TRAILING : lunr.Query.wildcard.NONE
+        }
+        // lunr.js reads any editDistance, even 0, as a fuzzy term, and a fuzzy term has no wildcard.
+        if (c.edit)
+          options.editDistance = c.edit
+        q.term(c.term, options)
       })
     })
     results.forEach(function (result) {

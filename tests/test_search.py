@@ -188,7 +188,12 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
     probe = tmp_path / "probe.js"
     probe.write_text(NODE_PROBE, encoding="utf-8")
     result = subprocess.run(
-        ["node", str(probe), str(ROOT / "node_modules" / "lunr" / "lunr.js"), str(ROOT / "generator" / "search_worker.js")],
+        [
+            "node",
+            str(probe),
+            str(ROOT / "node_modules" / "lunr" / "lunr.js"),
+            str(ROOT / "generator" / "search_worker.js"),
+        ],
         input=json.dumps({"queries": queries, "words": vocabulary, "pairs": pairs, "settings": search.QUERY}),
         capture_output=True,
         text=True,
@@ -201,7 +206,9 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
     python_plans = [search.plan(p.words) for p in python_parsed]
     assert js["plans"] == python_plans
     differing = [(w, s) for w, s in zip(vocabulary, js["stems"], strict=True) if search.stem(w) != s]
-    assert not differing, f"lunr.js and lunr stem {len(differing)} of {len(vocabulary)} words differently: {differing[:10]}"
+    assert not differing, (
+        f"lunr.js and lunr stem {len(differing)} of {len(vocabulary)} words differently: {differing[:10]}"
+    )
     assert js["distances"] == [search.edit_distance(a, b, 2) for a, b in pairs]
 
 
@@ -213,12 +220,29 @@ def test_search_command_prints_ranked_titles_with_urls(real_site: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith(" 1. GPTQ: Accurate Post-Training Quantization")
-    assert lines[1].strip().endswith("/papers/gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers/")
+    assert (
+        lines[1]
+        .strip()
+        .endswith("/papers/gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers/")
+    )
     assert "results for 'GPTQ'" in result.stderr
 
 
 def test_search_command_facets_limit_and_json(real_site: Path, index: search.SearchIndex) -> None:
-    result = run_generator(real_site, "search", "mixture", "of", "experts", "--topic", "Efficiency", "--year", "2025", "--limit", "3", "--json")
+    result = run_generator(
+        real_site,
+        "search",
+        "mixture",
+        "of",
+        "experts",
+        "--topic",
+        "Efficiency",
+        "--year",
+        "2025",
+        "--limit",
+        "3",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     expected = index.search("mixture of experts topic:efficiency year:2025")
