@@ -165,6 +165,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     return search_bench.main(args)
 
 
+def cmd_answer(args: argparse.Namespace) -> int:
+    from . import answer_time
+
+    return answer_time.main(args)
+
+
 def cmd_pagefind(args: argparse.Namespace) -> int:
     from . import pagefind_proto
 
@@ -237,6 +243,13 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--query", default="quantization", help="the word typed into the search box")
     search.add_argument("--repeat", type=int, default=2, help="page loads per size; the fastest is kept")
     search.set_defaults(run=cmd_search)
+    answer = commands.add_parser(
+        "answer", help="time until the search box answers on the bundled listings, vs Material's"
+    )
+    answer.add_argument("--out", type=Path, default=Path("/tmp/bench"), help="work folder (default /tmp/bench)")
+    answer.add_argument("--query", default="quantization", help="the word typed into the search box")
+    answer.add_argument("--repeat", type=int, default=5, help="page loads per site; the median is kept")
+    answer.set_defaults(run=cmd_answer)
     pf = commands.add_parser("pagefind", help="prototype: index a built site with Pagefind and time a query")
     common(pf, (10_000,))
     pf.add_argument("--query", default="quantization", help="the word typed into the search box")

@@ -45,6 +45,12 @@ _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 
 
+def _own_search(config: MkDocsConfig) -> bool:
+    """Whether the site's own search replaces Material's (``extra: {site_search: false}`` keeps
+    Material's, as the benchmarks do for a baseline)."""
+    return bool(config.extra.get("site_search", True))
+
+
 def _offline(config: MkDocsConfig) -> bool:
     return "material/offline" in config.plugins or "offline" in config.plugins
 
@@ -82,15 +88,17 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Point the page's search at the site's worker; give the search dialog an accessible name."""
-    output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + WORKER_URI.rsplit("/", 1)[1] + '"', output, count=1)
-    if not found:
-        raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
+    if _own_search(config):
+        output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + WORKER_URI.rsplit("/", 1)[1] + '"', output, count=1)
+        if not found:
+            raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
     return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     """Put the generator's search data where Material loads it; fix the RSS feed's titles."""
-    _write_search_data(config)
+    if _own_search(config):
+        _write_search_data(config)
     _fix_feed_titles(config)
 
 
