@@ -115,7 +115,7 @@ def _write_search_data(config: MkDocsConfig) -> None:
             doc["location"] = doc["location"].removesuffix("/") + ".html"
     data["site_url"] = config.site_url or ""
     merged = {"config": {**material["config"], "papers": data}, "docs": docs}
-    target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     facets = json.dumps(data["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     (target.parent / "facets.js").write_text(f"var __facets = {facets}\n", encoding="utf-8")
 

@@ -21,6 +21,7 @@ the file (:data:`QUERY`), so they rank alike:
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -78,20 +79,28 @@ def words(text: str) -> list[str]:
     """A text's words as lunr.js splits and trims them: lower case, split at spaces and hyphens,
     non-word characters (ASCII sense, as in JavaScript) stripped from both ends; "-isation" spelt
     "-ization", so either spelling finds both."""
-    out = []
-    for word in _SEPARATOR.split(text.lower()):
-        if not (word.isascii() and word.isalnum()):
-            word = _TRIM.sub("", word)
-        if word.endswith(("isation", "isations")):
-            word = _BRITISH.sub(r"ization\1", word)
-        if word:
-            out.append(word)
-    return out
+    return [w for w in map(_word, _SEPARATOR.split(text.lower())) if w]
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _word(piece: str) -> str:
+    if not (piece.isascii() and piece.isalnum()):
+        piece = _TRIM.sub("", piece)
+    if piece.endswith(("isation", "isations")):
+        piece = _BRITISH.sub(r"ization\1", piece)
+    return piece
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _term(piece: str) -> str:
+    """The index term of a piece of text between separators ("" for none: empty or a stop word)."""
+    word = _word(piece)
+    return "" if word in _STOP_WORDS else stem(word)
 
 
 def index_terms(text: str) -> list[str]:
     """What lunr.js's default pipeline (trimmer, stop words, stemmer) makes of a text."""
-    return [stem(w) for w in words(text) if w not in _STOP_WORDS]
+    return [t for t in map(_term, _SEPARATOR.split(text.lower())) if t]
 
 
 def facet_value(value: str) -> str:
@@ -171,7 +180,7 @@ def build(corpus: Corpus) -> bytes:
         "docs": docs,
         "index": index,
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def lunr_index(docs: Sequence[Mapping[str, Sequence[str]]]) -> dict[str, Any]:
