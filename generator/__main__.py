@@ -128,6 +128,8 @@ def _search(args: argparse.Namespace) -> int:
             date = f" ({hit.date})" if hit.date else ""
             print(f"{n:2}. {hit.title}{date}\n    {base + hit.location}")
     summary = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}"
+    if not index.full_text:
+        summary += f" in titles and topics (abstracts are not indexed past {search.FULL_TEXT_LIMIT:,} papers)"
     if len(hits) > len(shown):
         summary += f", {len(shown)} shown (--limit)"
     print(f"{summary}; {seconds * 1000:.0f} ms", file=sys.stderr)

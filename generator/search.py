@@ -27,7 +27,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +53,7 @@ QUERY = {
     "exact": 10,
     "prefix": 1,
     "fuzzy": 0.1,
-    "prefix_from": 2,
+    "prefix_from": 3,
     "fuzzy_from": 5,
     "fuzzy_two_from": 9,
 }
@@ -64,6 +64,11 @@ FACETS = ("topic", "year", "org")
 
 SNIPPET = 300
 """Characters of the abstract a result shows."""
+
+FULL_TEXT_LIMIT = 5_000
+"""Up to this many papers the index holds abstracts; beyond, titles and topics only, and results
+show no abstract. The browser loads the whole index before it answers: at 10,000 papers with
+abstracts that is a 30 MB file and several seconds (bench/RESULTS.md, "Search")."""
 
 _SEPARATOR = re.compile(r"[ \t\n\r\f\v\xa0-]+")
 _TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
@@ -141,6 +146,7 @@ def _paper_doc(paper: Paper, topics: Sequence[Topic], all_topics: Mapping[Slug, 
 def build(corpus: Corpus) -> bytes:
     """The search file: documents, facet values, query settings and the serialised lunr index."""
     all_topics = {t.slug: t for t in corpus.topics}
+    full_text = len(corpus.papers) <= FULL_TEXT_LIMIT
     docs: list[dict[str, Any]] = []
     fields: list[dict[str, list[str]]] = []
 
@@ -151,7 +157,10 @@ def build(corpus: Corpus) -> bytes:
     # Papers newest first: a query of facets alone lists them in this order.
     for paper in newest_first(corpus.papers):
         topics = [all_topics[s] for s in corpus.paper_topics[paper.slug]]
-        add(_paper_doc(paper, topics, all_topics), paper.title, (t.name for t in topics), paper.abstract)
+        doc = _paper_doc(paper, topics, all_topics)
+        if not full_text:
+            doc["text"] = ""
+        add(doc, paper.title, (t.name for t in topics), paper.abstract if full_text else "")
     for topic in corpus.topics:
         doc = {
             "location": f"topics/{topic.slug}/",
@@ -175,6 +184,7 @@ def build(corpus: Corpus) -> bytes:
 
     data = {
         "format": FORMAT,
+        "full_text": full_text,
         "query": QUERY,
         "facets": _facets(corpus, docs, all_topics, organisations),
         "docs": docs,
@@ -212,8 +222,11 @@ def lunr_index(docs: Sequence[Mapping[str, Sequence[str]]]) -> dict[str, Any]:
     count = len(docs)
     average = {name: total_length[name] / count for name in names} if count else dict.fromkeys(names, 0)
     idf: dict[str, float] = {}
-    vectors = []
+    vectors: list[list[Any]] = []
     for ref, name, counts in frequencies:
+        if not counts:  # an empty field (in every document, the average length is 0)
+            vectors.append([f"{name}/{ref}", []])
+            continue
         length = sum(counts.values())
         boost = FIELDS[name]
         norm = k1 * (1 - b + b * (length / average[name]))  # lunr's BM25, term by term as it computes it
@@ -281,17 +294,27 @@ def parse(query: str) -> Parsed:
     return Parsed(tuple(words(rest)), tuple(filters))
 
 
-def plan(query_words: Sequence[str], settings: Mapping[str, float] = QUERY) -> list[dict[str, Any]]:
-    """The lunr clauses of a query's words (the worker builds the same list)."""
+def _fuzzy_distance(word: str, settings: Mapping[str, float], known: Callable[[str], bool]) -> int:
+    """Edits a query word may be off by: none for stop words, short words and words the index holds."""
+    if word in _STOP_WORDS or len(word) < settings["fuzzy_from"] or known(stem(word)):
+        return 0
+    return 2 if len(word) >= settings["fuzzy_two_from"] else 1
+
+
+def plan(
+    query_words: Sequence[str], known: Callable[[str], bool], settings: Mapping[str, float] = QUERY
+) -> list[dict[str, Any]]:
+    """The lunr clauses of a query's words (the worker builds the same list). ``known``: whether the
+    index holds a term; a word it holds is not looked up one or two edits away (a slip of typing is
+    a word the collection does not have), which keeps such queries fast and their results on topic."""
     clauses: list[dict[str, Any]] = []
     for word in query_words:
-        stop = word in _STOP_WORDS
         stemmed = stem(word)
         clauses.append({"term": stemmed, "boost": settings["exact"]})
-        if not stop and len(word) >= settings["prefix_from"]:
+        if word not in _STOP_WORDS and len(word) >= settings["prefix_from"]:
             clauses.append({"term": word, "boost": settings["prefix"], "wildcard": True})
-        if not stop and len(word) >= settings["fuzzy_from"]:
-            distance = 2 if len(word) >= settings["fuzzy_two_from"] else 1
+        distance = _fuzzy_distance(word, settings, known)
+        if distance:
             clauses.append({"term": stemmed, "boost": settings["fuzzy"], "edit": distance})
     return clauses
 
@@ -313,16 +336,14 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 def matched_words(
-    query_words: Sequence[str], keys: Iterable[str], settings: Mapping[str, float] = QUERY
+    query_words: Sequence[str], keys: Iterable[str], known: Callable[[str], bool], settings: Mapping[str, float] = QUERY
 ) -> dict[str, bool]:
     """Which of the query's words a result matched, given the index terms it matched."""
     keys = list(keys)
     out: dict[str, bool] = {}
     for word in query_words:
         stemmed = stem(word)
-        distance = 0
-        if word not in _STOP_WORDS and len(word) >= settings["fuzzy_from"]:
-            distance = 2 if len(word) >= settings["fuzzy_two_from"] else 1
+        distance = _fuzzy_distance(word, settings, known)
         prefix = word not in _STOP_WORDS and len(word) >= settings["prefix_from"]
         out[word] = out.get(word, False) or any(
             k == stemmed
@@ -353,6 +374,7 @@ class SearchIndex:
         if data.get("format") != FORMAT:
             raise ValueError(f"search data of format {data.get('format')!r}; this version reads format {FORMAT}")
         self.settings: Mapping[str, float] = data["query"]
+        self.full_text: bool = data.get("full_text", True)
         self.docs: Sequence[Mapping[str, Any]] = site["docs"]
         self.facets: Mapping[str, list[list[Any]]] = data["facets"]
         self.index = Index.load(data["index"])
@@ -378,7 +400,8 @@ class SearchIndex:
         filters = [(name, self.resolve(name, value)) for name, value in parsed.filters]
         found: list[tuple[float, int]] = []
         if parsed.words:
-            clauses = plan(parsed.words, self.settings)
+            known = self.index.inverted_index.__contains__
+            clauses = plan(parsed.words, known, self.settings)
             q = self.index.create_query()
             for c in clauses:
                 q.term(
@@ -390,7 +413,7 @@ class SearchIndex:
                 )
             for result in self.index.query(q):
                 ref = int(result["ref"])
-                matched = matched_words(parsed.words, result["match_data"].metadata.keys(), self.settings)
+                matched = matched_words(parsed.words, result["match_data"].metadata.keys(), known, self.settings)
                 coverage = sum(matched.values()) / len(matched)
                 found.append((result["score"] * (1 + coverage**2), ref))
         elif filters:

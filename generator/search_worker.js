@@ -60,22 +60,22 @@ function parse(query) {
   return { words: words(rest), filters: filters }
 }
 
-function distanceFor(word, settings) {
-  if (isStopWord(word) || word.length < settings.fuzzy_from)
+/* generator/search.py `_fuzzy_distance` */
+function distanceFor(word, settings, known) {
+  if (isStopWord(word) || word.length < settings.fuzzy_from || known(stem(word)))
     return 0
   return word.length >= settings.fuzzy_two_from ? 2 : 1
 }
 
 /* generator/search.py `plan` */
-function plan(queryWords, settings) {
+function plan(queryWords, known, settings) {
   var clauses = []
   queryWords.forEach(function (word) {
-    var stop = isStopWord(word)
     var stemmed = stem(word)
     clauses.push({ term: stemmed, boost: settings.exact })
-    if (!stop && word.length >= settings.prefix_from)
+    if (!isStopWord(word) && word.length >= settings.prefix_from)
       clauses.push({ term: word, boost: settings.prefix, wildcard: true })
-    var distance = distanceFor(word, settings)
+    var distance = distanceFor(word, settings, known)
     if (distance)
       clauses.push({ term: stemmed, boost: settings.fuzzy, edit: distance })
   })
@@ -104,11 +104,11 @@ function editDistance(a, b, limit) {
 }
 
 /* generator/search.py `matched_words` */
-function matchedWords(queryWords, keys, settings) {
+function matchedWords(queryWords, keys, known, settings) {
   var out = {}
   queryWords.forEach(function (word) {
     var stemmed = stem(word)
-    var distance = distanceFor(word, settings)
+    var distance = distanceFor(word, settings, known)
     var prefix = !isStopWord(word) && word.length >= settings.prefix_from
     out[word] = out[word] || keys.some(function (k) {
       return k === stemmed ||
@@ -174,7 +174,9 @@ Engine.prototype.search = function (query) {
   var found = []
   var matched = {}
   if (parsed.words.length) {
-    var clauses = plan(parsed.words, this.settings)
+    var inverted = this.index.invertedIndex
+    var known = function (term) { return Object.prototype.hasOwnProperty.call(inverted, term) }
+    var clauses = plan(parsed.words, known, this.settings)
     var results = this.index.query(function (q) {
       clauses.forEach(function (c) {
         var options = {
@@ -190,7 +192,7 @@ Engine.prototype.search = function (query) {
     })
     results.forEach(function (result) {
       var ref = parseInt(result.ref, 10)
-      var terms = matchedWords(parsed.words, Object.keys(result.matchData.metadata), self.settings)
+      var terms = matchedWords(parsed.words, Object.keys(result.matchData.metadata), known, self.settings)
       var names = Object.keys(terms)
       var coverage = names.filter(function (w) { return terms[w] }).length / names.length
       matched[ref] = terms

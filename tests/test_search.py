@@ -163,9 +163,10 @@ vm.runInContext(fs.readFileSync(process.argv[2], "utf8"), context)
 vm.runInContext(fs.readFileSync(process.argv[3], "utf8"), context)
 const input = JSON.parse(fs.readFileSync(0, "utf8"))
 context.input = input
+context.knownTerms = new Set(input.known)
 const out = vm.runInContext(`({
   parsed: input.queries.map(q => parse(q)),
-  plans: input.queries.map(q => plan(parse(q).words, input.settings)),
+  plans: input.queries.map(q => plan(parse(q).words, t => knownTerms.has(t), input.settings)),
   stems: input.words.map(w => stem(w)),
   distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
 })`, context)
@@ -184,6 +185,7 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         "Ünïcode café",
         "",
     ]
+    known = {search.stem(w) for w in vocabulary[::2]}  # half the collection's words "in the index"
     pairs = [["kitten", "sitting"], ["quantiz", "quantis"], ["retriev", "retreiv"], ["abc", "abcdef"], ["", "ab"]]
     probe = tmp_path / "probe.js"
     probe.write_text(NODE_PROBE, encoding="utf-8")
@@ -194,7 +196,9 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
             str(ROOT / "node_modules" / "lunr" / "lunr.js"),
             str(ROOT / "generator" / "search_worker.js"),
         ],
-        input=json.dumps({"queries": queries, "words": vocabulary, "pairs": pairs, "settings": search.QUERY}),
+        input=json.dumps(
+            {"queries": queries, "words": vocabulary, "pairs": pairs, "settings": search.QUERY, "known": sorted(known)}
+        ),
         capture_output=True,
         text=True,
         check=True,
@@ -203,7 +207,7 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
     js = json.loads(result.stdout)
     python_parsed = [search.parse(q) for q in queries]
     assert js["parsed"] == [{"words": list(p.words), "filters": [list(f) for f in p.filters]} for p in python_parsed]
-    python_plans = [search.plan(p.words) for p in python_parsed]
+    python_plans = [search.plan(p.words, known.__contains__) for p in python_parsed]
     assert js["plans"] == python_plans
     differing = [(w, s) for w, s in zip(vocabulary, js["stems"], strict=True) if search.stem(w) != s]
     assert not differing, (
@@ -260,3 +264,20 @@ def test_search_command_messages_and_exit_codes(real_site: Path, tmp_path: Path)
     assert missing.returncode == 2
     assert "site/search/search_index.json not found: build the site first" in missing.stderr
     assert "Traceback" not in unknown.stderr + none.stderr + missing.stderr
+
+
+def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import pipeline
+
+    corpus = pipeline.load_corpus(
+        [ROOT / "data" / "listings"], ROOT / "data" / "topics.yml", pipeline.Progress(pipeline.Report(), quiet=True)
+    )
+    monkeypatch.setattr(search, "FULL_TEXT_LIMIT", len(corpus.papers) - 1)
+    data = json.loads(search.build(corpus))
+    assert data["full_text"] is False
+    docs = data.pop("docs")
+    index = search.SearchIndex({"config": {"papers": data}, "docs": docs})
+    assert index.full_text is False
+    assert all(doc["text"] == "" for doc in docs if doc["location"].startswith("papers/"))
+    assert index.search("FedKSeed") == []  # a name only the abstract holds
+    assert index.search("GPTQ")[0].title.startswith("GPTQ: Accurate Post-Training Quantization")
