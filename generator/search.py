@@ -338,10 +338,12 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 def matched_words(
     query_words: Sequence[str], keys: Iterable[str], known: Callable[[str], bool], settings: Mapping[str, float] = QUERY
 ) -> dict[str, bool]:
-    """Which of the query's words a result matched, given the index terms it matched."""
+    """Which of the query's words (stop words aside) a result matched, given the index terms it matched."""
     keys = list(keys)
     out: dict[str, bool] = {}
     for word in query_words:
+        if word in _STOP_WORDS:
+            continue
         stemmed = stem(word)
         distance = _fuzzy_distance(word, settings, known)
         prefix = word not in _STOP_WORDS and len(word) >= settings["prefix_from"]
@@ -414,7 +416,7 @@ class SearchIndex:
             for result in self.index.query(q):
                 ref = int(result["ref"])
                 matched = matched_words(parsed.words, result["match_data"].metadata.keys(), known, self.settings)
-                coverage = sum(matched.values()) / len(matched)
+                coverage = sum(matched.values()) / max(len(matched), 1)
                 found.append((result["score"] * (1 + coverage**2), ref))
         elif filters:
             found = [(0.0, ref) for ref in range(len(self.docs))]

@@ -107,6 +107,8 @@ function editDistance(a, b, limit) {
 function matchedWords(queryWords, keys, known, settings) {
   var out = {}
   queryWords.forEach(function (word) {
+    if (isStopWord(word))
+      return
     var stemmed = stem(word)
     var distance = distanceFor(word, settings, known)
     var prefix = !isStopWord(word) && word.length >= settings.prefix_from
@@ -194,7 +196,7 @@ Engine.prototype.search = function (query) {
       var ref = parseInt(result.ref, 10)
       var terms = matchedWords(parsed.words, Object.keys(result.matchData.metadata), known, self.settings)
       var names = Object.keys(terms)
-      var coverage = names.filter(function (w) { return terms[w] }).length / names.length
+      var coverage = names.filter(function (w) { return terms[w] }).length / Math.max(names.length, 1)
       matched[ref] = terms
       found.push({ score: result.score * (1 + Math.pow(coverage, 2)), ref: ref })
     })

@@ -169,6 +169,7 @@ const out = vm.runInContext(`({
   plans: input.queries.map(q => plan(parse(q).words, t => knownTerms.has(t), input.settings)),
   stems: input.words.map(w => stem(w)),
   distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
+  matched: input.queries.map(q => matchedWords(parse(q).words, input.keys, t => knownTerms.has(t), input.settings)),
 })`, context)
 process.stdout.write(JSON.stringify(out))
 """
@@ -186,6 +187,7 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         "",
     ]
     known = {search.stem(w) for w in vocabulary[::2]}  # half the collection's words "in the index"
+    keys = sorted(known)[::7]  # the terms a result matched
     pairs = [["kitten", "sitting"], ["quantiz", "quantis"], ["retriev", "retreiv"], ["abc", "abcdef"], ["", "ab"]]
     probe = tmp_path / "probe.js"
     probe.write_text(NODE_PROBE, encoding="utf-8")
@@ -197,7 +199,14 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
             str(ROOT / "generator" / "search_worker.js"),
         ],
         input=json.dumps(
-            {"queries": queries, "words": vocabulary, "pairs": pairs, "settings": search.QUERY, "known": sorted(known)}
+            {
+                "queries": queries,
+                "words": vocabulary,
+                "pairs": pairs,
+                "settings": search.QUERY,
+                "known": sorted(known),
+                "keys": keys,
+            }
         ),
         capture_output=True,
         text=True,
@@ -214,6 +223,8 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         f"lunr.js and lunr stem {len(differing)} of {len(vocabulary)} words differently: {differing[:10]}"
     )
     assert js["distances"] == [search.edit_distance(a, b, 2) for a, b in pairs]
+    python_matched = [search.matched_words(p.words, keys, known.__contains__) for p in python_parsed]
+    assert js["matched"] == python_matched
 
 
 # --- the terminal ---------------------------------------------------------------------------------------
