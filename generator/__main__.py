@@ -38,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
         if name == "build":
             sub.add_argument("--no-site", action="store_true", help="write docs/ only; skip the MkDocs builds")
+            sub.add_argument(
+                "--search",
+                choices=search.ENGINES,
+                default="auto",
+                help="what answers the hosted site's search box: lunr (the whole index in the page), pagefind "
+                f"(pieces fetched per query), or auto: lunr up to {search.FULL_TEXT_LIMIT:,} papers (default auto)",
+            )
     _add_search_command(commands)
     args = parser.parse_args(argv)
     if args.command == "search":
@@ -47,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             with write.transaction():
-                report = pipeline.build(paths, args.topics, Path.cwd(), sites=not args.no_site, quiet=args.quiet)
+                report = pipeline.build(
+                    paths, args.topics, Path.cwd(), sites=not args.no_site, quiet=args.quiet, search_engine=args.search
+                )
         else:
             report = pipeline.check(paths, args.topics, quiet=args.quiet)
     except UserError as error:
@@ -93,6 +102,16 @@ def _search(args: argparse.Namespace) -> int:
     data_file = args.site / "search" / "search_index.json"
     try:
         data = json.loads(data_file.read_text(encoding="utf-8"))
+        if data.get("config", {}).get("papers", {}).get("engine") == "pagefind":
+            # Pagefind answers that site's search box; the offline build of the same docs has the lunr index.
+            offline = args.site.parent / f"{args.site.name}-offline" / "search" / "search_index.json"
+            print(f"note: {args.site}/ is searched with Pagefind in the browser; searching {offline}", file=sys.stderr)
+            site_url = data["config"]["papers"].get("site_url", "")
+            data_file = offline
+            data = json.loads(data_file.read_text(encoding="utf-8"))
+            data["config"]["papers"]["site_url"] = site_url
+            for doc in data["docs"]:  # the offline build's addresses end in .html
+                doc["location"] = doc["location"].removesuffix(".html") + "/"
         index = search.SearchIndex(data)
     except FileNotFoundError:
         print(f"error: {data_file} not found: build the site first with `python -m generator build`", file=sys.stderr)

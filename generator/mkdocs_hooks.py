@@ -18,6 +18,7 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -43,6 +44,7 @@ SEARCH_DATA = "search/index.json"
 _MATERIAL_WORKER = re.compile(r'("search": "[^"]*assets/javascripts/)workers/search\.[0-9a-f]+\.min\.js"')
 _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_ARTICLE = '<article class="md-content__inner md-typeset">'
 
 
 def _own_search(config: MkDocsConfig) -> bool:
@@ -69,29 +71,59 @@ def _project_file(config: MkDocsConfig, path: Path) -> Path:
     return found
 
 
+_search_data: dict[str, Any] = {}
+"""The generator's search data of the build running (read once, in ``on_files``)."""
+
+_pagefind_filters: dict[str, str] = {}
+"""Hosted build searched with Pagefind: each paper page's facet values as Pagefind filter markup."""
+
+
+def _pagefind(config: MkDocsConfig) -> bool:
+    """Whether Pagefind answers this build's search box (the hosted build, when the generator chose it)."""
+    return _search_data.get("engine") == "pagefind" and not _offline(config)
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the search worker; keep the search data out (it is merged in after the build); offline
     build: add the shim installed from the npm registry."""
     data = files.get_file_from_path(SEARCH_DATA)
-    if data is None:
-        raise PluginError(
-            f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`"
-        )
-    files.remove(data)
-    worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
-    files.append(File.generated(config, WORKER_URI, content=worker))
+    if data is not None:
+        files.remove(data)
+    if _own_search(config):
+        if data is None or data.abs_src_path is None:
+            raise PluginError(
+                f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`"
+            )
+        _search_data.clear()
+        _search_data.update(json.loads(Path(data.abs_src_path).read_text(encoding="utf-8")))
+        _pagefind_filters.clear()
+        if _pagefind(config):
+            _pagefind_filters.update({d["location"]: _filter_markup(d) for d in _search_data["docs"] if "topic" in d})
+        worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
+        files.append(File.generated(config, WORKER_URI, content=worker))
     if not _offline(config):
         return files
     files.append(File.generated(config, SHIM_URI, abs_src_path=str(_project_file(config, SHIM))))
     return files
 
 
+def _filter_markup(doc: dict[str, Any]) -> str:
+    """A paper's facet values as Pagefind filters, in an element Pagefind reads but does not index."""
+    values = [("topic", t) for t in doc["topic"]] + [(n, doc[n]) for n in ("year", "org") if n in doc]
+    spans = "".join(f'<span data-pagefind-filter="{n}">{html.escape(v)}</span>' for n, v in values)
+    return f"<div hidden data-pagefind-ignore>{spans}</div>"
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Point the page's search at the site's worker; give the search dialog an accessible name."""
+    """Point the page's search at the site's worker; mark paper pages for Pagefind when it answers
+    the search box; give the search dialog an accessible name."""
     if _own_search(config):
         output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + WORKER_URI.rsplit("/", 1)[1] + '"', output, count=1)
         if not found:
             raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
+        filters = _pagefind_filters.get(page.url)
+        if filters is not None:
+            output = output.replace(_ARTICLE, _ARTICLE[:-1] + " data-pagefind-body>" + filters, 1)
     return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
 
 
@@ -107,9 +139,14 @@ def _write_search_data(config: MkDocsConfig) -> None:
     highlighter reads them); ``search/facets.js``: the facet values for the menus in the dialog."""
     target = Path(config.site_dir) / "search" / "search_index.json"
     material = json.loads(target.read_text(encoding="utf-8"))
-    data = json.loads((Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8"))
+    data = dict(_search_data)
     # Material hands the worker only `config` and `docs`: the index rides in the config.
     docs = data.pop("docs")
+    if _pagefind(config):  # the worker asks Pagefind; the page need not load the lunr index
+        del data["index"]
+        docs = []
+    else:
+        data["engine"] = "lunr"
     if not config.use_directory_urls:  # the offline build: papers/x.html, not papers/x/
         for doc in docs:
             doc["location"] = doc["location"].removesuffix("/") + ".html"

@@ -182,19 +182,32 @@ def check(paths: Sequence[Path], topics_file: Path, quiet: bool = False) -> Repo
     return report
 
 
-def build(paths: Sequence[Path], topics_file: Path, root: Path, sites: bool = True, quiet: bool = False) -> Report:
-    """Generate docs/ from the listings, then build the hosted and offline sites from it."""
+def build(
+    paths: Sequence[Path],
+    topics_file: Path,
+    root: Path,
+    sites: bool = True,
+    quiet: bool = False,
+    search_engine: str = "auto",
+) -> Report:
+    """Generate docs/ from the listings, then build the hosted and offline sites from it.
+
+    ``search_engine``: what answers the hosted site's search box (``search.choose_engine``).
+    """
     report = Report()
     progress = Progress(report, quiet)
     corpus = load_corpus(paths, topics_file, progress)
     files = progress.stage("render", lambda: render_site(corpus))
     report.pages = sum(1 for name in files if name.endswith(".md"))
-    files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus))
+    engine = search.choose_engine(len(corpus.papers), search_engine)
+    files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus, engine))
     # The sites are built from the staged docs/, which is swapped in last: a run killed while MkDocs
     # works leaves docs/, site/ and site-offline/ as they were.
     with staged_folder(root / "docs") as docs:
         progress.stage("write", lambda: fill(docs, files))
         if sites:
-            report.sites = progress.stage("mkdocs", lambda: build_sites(root, source_epoch(corpus), docs.path))
+            report.sites = progress.stage(
+                "mkdocs", lambda: build_sites(root, source_epoch(corpus), docs.path, pagefind=engine == "pagefind")
+            )
     report.docs = docs.changes
     return report

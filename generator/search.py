@@ -66,9 +66,22 @@ SNIPPET = 300
 """Characters of the abstract a result shows."""
 
 FULL_TEXT_LIMIT = 5_000
-"""Up to this many papers the index holds abstracts; beyond, titles and topics only, and results
-show no abstract. The browser loads the whole index before it answers: at 10,000 papers with
-abstracts that is a 30 MB file and several seconds (bench/RESULTS.md, "Search")."""
+"""Up to this many papers the lunr index holds abstracts; beyond, titles and topics only, and its
+results show no abstract. The browser loads the whole index before it answers: at 10,000 papers
+with abstracts that is a 30 MB file and several seconds (bench/RESULTS.md, "Search")."""
+
+ENGINES = ("auto", "lunr", "pagefind")
+"""What ``build --search`` accepts: which engine answers the hosted site's search box."""
+
+
+def choose_engine(papers: int, option: str = "auto") -> str:
+    """The hosted site's search engine: lunr (this module's index, loaded whole) up to
+    :data:`FULL_TEXT_LIMIT` papers, Pagefind (an index in small pieces fetched per query word) past
+    it. The offline site always uses lunr: browsers refuse Pagefind's fetches from ``file://``."""
+    if option != "auto":
+        return option
+    return "lunr" if papers <= FULL_TEXT_LIMIT else "pagefind"
+
 
 _SEPARATOR = re.compile(r"[ \t\n\r\f\v\xa0-]+")
 _TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
@@ -143,8 +156,9 @@ def _paper_doc(paper: Paper, topics: Sequence[Topic], all_topics: Mapping[Slug, 
     return doc
 
 
-def build(corpus: Corpus) -> bytes:
-    """The search file: documents, facet values, query settings and the serialised lunr index."""
+def build(corpus: Corpus, engine: str = "lunr") -> bytes:
+    """The search file: documents, facet values, query settings, the serialised lunr index, and
+    ``engine``, the hosted site's engine (:func:`choose_engine`)."""
     all_topics = {t.slug: t for t in corpus.topics}
     full_text = len(corpus.papers) <= FULL_TEXT_LIMIT
     docs: list[dict[str, Any]] = []
@@ -184,6 +198,7 @@ def build(corpus: Corpus) -> bytes:
 
     data = {
         "format": FORMAT,
+        "engine": engine,
         "full_text": full_text,
         "query": QUERY,
         "facets": _facets(corpus, docs, all_topics, organisations),
@@ -377,6 +392,7 @@ class SearchIndex:
             raise ValueError(f"search data of format {data.get('format')!r}; this version reads format {FORMAT}")
         self.settings: Mapping[str, float] = data["query"]
         self.full_text: bool = data.get("full_text", True)
+        self.engine: str = data.get("engine", "lunr")
         self.docs: Sequence[Mapping[str, Any]] = site["docs"]
         self.facets: Mapping[str, list[list[Any]]] = data["facets"]
         self.index = Index.load(data["index"])

@@ -224,23 +224,99 @@ Engine.prototype.search = function (query) {
   }
 }
 
+/*
+ * Past the size one lunr index serves well, the hosted site is indexed by Pagefind (PyPI `pagefind`,
+ * run by the build into pagefind/), which fetches the pieces of its index a query needs. The same
+ * query words and facet terms are asked of it; it answers the first PAGEFIND_RESULTS pages.
+ */
+var PAGEFIND_RESULTS = 50
+
+function PagefindEngine(site) {
+  var data = site.config.papers
+  this.facets = data.facets
+  this.topicNames = {}
+  var names = this.topicNames
+  data.facets.topic.forEach(function (v) { names[v[0]] = v[1] })
+  this.pagefind = null
+}
+
+PagefindEngine.prototype.resolve = Engine.prototype.resolve
+
+PagefindEngine.prototype.load = function () {
+  if (!this.pagefind) {
+    var url = new URL("../../pagefind/pagefind.js", self.location.href).href
+    this.pagefind = import(url).then(function (pagefind) {
+      return pagefind.options({ excerptLength: 40 }).then(function () {
+        return pagefind.init()
+      }).then(function () { return pagefind })
+    })
+  }
+  return this.pagefind
+}
+
+PagefindEngine.prototype.search = function (query) {
+  var self = this
+  var parsed = parse(query)
+  var all = parsed.filters.map(function (f) {
+    var filter = {}
+    filter[f[0]] = { any: self.resolve(f[0], f[1]) }
+    return filter
+  })
+  if (!parsed.words.length && !all.length)
+    return Promise.resolve({ items: [] })
+  return this.load().then(function (pagefind) {
+    return pagefind.search(parsed.words.length ? parsed.words.join(" ") : null, all.length ? { filters: { all: all } } : {})
+  }).then(function (search) {
+    return Promise.all(search.results.slice(0, PAGEFIND_RESULTS).map(function (r) { return r.data() }))
+  }).then(function (pages) {
+    var terms = {}
+    parsed.words.forEach(function (w) { if (!isStopWord(w)) terms[w] = true })
+    return {
+      items: pages.map(function (page, rank) {
+        return [{
+          location: page.url.replace(/^\//, ""),
+          title: escapeHtml(page.meta.title || page.url),
+          text: "<p>" + page.excerpt + "</p>",
+          tags: ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) }),
+          score: PAGEFIND_RESULTS - rank,
+          terms: terms
+        }]
+      })
+    }
+  })
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
+}
+
+var latest = 0
+
 function handle(message) {
   switch (message.type) {
     case SETUP:
-      engine = new Engine(message.data)
-      return { type: READY }
+      var data = message.data.config.papers || {}
+      engine = data.engine === "pagefind" ? new PagefindEngine(message.data) : new Engine(message.data)
+      return Promise.resolve({ type: READY })
     case QUERY:
-      try {
-        return { type: RESULT, data: engine.search(message.data) }
-      } catch (err) {
+      var mine = ++latest
+      return Promise.resolve().then(function () {
+        return engine.search(message.data)
+      }).catch(function (err) {
         console.warn("search: could not answer " + JSON.stringify(message.data), err)
-        return { type: RESULT, data: { items: [] } }
-      }
+        return { items: [] }
+      }).then(function (result) {
+        // A slower answer to an earlier query (Pagefind fetches) must not replace a later one.
+        return mine === latest ? { type: RESULT, data: result } : null
+      })
     default:
-      throw new TypeError("unknown search message type " + message.type)
+      return Promise.reject(new TypeError("unknown search message type " + message.type))
   }
 }
 
 addEventListener("message", function (ev) {
-  postMessage(handle(ev.data))
+  handle(ev.data).then(function (reply) {
+    if (reply)
+      postMessage(reply)
+  })
 })

@@ -40,14 +40,26 @@ class SiteResult:
     """Wall time of the MkDocs run."""
 
 
+PAGEFIND_SITE = "site"
+"""The build Pagefind indexes when it answers the search box (the offline site cannot use it)."""
+
+PAGEFIND_IGNORE = ".paper-related, .paper-mentioned-by, .paper-sources"
+"""Parts of a paper page Pagefind leaves out of the index: other papers' titles, listing files."""
+
+
 def build_sites(
-    root: Path, epoch: int, docs_dir: Path | None = None, sites: tuple[SiteConfig, ...] = SITES
+    root: Path,
+    epoch: int,
+    docs_dir: Path | None = None,
+    sites: tuple[SiteConfig, ...] = SITES,
+    pagefind: bool = False,
 ) -> list[SiteResult]:
     """Run every MkDocs build at once (``--strict``); swap the folders in only if all succeed.
 
     ``epoch`` (seconds) is the build date MkDocs writes into the sitemap: taken from the input, not
     the clock, so the same input gives the same site. ``docs_dir`` is where the Markdown is (the
-    configs read it from SITE_DOCS_DIR; default docs/).
+    configs read it from SITE_DOCS_DIR; default docs/). ``pagefind``: index the hosted site with
+    Pagefind (PyPI ``pagefind[bin]``) once MkDocs has built it, into its ``pagefind/`` folder.
     """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1", SOURCE_DATE_EPOCH=str(epoch))
     if docs_dir is not None:
@@ -78,6 +90,8 @@ def build_sites(
                     raise BuildError(
                         f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", site.config
                     )
+                if pagefind and site.site_dir == PAGEFIND_SITE:
+                    _run_pagefind(root, stages[sites.index(site)].path, site.config)
         finally:
             for process in processes:  # on a failure or Ctrl-C, stop the other build too
                 if process.poll() is None:
@@ -87,3 +101,17 @@ def build_sites(
         assert stage.changes is not None
         results.append(SiteResult(site, stage.changes, seconds))
     return results
+
+
+def _run_pagefind(root: Path, site_dir: Path, config: str) -> None:
+    """Index a built site with Pagefind; its bundle goes to ``pagefind/`` in the site."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind"]
+    command += ["--exclude-selectors", PAGEFIND_IGNORE, "--silent"]
+    try:
+        result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    except OSError as error:
+        raise BuildError(f"could not run Pagefind ({error}); nothing was replaced", config) from error
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout)[-2000:]
+        hint = " (install it with `pip install -r requirements.txt`)" if "No module named" in detail else ""
+        raise BuildError(f"Pagefind failed (exit {result.returncode}){hint}; nothing was replaced:\n{detail}", config)
