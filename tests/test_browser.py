@@ -318,6 +318,46 @@ def test_offline_facets_from_file(
     assert not watch.errors, f"JavaScript errors in the offline site: {watch.errors}"
 
 
+# --- Pagefind behind the search box (collections past 5,000 papers) --------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pagefind_url(pagefind_site: Path) -> Iterator[str]:
+    with serve(pagefind_site / "site") as url:
+        yield url
+
+
+def test_pagefind_search_box_finds_paper_and_opens_it(
+    open_page: Callable[..., tuple[Page, Watch]], pagefind_url: str
+) -> None:
+    page, watch = open_page()
+    page.goto(pagefind_url)
+    query, title = "GPTQ", "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+    found = search(page, query)
+    assert_found(query, title, found, page)
+    open_first_result(page, found, query)
+    assert any("/pagefind/" in url for url in watch.requests), "test premise: Pagefind answered nothing"
+    assert not any(url.endswith("search_index.json") and "pagefind" in url for url in watch.requests)
+    assert not watch.errors, f"JavaScript errors while searching with Pagefind: {watch.errors}"
+
+
+def test_pagefind_facets_narrow_the_results(
+    open_page: Callable[..., tuple[Page, Watch]], pagefind_site: Path, pagefind_url: str
+) -> None:
+    papers = {p["url"]: p for p in json.loads((pagefind_site / "site" / "papers.json").read_text("utf-8"))}
+    page, watch = open_page()
+    page.goto(pagefind_url)
+    search(page, "mixture of experts")
+    everything = matching_count(page)
+    choose_facet(page, "topic", "efficiency")
+    found = wait_for_search(page, "mixture of experts topic:efficiency")
+    assert 0 < matching_count(page) < everything
+    for result in found:
+        path = result.href.split("?")[0].removeprefix(pagefind_url)
+        assert "Efficiency" in papers[path]["topics"], f"{result.title!r} is not an Efficiency paper"
+    assert not watch.errors, f"JavaScript errors while narrowing with Pagefind: {watch.errors}"
+
+
 # --- search in the offline build -----------------------------------------------------------------------
 
 

@@ -292,3 +292,16 @@ def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch
     assert all(doc["text"] == "" for doc in docs if doc["location"].startswith("papers/"))
     assert index.search("FedKSeed") == []  # a name only the abstract holds
     assert index.search("GPTQ")[0].title.startswith("GPTQ: Accurate Post-Training Quantization")
+
+
+def test_search_command_on_a_pagefind_site_uses_the_offline_index(pagefind_site: Path) -> None:
+    hosted = json.loads((pagefind_site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert hosted["config"]["papers"]["engine"] == "pagefind" and hosted["docs"] == []
+    result = run_generator(pagefind_site, "search", "GPTQ", "--limit", "1")
+    assert result.returncode == 0, result.stderr
+    assert "searched with Pagefind in the browser; searching site-offline/search/search_index.json" in result.stderr
+    assert (
+        result.stdout.splitlines()[1]
+        .strip()
+        .endswith("/papers/gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers/")
+    )
