@@ -3,8 +3,8 @@
     python -m bench make --papers 1000 10000 100000        # corpora only
     python -m bench run --papers 1000 10000 100000         # corpora + every generator stage: s and MiB
     python -m bench mkdocs --papers 1000 10000             # full vs bare MkDocs build, page and index sizes
-    python -m bench search --papers 1000 10000             # search_index.json, time to answer in Chromium
-    python -m bench pagefind --papers 1000 10000           # Pagefind prototype (not wired into the build)
+    python -m bench search --papers 1000 10000             # real builds: what search loads, time to answer
+    python -m bench answer                                 # the bundled listings: time to answer vs Material's
     python -m bench equivalence --papers 0 2000 10000      # the speed-ups change no output
     python -m bench related-approx --papers 10000 100000   # prototype: related papers without N x N
     python -m bench profile --papers 10000                 # cProfile of the stages
@@ -171,12 +171,6 @@ def cmd_answer(args: argparse.Namespace) -> int:
     return answer_time.main(args)
 
 
-def cmd_pagefind(args: argparse.Namespace) -> int:
-    from . import pagefind_proto
-
-    return pagefind_proto.main(args)
-
-
 def cmd_fingerprint(args: argparse.Namespace) -> int:
     from . import fingerprint
 
@@ -234,14 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     common(mk, (1_000, 10_000))
     mk.add_argument("--only", choices=("full", "bare", "offline"), nargs="+", help="builds to run (default all)")
     mk.set_defaults(run=cmd_mkdocs)
-    search = commands.add_parser("search", help="search index size and time to answer in Chromium")
+    search = commands.add_parser("search", help="what the search box loads and time to answer in Chromium")
     common(search, (1_000, 10_000))
-    search.add_argument("--scaled", type=int, nargs="*", default=[20_000, 50_000],
-                        help="also time indexes scaled from the largest built one to these sizes")  # fmt: skip
-    search.add_argument("--titles-only", type=int, nargs="*", default=[], metavar="N",
-                        help="also time scaled indexes of these sizes with the text of every entry dropped")  # fmt: skip
     search.add_argument("--query", default="quantization", help="the word typed into the search box")
-    search.add_argument("--repeat", type=int, default=2, help="page loads per size; the fastest is kept")
+    search.add_argument("--repeat", type=int, default=3, help="page loads per site; the median is kept")
     search.set_defaults(run=cmd_search)
     answer = commands.add_parser(
         "answer", help="time until the search box answers on the bundled listings, vs Material's"
@@ -250,10 +240,6 @@ def main(argv: list[str] | None = None) -> int:
     answer.add_argument("--query", default="quantization", help="the word typed into the search box")
     answer.add_argument("--repeat", type=int, default=5, help="page loads per site; the median is kept")
     answer.set_defaults(run=cmd_answer)
-    pf = commands.add_parser("pagefind", help="prototype: index a built site with Pagefind and time a query")
-    common(pf, (10_000,))
-    pf.add_argument("--query", default="quantization", help="the word typed into the search box")
-    pf.set_defaults(run=cmd_pagefind)
     fp = commands.add_parser("fingerprint", help="hash every rendered file (0 papers: the bundled listings)")
     common(fp, (0, 2_000))
     fp.add_argument("--save", metavar="LABEL", help="save as OUT/fingerprint-N-LABEL.json")

@@ -41,8 +41,8 @@ BASELINE = {
 """The baseline builds: the same pages and theme with Material's own search."""
 
 
-def build(project: Path) -> None:
-    """Copy the project, build it from the bundled listings, then the two baseline sites."""
+def copy_project(project: Path) -> None:
+    """A fresh copy of the project's sources in ``project`` (node_modules linked)."""
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
@@ -53,6 +53,11 @@ def build(project: Path) -> None:
         else:
             shutil.copy2(source, project / name)
     (project / "node_modules").symlink_to(ROOT / "node_modules")
+
+
+def build(project: Path) -> None:
+    """Copy the project, build it from the bundled listings, then the two baseline sites."""
+    copy_project(project)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     subprocess.run([sys.executable, "-m", "generator", "build", "-q"], cwd=project, env=env, check=True)
     for kind, text in BASELINE.items():
