@@ -304,6 +304,27 @@ def test_facet_menus_narrow_the_results(
     assert not watch.errors, f"JavaScript errors while narrowing: {watch.errors}"
 
 
+def test_facet_menus_work_from_the_keyboard(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, terminal_index: site_search.SearchIndex
+) -> None:
+    page, watch = open_page()
+    page.goto(real_url)
+    search(page, "quantization")
+    page.keyboard.press("Tab")
+    topic = page.locator(".search-facets select[name=topic]")
+    expect(topic, "Tab from the search box does not reach the topic menu").to_be_focused()
+    page.keyboard.press("Tab")
+    year = page.locator(".search-facets select[name=year]")
+    expect(year, "Tab from the topic menu does not reach the year menu").to_be_focused()
+    page.keyboard.press("ArrowDown")  # the newest year
+    newest = terminal_index.facets["year"][0][0]
+    expect(page.locator(".md-search__input")).to_have_value(f"quantization year:{newest}")
+    wait_for_search(page, f"quantization year:{newest}")
+    assert matching_count(page) == len(terminal_index.search(f"quantization year:{newest}"))
+    expect(page.locator(".md-search"), "the search dialog closed while using the menus").to_be_visible()
+    assert not watch.errors, f"JavaScript errors: {watch.errors}"
+
+
 def test_offline_facets_from_file(
     open_page: Callable[..., tuple[Page, Watch]], real_site: Path, terminal_index: site_search.SearchIndex
 ) -> None:

@@ -83,13 +83,26 @@
           input.value = withTerm(input.value, facet.name, select.value)
           // Material's search listens for keyup on its input.
           input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }))
-          input.focus()
         })
         bar.appendChild(select)
         menus.push({ name: facet.name, select: select })
       })
       input.addEventListener("keyup", function () { sync(input, menus) })
       sync(input, menus)
+      // Material's search dialog takes every key: Tab closes it, arrows move between results, any
+      // other key returns to the box. Tab from the box goes to the menus instead, and keys in a
+      // menu stay with it (Escape still closes the dialog).
+      input.addEventListener("keydown", function (ev) {
+        if (ev.key === "Tab" && !ev.shiftKey && menus.length) {
+          ev.preventDefault()
+          ev.stopPropagation()
+          menus[0].select.focus()
+        }
+      })
+      bar.addEventListener("keydown", function (ev) {
+        if (ev.key !== "Escape")
+          ev.stopPropagation()
+      })
     })
   }
 
