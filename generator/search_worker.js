@@ -229,7 +229,7 @@ Engine.prototype.search = function (query) {
  * run by the build into pagefind/), which fetches the pieces of its index a query needs. The same
  * query words and facet terms are asked of it; it answers the first PAGEFIND_RESULTS pages.
  */
-var PAGEFIND_RESULTS = 50
+var PAGEFIND_RESULTS = 20
 
 function PagefindEngine(site) {
   var data = site.config.papers
@@ -254,7 +254,7 @@ PagefindEngine.prototype.load = function () {
   return this.pagefind
 }
 
-PagefindEngine.prototype.search = function (query) {
+PagefindEngine.prototype.search = function (query, stale) {
   var self = this
   var parsed = parse(query)
   var all = parsed.filters.map(function (f) {
@@ -267,6 +267,9 @@ PagefindEngine.prototype.search = function (query) {
   return this.load().then(function (pagefind) {
     return pagefind.search(parsed.words.length ? parsed.words.join(" ") : null, all.length ? { filters: { all: all } } : {})
   }).then(function (search) {
+    // Typing on: a later query is on its way, so this one's pages are not fetched.
+    if (stale())
+      return []
     return Promise.all(search.results.slice(0, PAGEFIND_RESULTS).map(function (r) { return r.data() }))
   }).then(function (pages) {
     var terms = {}
@@ -296,12 +299,18 @@ function handle(message) {
   switch (message.type) {
     case SETUP:
       var data = message.data.config.papers || {}
-      engine = data.engine === "pagefind" ? new PagefindEngine(message.data) : new Engine(message.data)
+      if (data.engine === "pagefind") {
+        engine = new PagefindEngine(message.data)
+        engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
+      } else {
+        engine = new Engine(message.data)
+      }
       return Promise.resolve({ type: READY })
     case QUERY:
       var mine = ++latest
+      var stale = function () { return mine !== latest }
       return Promise.resolve().then(function () {
-        return engine.search(message.data)
+        return engine.search(message.data, stale)
       }).catch(function (err) {
         console.warn("search: could not answer " + JSON.stringify(message.data), err)
         return { items: [] }
