@@ -22,10 +22,11 @@ import jinja2
 import yaml
 
 from . import links
+from .facts import paper_facts
 from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
 from .svg import bar_chart, topic_map
-from .text import Trusted, display_url, html_text, markdown_text
+from .text import Trusted, html_text, markdown_text
 from .topics import MAX_TOPICS, RESCUE_SCORE
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,6 +38,9 @@ PAPER_BOOST = 2
 
 HOME_LIST = 10
 """How many papers the home page lists as newest and as most upvoted."""
+
+MENTIONED_BY_SHOWN = 20
+"""How many papers a paper page lists under "Mentioned by" (the newest); the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,18 @@ class PaperView:
     abstract_parts: tuple[tuple[str, Slug | None], ...]
     """The abstract cut at its mentions: text, and the paper a part links to (None for plain text)."""
     mentioned_by: tuple[Paper, ...]
-    """Papers whose abstracts mention a name this paper introduces."""
+    """Papers whose abstracts mention a name this paper introduces, by slug (papers.json lists them all)."""
+    mentioned_by_shown: tuple[Paper, ...]
+    """The newest ``MENTIONED_BY_SHOWN`` of them, newest first: what the page lists."""
+
+    def abstract_markdown(self) -> Trusted:
+        """The abstract as Markdown, its mentions linked to the papers they name."""
+        return Trusted(
+            "".join(
+                f"[{markdown_text(text)}]({target}.md)" if target else markdown_text(text)
+                for text, target in self.abstract_parts
+            )
+        )
 
 
 def _finalize(value: Any) -> Any:
@@ -228,6 +243,7 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
             ),
             abstract_parts=_split_at_mentions(p.abstract, corpus.mentions.get(p.slug, ())),
             mentioned_by=tuple(sorted(mentioned_by.get(p.slug, []), key=lambda q: q.slug)),
+            mentioned_by_shown=tuple(newest_first(mentioned_by.get(p.slug, []))[:MENTIONED_BY_SHOWN]),
         )
         for p in corpus.papers
     }
@@ -381,10 +397,10 @@ def ancestors(topic: Topic, topics: Mapping[Slug, Topic]) -> list[Topic]:
 
 
 def _paper_front_matter(view: PaperView) -> Trusted:
-    """Everything the paper template (overrides/paper.html) shows besides the abstract.
+    """What MkDocs, its plugins and the paper template (overrides/paper.html) read from a paper page.
 
-    Strings here are raw listing text: the template escapes them. Only ``title`` and
-    ``description`` are HTML-escaped here, because Material prints those two unescaped.
+    ``title`` and ``description`` are HTML-escaped because Material prints those two unescaped;
+    the facts around the abstract are HTML the generator wrote (generator/facts.py), one string each.
     """
     paper = view.paper
     data: dict[str, Any] = {
@@ -400,36 +416,38 @@ def _paper_front_matter(view: PaperView) -> Trusted:
     else:
         # The feed lists the newest papers by date; the feed plugin leaves out pages marked draft.
         data["draft"] = True
-    facts: dict[str, Any] = {
-        "slug": paper.slug,
-        "date": paper.date.isoformat() if paper.date else None,
-        "date_label": _date_label(paper.date) if paper.date else None,
-        "authors": paper.authors,
-        "upvotes": paper.upvotes,
-        "organisation": {
-            "handle": paper.organisation.handle,
-            "name": paper.organisation.name,
-            "slug": slugify(paper.organisation.handle),
-        }
-        if paper.organisation
-        else None,
-        "sources": [{"file": s.file, "line": s.line} for s in paper.sources],
-        "links": [{"url": link.url, "label": display_url(link.url), "kind": link.kind} for link in paper.links],
-        "topics": [{"slug": t.slug, "name": t.name} for t in view.topics],
-        "related": [
-            {
-                "slug": other.slug,
-                "title": other.title,
-                "score": r.score,
-                "terms": list(r.terms),
-                "topics": [t.name for t in shared],
-            }
-            for r, other, shared in view.related
-        ],
-        "mentioned_by": [{"slug": q.slug, "title": q.title} for q in view.mentioned_by],
-    }
-    data["paper"] = {k: v for k, v in facts.items() if v not in (None, [])}
-    return front_matter(data)
+    facts = paper_facts(
+        paper,
+        view.topics,
+        [(r, other, shared) for r, other, shared in view.related],
+        view.mentioned_by_shown,
+        len(view.mentioned_by),
+        _date_label(paper.date) if paper.date else None,
+    )
+    blocks = "".join(
+        _html_block(f"paper_{name}", text)
+        for name, text in (("meta", facts.meta), ("links", facts.links), ("more", facts.more))
+        if text
+    )
+    return Trusted(front_matter(data)[: -len("---\n")] + blocks + "---\n")
+
+
+_HTML_BLOCK_UNSAFE = re.compile(
+    r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+"""Characters a YAML block scalar cannot hold as they are (controls, line breaks other than
+``\\n``, the byte order mark, lone surrogates)."""
+
+
+def _html_block(key: str, fragment: str) -> str:
+    """``key`` with an HTML fragment as a YAML literal block scalar: each line as it is, indented.
+
+    Characters YAML does not allow in a block scalar are written as HTML character references,
+    which the browser shows as the same characters. Empty lines and lines that start with a space
+    do not occur in the generator's HTML (a literal block would read them differently).
+    """
+    text = _HTML_BLOCK_UNSAFE.sub(lambda m: f"&#x{ord(m[0]):X};", fragment)
+    return f"{key}: |-\n  " + text.replace("\n", "\n  ") + "\n"
 
 
 def _date_label(date: dt.date) -> str:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
+from html.parser import HTMLParser
 
 import markdown
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 
 from generator.ids import identity_key, slugify
-from generator.model import Corpus, Paper, Source, Topic
-from generator.render import render_site
+from generator.model import Corpus, Mention, Paper, Related, Source, Topic
+from generator.render import MENTIONED_BY_SHOWN, render_site
 from generator.text import markdown_text
 
 HOSTILE = [
@@ -90,6 +93,77 @@ def test_front_matter_survives_yaml_hostile_titles():
         # The theme inserts the title into HTML unescaped, so the front matter holds it HTML-escaped.
         assert html.unescape(meta["title"]) == paper.title
         assert "<" not in meta["title"] and '"' not in meta["description"]
+
+
+class _Links(HTMLParser):
+    """The text of every link in an HTML fragment, and every element name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.tags: set[str] = set()
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag == "a":
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._text is not None:
+            self.links.append("".join(self._text))
+            self._text = None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def linked_titles(fragment: str) -> tuple[list[str], set[str]]:
+    parser = _Links()
+    parser.feed(fragment)
+    parser.close()
+    return parser.links, parser.tags
+
+
+def test_paper_facts_show_hostile_titles_as_text():
+    """Related and "mentioned by" titles reach the page as HTML the theme prints: escaped, read back by MkDocs."""
+    base = corpus_of(HOSTILE)
+    papers = base.papers
+    related = {
+        p.slug: (Related(score=0.5, target=papers[(i + 1) % len(papers)].slug, terms=("<b>term</b>",)),)
+        for i, p in enumerate(papers)
+    }
+    mentions = {p.slug: (Mention(0, 8, papers[0].slug),) for p in papers[1:]}
+    corpus = Corpus(**{**base.__dict__, "related": related, "mentions": mentions})
+    files = render_site(corpus)
+    for i, paper in enumerate(papers):
+        _, meta = get_data(files[f"papers/{paper.slug}.md"].decode())  # as MkDocs reads the page
+        titles, tags = linked_titles(meta["paper_more"])
+        assert titles[0] == "Other" and titles[1] == papers[(i + 1) % len(papers)].title
+        assert tags <= {"h2", "ul", "li", "a", "span", "em", "p", "code"}, tags
+        if i == 0:
+            assert titles[2:] == [p.title for p in sorted(papers[1:], key=lambda p: p.title.casefold())]
+
+
+def test_mentioned_by_lists_the_newest_and_counts_the_rest():
+    extra = MENTIONED_BY_SHOWN + 5
+    base = corpus_of(["Named: the mentioned paper", *(f"Mentioning paper {i:02d}" for i in range(extra))])
+    target = next(p for p in base.papers if p.title.startswith("Named"))
+    dated = tuple(
+        p if p is target else Paper(**{**p.__dict__, "date": dt.date(2024, 1, 1) + dt.timedelta(days=i)})
+        for i, p in enumerate(base.papers)
+    )
+    mentions = {p.slug: (Mention(0, 5, target.slug),) for p in dated if p is not target}
+    files = render_site(Corpus(**{**base.__dict__, "papers": dated, "mentions": mentions}))
+    _, meta = get_data(files[f"papers/{target.slug}.md"].decode())
+    titles, _ = linked_titles(meta["paper_more"].split('<h2 id="mentioned-by">', 1)[1])
+    newest = sorted((p for p in dated if p is not target), key=lambda p: p.date, reverse=True)
+    assert titles[:MENTIONED_BY_SHOWN] == [p.title for p in newest[:MENTIONED_BY_SHOWN]]
+    assert titles[MENTIONED_BY_SHOWN:] == ["papers.json"]
+    assert "And 5 more" in meta["paper_more"]
+    record = next(r for r in json.loads(files["papers.json"]) if r["slug"] == target.slug)
+    assert len(record["mentioned_by"]) == extra  # the export keeps them all
 
 
 def test_papers_json_records_every_paper_with_its_sources():
