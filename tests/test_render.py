@@ -7,17 +7,19 @@ import html
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
+from mkdocs.utils.yaml import yaml_load
 
 from generator.ids import identity_key, slugify
-from generator.model import Corpus, Mention, Paper, Related, Source, Topic
-from generator.render import MENTIONED_BY_SHOWN, render_site
+from generator.model import Corpus, Mention, Paper, Related, Slug, Source, Topic
+from generator.render import MENTIONED_BY_SHOWN, inline_markdown, render_site
 from generator.text import markdown_text
 
 HOSTILE = [
@@ -50,6 +52,97 @@ def rendered_text(source: str) -> str:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_markdown_text_shows_literally(text):
     assert rendered_text(markdown_text(text)) == text
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_inline_markdown_shows_literally(text):
+    assert rendered_text(inline_markdown(text, line_start=True)) == text
+    assert rendered_text("Before " + inline_markdown(text)) == "Before " + text
+
+
+def site_markdown() -> markdown.Markdown:
+    """Markdown as the site's MkDocs build runs it: MkDocs' own extensions, then mkdocs.yml's."""
+    configured = yaml_load((Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = ["toc", "tables", "fenced_code"], {}
+    for item in configured["markdown_extensions"]:
+        name, config = next(iter(item.items())) if isinstance(item, dict) else (item, {})
+        names.append(name)
+        configs[name] = config
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+SITE_MARKDOWN = site_markdown()
+
+
+def site_html(source: str) -> str:
+    SITE_MARKDOWN.reset()
+    return SITE_MARKDOWN.convert(source)
+
+
+# Text heavy in what Markdown, HTML and the site's extensions read: the escapes inline_markdown
+# leaves out must make no difference anywhere in a line.
+MARKDOWN_HEAVY = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("\\`*_{}[]()#+-.!|~^=:$<>&;'\"/@%?0123456789 aZé")),
+        st.characters(codec="utf-8", exclude_categories=["Cs"]),
+    ),
+    max_size=40,
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(MARKDOWN_HEAVY)
+def test_inline_markdown_renders_as_markdown_text_does(text):
+    """Same HTML as with every punctuation mark escaped: alone, at a line's start, in a link, after one."""
+    line = " ".join(text.split())
+    assert site_html(inline_markdown(text, line_start=True)) == site_html(markdown_text(text))
+    assert site_html(inline_markdown(line, line_start=True)) == site_html(markdown_text(line))
+    for before, after in [("- May 1 · [", "](a.md) · 3 upvotes"), ("[GPTQ](a.md)", " end"), ("Text ", "")]:
+        assert site_html(before + inline_markdown(line) + after) == site_html(before + markdown_text(line) + after)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(MARKDOWN_HEAVY, min_size=1, max_size=4), st.booleans())
+def test_abstract_with_mentions_renders_as_fully_escaped(parts, starts_with_mention):
+    """An abstract cut at its mentions: the same page whether its text is escaped in full or not."""
+    parts = [" ".join(p.split()) or "x" for p in parts]
+    titles = [f"{chr(65 + i)}{p}" for i, p in enumerate(parts)]
+    papers = tuple(
+        Paper(slug=Slug(f"p{i}"), key=str(i), title=t, abstract=t, sources=(Source("a.txt", i + 1),))
+        for i, t in enumerate(titles)
+    )
+    abstract, mentions = "", []
+    for i, part in enumerate(parts):
+        if (i % 2 == 0) == starts_with_mention:
+            mentions.append(Mention(len(abstract), len(abstract) + len(part), papers[i].slug))
+        abstract += part
+    paper = Paper(
+        slug=Slug("the-paper"), key="the paper", title="The paper", abstract=abstract, sources=(Source("b.txt", 1),)
+    )
+    corpus = Corpus(
+        papers=(*papers, paper),
+        topics=(Topic(slug=Slug("other"), name="Other", description="All.", parent=None, keywords=()),),
+        paper_topics={p.slug: (Slug("other"),) for p in (*papers, paper)},
+        related={},
+        mentions={paper.slug: tuple(mentions)},
+        fallback=Slug("other"),
+    )
+    body = render_site(corpus)["papers/the-paper.md"].decode().split("---\n", 2)[2]
+    expected = "".join(
+        f"[{markdown_text(abstract[m.start : m.end])}]({m.target}.md)" if m else markdown_text(text)
+        for text, m in _cut(abstract, mentions)
+    )
+    assert site_html(body) == site_html(expected)
+
+
+def _cut(text: str, mentions: list[Mention]) -> list[tuple[str, Mention | None]]:
+    parts: list[tuple[str, Mention | None]] = []
+    position = 0
+    for m in mentions:
+        parts += [(text[position : m.start], None), (text[m.start : m.end], m)]
+        position = m.end
+    parts.append((text[position:], None))
+    return [(t, m) for t, m in parts if t]
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp"]), max_size=60))
