@@ -1,8 +1,8 @@
 """The MkDocs build of a generated site against a bare Material build of the same pages.
 
 For each corpus size: a copy of the project (as the tests make one) with the synthetic listings,
-``python -m generator build --no-site`` there, then, one after the other so they do not compete for
-the two cores:
+``python -m generator build --no-site`` there (made again whenever the project's files change),
+then, one after the other so they do not compete for the two cores:
 
 - ``full``: ``mkdocs build -f mkdocs.yml`` (the hosted site, as ``generator build`` runs it);
 - ``offline``: ``mkdocs build -f mkdocs.offline.yml`` (the zip-and-open-anywhere site);
@@ -16,6 +16,7 @@ search index of each site.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -134,9 +135,10 @@ def prepare(out: Path, papers: int, seed: int) -> Path:
     listings = ensure_corpus(out, papers, seed)
     project = out / "mkdocs" / str(papers) / "project"
     stamp = project / ".bench-generated"
-    if not stamp.is_file():
+    if not stamp.is_file() or json.loads(stamp.read_text()).get("source") != source_digest():
         if project.exists():
             shutil.rmtree(project)
+        (project.parent / "results.json").unlink(missing_ok=True)  # figures of the old copy
         copy_project(project, listings)
         print(f"  generating docs/ for {papers:,} papers...", file=sys.stderr, flush=True)
         result = run_measured(
@@ -144,8 +146,21 @@ def prepare(out: Path, papers: int, seed: int) -> Path:
         )
         if result["exit"] != 0:
             raise SystemExit(f"generator failed, see {result['log']}")
-        stamp.write_text(json.dumps(result))
+        stamp.write_text(json.dumps({**result, "source": source_digest()}))
     return project
+
+
+def source_digest() -> str:
+    """A digest of the project files a copy is made of: a change to any of them makes a new copy."""
+    from tests.conftest import PROJECT_FILES
+
+    digest = hashlib.sha256()
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def measure(out: Path, papers: int, seed: int, only: list[str] | None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import html
 import io
 import json
 import re
@@ -22,10 +23,11 @@ import jinja2
 import yaml
 
 from . import links
+from .facts import paper_facts
 from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
 from .svg import bar_chart, topic_map
-from .text import Trusted, display_url, html_text, markdown_text
+from .text import Trusted, html_text, markdown_text
 from .topics import MAX_TOPICS, RESCUE_SCORE
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,6 +39,9 @@ PAPER_BOOST = 2
 
 HOME_LIST = 10
 """How many papers the home page lists as newest and as most upvoted."""
+
+MENTIONED_BY_SHOWN = 20
+"""How many papers a paper page lists under "Mentioned by" (the newest); the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,18 @@ class PaperView:
     abstract_parts: tuple[tuple[str, Slug | None], ...]
     """The abstract cut at its mentions: text, and the paper a part links to (None for plain text)."""
     mentioned_by: tuple[Paper, ...]
-    """Papers whose abstracts mention a name this paper introduces."""
+    """Papers whose abstracts mention a name this paper introduces, by slug (papers.json lists them all)."""
+    mentioned_by_shown: tuple[Paper, ...]
+    """The newest ``MENTIONED_BY_SHOWN`` of them, newest first: what the page lists."""
+
+    def abstract_markdown(self) -> Trusted:
+        """The abstract as Markdown, its mentions linked to the papers they name."""
+        return Trusted(
+            "".join(
+                f"[{inline_markdown(text)}]({target}.md)" if target else inline_markdown(text, line_start=index == 0)
+                for index, (text, target) in enumerate(self.abstract_parts)
+            )
+        )
 
 
 def _finalize(value: Any) -> Any:
@@ -60,6 +76,30 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Trusted):
         return markdown_text(value)
     return value
+
+
+_INLINE_SPECIALS = re.compile(r"([\\`*_{}\[\]|])")
+_ONE_LINE = re.compile(r"\S[^\n\r\t\f\v\x1c-\x1f\x85\u2028\u2029]*")
+"""Text on one line that does not start with a space: the only text ``inline_markdown`` shortens."""
+
+
+def inline_markdown(text: str, line_start: bool = False) -> str:
+    """``markdown_text(text)`` with fewer escapes, for one line of text inside a paragraph.
+
+    Inside a line, only backslashes, code spans, emphasis, brackets (links, images), braces
+    (attribute lists after a link) and table pipes mean anything to Markdown; HTML specials
+    become entities as in ``markdown_text``. Other ASCII punctuation (``-``, ``.``, ``#``, ``:``...)
+    only starts a block at the start of a line, so at the start the first word is escaped in full.
+    Rendered, the result is the same HTML as ``markdown_text``'s (tests/test_render.py checks it),
+    with a third of the escapes for Markdown to resolve. Text on several lines, or starting with a
+    space, is left to ``markdown_text``.
+    """
+    if not _ONE_LINE.fullmatch(text):
+        return markdown_text(text)
+    if line_start:
+        head, space, rest = text.partition(" ")
+        return markdown_text(head) + space + _INLINE_SPECIALS.sub(r"\\\1", html.escape(rest, quote=False))
+    return _INLINE_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
 
 
 def _environment() -> jinja2.Environment:
@@ -74,6 +114,8 @@ def _environment() -> jinja2.Environment:
     env.filters["trusted"] = Trusted
     env.filters["date"] = lambda d: _date_label(d) if d else "undated"
     env.filters["plural"] = lambda n, word, words=None: f"{n} {word if n == 1 else words or word + 's'}"
+    # Text inside a line, such as a title in a link's label: the same rendering with fewer escapes.
+    env.filters["inline"] = lambda text: Trusted(inline_markdown(text))
     return env
 
 
@@ -228,6 +270,7 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
             ),
             abstract_parts=_split_at_mentions(p.abstract, corpus.mentions.get(p.slug, ())),
             mentioned_by=tuple(sorted(mentioned_by.get(p.slug, []), key=lambda q: q.slug)),
+            mentioned_by_shown=tuple(newest_first(mentioned_by.get(p.slug, []))[:MENTIONED_BY_SHOWN]),
         )
         for p in corpus.papers
     }
@@ -381,10 +424,10 @@ def ancestors(topic: Topic, topics: Mapping[Slug, Topic]) -> list[Topic]:
 
 
 def _paper_front_matter(view: PaperView) -> Trusted:
-    """Everything the paper template (overrides/paper.html) shows besides the abstract.
+    """What MkDocs, its plugins and the paper template (overrides/paper.html) read from a paper page.
 
-    Strings here are raw listing text: the template escapes them. Only ``title`` and
-    ``description`` are HTML-escaped here, because Material prints those two unescaped.
+    ``title`` and ``description`` are HTML-escaped because Material prints those two unescaped;
+    the facts around the abstract are HTML the generator wrote (generator/facts.py), one string each.
     """
     paper = view.paper
     data: dict[str, Any] = {
@@ -400,36 +443,38 @@ def _paper_front_matter(view: PaperView) -> Trusted:
     else:
         # The feed lists the newest papers by date; the feed plugin leaves out pages marked draft.
         data["draft"] = True
-    facts: dict[str, Any] = {
-        "slug": paper.slug,
-        "date": paper.date.isoformat() if paper.date else None,
-        "date_label": _date_label(paper.date) if paper.date else None,
-        "authors": paper.authors,
-        "upvotes": paper.upvotes,
-        "organisation": {
-            "handle": paper.organisation.handle,
-            "name": paper.organisation.name,
-            "slug": slugify(paper.organisation.handle),
-        }
-        if paper.organisation
-        else None,
-        "sources": [{"file": s.file, "line": s.line} for s in paper.sources],
-        "links": [{"url": link.url, "label": display_url(link.url), "kind": link.kind} for link in paper.links],
-        "topics": [{"slug": t.slug, "name": t.name} for t in view.topics],
-        "related": [
-            {
-                "slug": other.slug,
-                "title": other.title,
-                "score": r.score,
-                "terms": list(r.terms),
-                "topics": [t.name for t in shared],
-            }
-            for r, other, shared in view.related
-        ],
-        "mentioned_by": [{"slug": q.slug, "title": q.title} for q in view.mentioned_by],
-    }
-    data["paper"] = {k: v for k, v in facts.items() if v not in (None, [])}
-    return front_matter(data)
+    facts = paper_facts(
+        paper,
+        view.topics,
+        [(r, other, shared) for r, other, shared in view.related],
+        view.mentioned_by_shown,
+        len(view.mentioned_by),
+        _date_label(paper.date) if paper.date else None,
+    )
+    blocks = "".join(
+        _html_block(f"paper_{name}", text)
+        for name, text in (("meta", facts.meta), ("links", facts.links), ("more", facts.more))
+        if text
+    )
+    return Trusted(front_matter(data)[: -len("---\n")] + blocks + "---\n")
+
+
+_HTML_BLOCK_UNSAFE = re.compile(
+    r"[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+"""Characters a YAML block scalar cannot hold as they are (controls, line breaks other than
+``\\n``, the byte order mark, lone surrogates)."""
+
+
+def _html_block(key: str, fragment: str) -> str:
+    """``key`` with an HTML fragment as a YAML literal block scalar: each line as it is, indented.
+
+    Characters YAML does not allow in a block scalar are written as HTML character references,
+    which the browser shows as the same characters. Empty lines and lines that start with a space
+    do not occur in the generator's HTML (a literal block would read them differently).
+    """
+    text = _HTML_BLOCK_UNSAFE.sub(lambda m: f"&#x{ord(m[0]):X};", fragment)
+    return f"{key}: |-\n  " + text.replace("\n", "\n  ") + "\n"
 
 
 def _date_label(date: dt.date) -> str:

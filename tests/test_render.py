@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 
 import markdown
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
+from mkdocs.utils.yaml import yaml_load
 
 from generator.ids import identity_key, slugify
-from generator.model import Corpus, Paper, Source, Topic
-from generator.render import render_site
+from generator.model import Corpus, Mention, Paper, Related, Slug, Source, Topic
+from generator.render import MENTIONED_BY_SHOWN, inline_markdown, render_site
 from generator.text import markdown_text
 
 HOSTILE = [
@@ -47,6 +52,97 @@ def rendered_text(source: str) -> str:
 @pytest.mark.parametrize("text", HOSTILE)
 def test_markdown_text_shows_literally(text):
     assert rendered_text(markdown_text(text)) == text
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_inline_markdown_shows_literally(text):
+    assert rendered_text(inline_markdown(text, line_start=True)) == text
+    assert rendered_text("Before " + inline_markdown(text)) == "Before " + text
+
+
+def site_markdown() -> markdown.Markdown:
+    """Markdown as the site's MkDocs build runs it: MkDocs' own extensions, then mkdocs.yml's."""
+    configured = yaml_load((Path(__file__).parent.parent / "mkdocs.yml").read_text(encoding="utf-8"))
+    names, configs = ["toc", "tables", "fenced_code"], {}
+    for item in configured["markdown_extensions"]:
+        name, config = next(iter(item.items())) if isinstance(item, dict) else (item, {})
+        names.append(name)
+        configs[name] = config
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+SITE_MARKDOWN = site_markdown()
+
+
+def site_html(source: str) -> str:
+    SITE_MARKDOWN.reset()
+    return SITE_MARKDOWN.convert(source)
+
+
+# Text heavy in what Markdown, HTML and the site's extensions read: the escapes inline_markdown
+# leaves out must make no difference anywhere in a line.
+MARKDOWN_HEAVY = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("\\`*_{}[]()#+-.!|~^=:$<>&;'\"/@%?0123456789 aZé")),
+        st.characters(codec="utf-8", exclude_categories=["Cs"]),
+    ),
+    max_size=40,
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(MARKDOWN_HEAVY)
+def test_inline_markdown_renders_as_markdown_text_does(text):
+    """Same HTML as with every punctuation mark escaped: alone, at a line's start, in a link, after one."""
+    line = " ".join(text.split())
+    assert site_html(inline_markdown(text, line_start=True)) == site_html(markdown_text(text))
+    assert site_html(inline_markdown(line, line_start=True)) == site_html(markdown_text(line))
+    for before, after in [("- May 1 · [", "](a.md) · 3 upvotes"), ("[GPTQ](a.md)", " end"), ("Text ", "")]:
+        assert site_html(before + inline_markdown(line) + after) == site_html(before + markdown_text(line) + after)
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(MARKDOWN_HEAVY, min_size=1, max_size=4), st.booleans())
+def test_abstract_with_mentions_renders_as_fully_escaped(parts, starts_with_mention):
+    """An abstract cut at its mentions: the same page whether its text is escaped in full or not."""
+    parts = [" ".join(p.split()) or "x" for p in parts]
+    titles = [f"{chr(65 + i)}{p}" for i, p in enumerate(parts)]
+    papers = tuple(
+        Paper(slug=Slug(f"p{i}"), key=str(i), title=t, abstract=t, sources=(Source("a.txt", i + 1),))
+        for i, t in enumerate(titles)
+    )
+    abstract, mentions = "", []
+    for i, part in enumerate(parts):
+        if (i % 2 == 0) == starts_with_mention:
+            mentions.append(Mention(len(abstract), len(abstract) + len(part), papers[i].slug))
+        abstract += part
+    paper = Paper(
+        slug=Slug("the-paper"), key="the paper", title="The paper", abstract=abstract, sources=(Source("b.txt", 1),)
+    )
+    corpus = Corpus(
+        papers=(*papers, paper),
+        topics=(Topic(slug=Slug("other"), name="Other", description="All.", parent=None, keywords=()),),
+        paper_topics={p.slug: (Slug("other"),) for p in (*papers, paper)},
+        related={},
+        mentions={paper.slug: tuple(mentions)},
+        fallback=Slug("other"),
+    )
+    body = render_site(corpus)["papers/the-paper.md"].decode().split("---\n", 2)[2]
+    expected = "".join(
+        f"[{markdown_text(abstract[m.start : m.end])}]({m.target}.md)" if m else markdown_text(text)
+        for text, m in _cut(abstract, mentions)
+    )
+    assert site_html(body) == site_html(expected)
+
+
+def _cut(text: str, mentions: list[Mention]) -> list[tuple[str, Mention | None]]:
+    parts: list[tuple[str, Mention | None]] = []
+    position = 0
+    for m in mentions:
+        parts += [(text[position : m.start], None), (text[m.start : m.end], m)]
+        position = m.end
+    parts.append((text[position:], None))
+    return [(t, m) for t, m in parts if t]
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cc", "Cs", "Zl", "Zp"]), max_size=60))
@@ -90,6 +186,77 @@ def test_front_matter_survives_yaml_hostile_titles():
         # The theme inserts the title into HTML unescaped, so the front matter holds it HTML-escaped.
         assert html.unescape(meta["title"]) == paper.title
         assert "<" not in meta["title"] and '"' not in meta["description"]
+
+
+class _Links(HTMLParser):
+    """The text of every link in an HTML fragment, and every element name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.tags: set[str] = set()
+        self._text: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        if tag == "a":
+            self._text = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._text is not None:
+            self.links.append("".join(self._text))
+            self._text = None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def linked_titles(fragment: str) -> tuple[list[str], set[str]]:
+    parser = _Links()
+    parser.feed(fragment)
+    parser.close()
+    return parser.links, parser.tags
+
+
+def test_paper_facts_show_hostile_titles_as_text():
+    """Related and "mentioned by" titles reach the page as HTML the theme prints: escaped, read back by MkDocs."""
+    base = corpus_of(HOSTILE)
+    papers = base.papers
+    related = {
+        p.slug: (Related(score=0.5, target=papers[(i + 1) % len(papers)].slug, terms=("<b>term</b>",)),)
+        for i, p in enumerate(papers)
+    }
+    mentions = {p.slug: (Mention(0, 8, papers[0].slug),) for p in papers[1:]}
+    corpus = Corpus(**{**base.__dict__, "related": related, "mentions": mentions})
+    files = render_site(corpus)
+    for i, paper in enumerate(papers):
+        _, meta = get_data(files[f"papers/{paper.slug}.md"].decode())  # as MkDocs reads the page
+        titles, tags = linked_titles(meta["paper_more"])
+        assert titles[0] == "Other" and titles[1] == papers[(i + 1) % len(papers)].title
+        assert tags <= {"h2", "ul", "li", "a", "span", "em", "p", "code"}, tags
+        if i == 0:
+            assert titles[2:] == [p.title for p in sorted(papers[1:], key=lambda p: p.title.casefold())]
+
+
+def test_mentioned_by_lists_the_newest_and_counts_the_rest():
+    extra = MENTIONED_BY_SHOWN + 5
+    base = corpus_of(["Named: the mentioned paper", *(f"Mentioning paper {i:02d}" for i in range(extra))])
+    target = next(p for p in base.papers if p.title.startswith("Named"))
+    dated = tuple(
+        p if p is target else Paper(**{**p.__dict__, "date": dt.date(2024, 1, 1) + dt.timedelta(days=i)})
+        for i, p in enumerate(base.papers)
+    )
+    mentions = {p.slug: (Mention(0, 5, target.slug),) for p in dated if p is not target}
+    files = render_site(Corpus(**{**base.__dict__, "papers": dated, "mentions": mentions}))
+    _, meta = get_data(files[f"papers/{target.slug}.md"].decode())
+    titles, _ = linked_titles(meta["paper_more"].split('<h2 id="mentioned-by">', 1)[1])
+    newest = sorted((p for p in dated if p is not target), key=lambda p: p.date, reverse=True)
+    assert titles[:MENTIONED_BY_SHOWN] == [p.title for p in newest[:MENTIONED_BY_SHOWN]]
+    assert titles[MENTIONED_BY_SHOWN:] == ["papers.json"]
+    assert "And 5 more" in meta["paper_more"]
+    record = next(r for r in json.loads(files["papers.json"]) if r["slug"] == target.slug)
+    assert len(record["mentioned_by"]) == extra  # the export keeps them all
 
 
 def test_papers_json_records_every_paper_with_its_sources():

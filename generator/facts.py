@@ -1,0 +1,121 @@
+"""The facts of a paper page as HTML fragments, written once by the generator.
+
+MkDocs reads them from the page's front matter as three strings and the theme override
+(overrides/paper.html) prints them around the abstract as they are: no template walks a list of
+related papers, no YAML mapping is built per fact, and the Markdown body (what search indexes)
+stays the abstract alone. Every piece of listing text is HTML-escaped here, quotes included.
+
+Links between pages are written for the hosted build (folder URLs, the page at
+``papers/<slug>/``): ``../<slug>/``, ``../../topics/<slug>/``. The override turns them into the
+offline build's ``.html`` addresses; external addresses (the link buttons) are kept apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .ids import slugify
+from .model import Link, Paper, Related, Topic
+from .text import display_url, html_text
+
+LINK_KINDS = {"code": "Code", "model": "Model", "dataset": "Dataset", "demo": "Demo"}
+"""Button labels by link kind; any other kind is a project page."""
+
+
+@dataclass(frozen=True)
+class PaperFacts:
+    """The HTML around a paper page's abstract."""
+
+    meta: str
+    """The metadata line: date, authors, upvotes, organisation (or a note that there are none)."""
+    links: str
+    """The link buttons (code, model, project...), or empty: the only external addresses."""
+    more: str
+    """Topics, related papers with reasons, "Mentioned by" and where the paper was listed."""
+
+
+def paper_facts(
+    paper: Paper,
+    topics: Sequence[Topic],
+    related: Sequence[tuple[Related, Paper, Sequence[Topic]]],
+    mentioned_by: Sequence[Paper],
+    mentioned_by_total: int,
+    date_label: str | None,
+) -> PaperFacts:
+    """The facts of one paper: ``mentioned_by`` is the part shown, ``mentioned_by_total`` all of them."""
+    return PaperFacts(
+        meta=_meta(paper, date_label),
+        links=_links(paper.links),
+        more=_more(paper, topics, related, mentioned_by, mentioned_by_total),
+    )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word if n == 1 else word + 's'}"
+
+
+def _meta(paper: Paper, date_label: str | None) -> str:
+    facts = []
+    if paper.date and date_label:
+        facts.append(f'<time datetime="{paper.date.isoformat()}">{html_text(date_label)}</time>')
+    if paper.authors:
+        facts.append(f"<span>{_plural(paper.authors, 'author')}</span>")
+    if paper.upvotes:
+        facts.append(f"<span>{_plural(paper.upvotes, 'upvote')}</span>")
+    if paper.organisation:
+        slug = slugify(paper.organisation.handle)
+        facts.append(f'<a href="../../organisations/{slug}/">{html_text(paper.organisation.name)}</a>')
+    if not facts:
+        facts.append("<span>No date or author count in the listings</span>")
+    return f'<p class="paper-meta">{" · ".join(facts)}</p>'
+
+
+def _links(links: Sequence[Link]) -> str:
+    if not links:
+        return ""
+    buttons = "\n".join(
+        f'<a class="md-button{" md-button--primary" if link.kind == "code" else ""}" href="{html_text(link.url)}"'
+        f' rel="noopener">{LINK_KINDS.get(link.kind, "Project")}: {html_text(display_url(link.url))}</a>'
+        for link in links
+    )
+    return f'<p class="paper-links">\n{buttons}\n</p>'
+
+
+def _more(
+    paper: Paper,
+    topics: Sequence[Topic],
+    related: Sequence[tuple[Related, Paper, Sequence[Topic]]],
+    mentioned_by: Sequence[Paper],
+    mentioned_by_total: int,
+) -> str:
+    out = ['<h2 id="topics">Topics</h2>', '<ul class="paper-topics">']
+    out += [f'<li><a href="../../topics/{t.slug}/">{html_text(t.name)}</a></li>' for t in topics]
+    out += ["</ul>", '<h2 id="related">Related papers</h2>']
+    if related:
+        out.append('<ul class="paper-related">')
+        for r, other, shared in related:
+            reason = ""
+            if shared:
+                names = ", ".join(html_text(t.name) for t in shared)
+                reason = f"shares {'topics' if len(shared) > 1 else 'the topic'} {names}; "
+            terms = ", ".join(html_text(term) for term in r.terms)
+            out.append(
+                f'<li><a href="../{other.slug}/">{html_text(other.title)}</a> <span class="paper-reason">'
+                f"{reason}terms <em>{terms}</em> (similarity {r.score:.2f})</span></li>"
+            )
+        out.append("</ul>")
+    else:
+        out.append("<p>No paper in this collection is close enough to show.</p>")
+    if mentioned_by:
+        out += ['<h2 id="mentioned-by">Mentioned by</h2>', '<ul class="paper-mentioned-by">']
+        out += [f'<li><a href="../{q.slug}/">{html_text(q.title)}</a></li>' for q in mentioned_by]
+        out.append("</ul>")
+        if mentioned_by_total > len(mentioned_by):
+            out.append(
+                f"<p>And {mentioned_by_total - len(mentioned_by)} more, listed under <code>mentioned_by</code>"
+                ' in <a href="../../papers.json">papers.json</a>.</p>'
+            )
+    sources = ", ".join(f"<code>{html_text(s.file)}</code> (line {s.line})" for s in paper.sources)
+    out.append(f'<p class="paper-sources">Listed in {sources}.</p>')
+    return "\n".join(out)
