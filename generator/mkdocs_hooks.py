@@ -107,6 +107,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Keep every page out of Material's own search index: the site's worker answers from the
+    generator's index, and Material would parse every page's HTML for nothing."""
+    if _own_search(config):
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    return markdown
+
+
 def _filter_markup(doc: dict[str, Any]) -> str:
     """A paper's facet values as Pagefind filters, in an element Pagefind reads but does not index."""
     values = [("topic", t) for t in doc["topic"]] + [(n, doc[n]) for n in ("year", "org") if n in doc]
