@@ -1,7 +1,7 @@
 """Search at scale: the size of what the search box loads and how long it takes to answer.
 
 For each corpus size, a copy of the project builds the synthetic corpus the way a user does
-(``python -m generator build CORPUS``: the hosted site's search is the lunr index up to 5,000
+(``python -m generator build CORPUS``: the hosted site's search is the lunr index up to 1,500
 papers and Pagefind past it, the offline site's is always lunr, see ``generator/search.py``). Each
 site is opened in Debian's Chromium (Playwright, headless) in a fresh context, the hosted one over
 http from 127.0.0.1 and the offline one from ``file://``, and timed as ``bench answer`` does: from

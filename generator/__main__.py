@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
                 choices=search.ENGINES,
                 default="auto",
                 help="what answers the hosted site's search box: lunr (the whole index in the page), pagefind "
-                f"(pieces fetched per query), or auto: lunr up to {search.FULL_TEXT_LIMIT:,} papers (default auto)",
+                f"(pieces fetched per query), or auto: lunr up to {search.LUNR_LIMIT:,} papers (default auto)",
             )
     _add_search_command(commands)
     args = parser.parse_args(argv)
@@ -148,7 +148,7 @@ def _search(args: argparse.Namespace) -> int:
             print(f"{n:2}. {hit.title}{date}\n    {base + hit.location}")
     summary = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}"
     if not index.full_text:
-        summary += f" in titles and topics (abstracts are not indexed past {search.FULL_TEXT_LIMIT:,} papers)"
+        summary += f" in titles and topics (abstracts are not indexed past {search.LUNR_LIMIT:,} papers)"
     if len(hits) > len(shown):
         summary += f", {len(shown)} shown (--limit)"
     print(f"{summary}; {seconds * 1000:.0f} ms", file=sys.stderr)

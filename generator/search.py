@@ -65,10 +65,12 @@ FACETS = ("topic", "year", "org")
 SNIPPET = 300
 """Characters of the abstract a result shows."""
 
-FULL_TEXT_LIMIT = 5_000
-"""Up to this many papers the lunr index holds abstracts; beyond, titles and topics only, and its
-results show no abstract. The browser loads the whole index before it answers: at 10,000 papers
-with abstracts that is a 30 MB file and several seconds (bench/RESULTS.md, "Search")."""
+LUNR_LIMIT = 1_500
+"""Up to this many papers the lunr index, which the browser loads whole before it answers, holds
+abstracts and answers the hosted site's search box. Past it (bench/RESULTS.md, "Search": 2,000
+papers make a 6 MB index and a first answer after more than 1 s) the hosted site's box asks
+Pagefind, and the index (the offline site's search and the terminal's) holds titles and topics
+only, its results showing no abstract."""
 
 ENGINES = ("auto", "lunr", "pagefind")
 """What ``build --search`` accepts: which engine answers the hosted site's search box."""
@@ -76,11 +78,11 @@ ENGINES = ("auto", "lunr", "pagefind")
 
 def choose_engine(papers: int, option: str = "auto") -> str:
     """The hosted site's search engine: lunr (this module's index, loaded whole) up to
-    :data:`FULL_TEXT_LIMIT` papers, Pagefind (an index in small pieces fetched per query word) past
+    :data:`LUNR_LIMIT` papers, Pagefind (an index in small pieces fetched per query word) past
     it. The offline site always uses lunr: browsers refuse Pagefind's fetches from ``file://``."""
     if option != "auto":
         return option
-    return "lunr" if papers <= FULL_TEXT_LIMIT else "pagefind"
+    return "lunr" if papers <= LUNR_LIMIT else "pagefind"
 
 
 _SEPARATOR = re.compile(r"[ \t\n\r\f\v\xa0-]+")
@@ -160,7 +162,7 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
     """The search file: documents, facet values, query settings, the serialised lunr index, and
     ``engine``, the hosted site's engine (:func:`choose_engine`)."""
     all_topics = {t.slug: t for t in corpus.topics}
-    full_text = len(corpus.papers) <= FULL_TEXT_LIMIT
+    full_text = len(corpus.papers) <= LUNR_LIMIT
     docs: list[dict[str, Any]] = []
     fields: list[dict[str, list[str]]] = []
 

@@ -62,7 +62,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled listings built with Pagefind answering the hosted site's search box (what a
-    collection past 5,000 papers gets)."""
+    collection past 1,500 papers gets)."""
     project = copy_project(tmp_path_factory.mktemp("pagefind"))
     result = run_generator(project, "build", "--search", "pagefind")
     assert result.returncode == 0, result.stderr

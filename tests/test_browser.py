@@ -339,7 +339,7 @@ def test_offline_facets_from_file(
     assert not watch.errors, f"JavaScript errors in the offline site: {watch.errors}"
 
 
-# --- Pagefind behind the search box (collections past 5,000 papers) --------------------------------------
+# --- Pagefind behind the search box (collections past 1,500 papers) --------------------------------------
 
 
 @pytest.fixture(scope="session")

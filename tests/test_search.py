@@ -283,7 +283,7 @@ def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch
     corpus = pipeline.load_corpus(
         [ROOT / "data" / "listings"], ROOT / "data" / "topics.yml", pipeline.Progress(pipeline.Report(), quiet=True)
     )
-    monkeypatch.setattr(search, "FULL_TEXT_LIMIT", len(corpus.papers) - 1)
+    monkeypatch.setattr(search, "LUNR_LIMIT", len(corpus.papers) - 1)
     data = json.loads(search.build(corpus))
     assert data["full_text"] is False
     docs = data.pop("docs")
