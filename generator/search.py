@@ -5,14 +5,16 @@ Python port of lunr.js) and writes it, with what a result shows and the facet va
 ``docs/search/index.json``. The MkDocs hook puts it into each site's ``search/search_index.json``,
 where Material's search dialog loads it and hands it to the site's search worker
 (``generator/search_worker.js``), which loads the index with lunr.js instead of indexing in the
-browser. ``python -m generator search`` loads the same file from the built site.
+browser. ``python -m generator search`` loads the same file from the built site. Past
+:data:`LUNR_LIMIT` papers the hosted site's box asks Pagefind instead (:func:`choose_engine`).
 
 Both sides turn a query into the same lunr clauses (:func:`plan`), with the settings written into
 the file (:data:`QUERY`), so they rank alike:
 
-- every word matches its stem exactly (boost 10), the start of a longer word (boost 1: the query is
-  typed a letter at a time), and, from five letters on, words one edit away (two from nine letters;
-  boost 0.1: typing slips). Stop words ("a", "of") count only when typed whole;
+- every word matches its stem exactly (boost 10), from three letters the start of a longer word
+  (boost 1: the query is typed a letter at a time), and, from five letters, when the index lacks
+  the word, words one edit away (two from nine letters; boost 0.1: typing slips). Stop words ("a",
+  "of") count only when typed whole and are never reported missing;
 - ``topic:``, ``year:`` and ``org:`` terms narrow the results to papers with that topic (or a
   narrower one), year or organisation; alone they list those papers, newest first;
 - a result's score is lunr's, times ``1 + coverage²`` (coverage: the share of the query's words it
