@@ -33,10 +33,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator import clean, mentions, read, render, topics
+from generator import clean, ids, mentions, read, render, topics
 from generator.dedupe import dedupe
 from generator.ids import identity_key, slugify
 from generator.model import Paper, Source
+from generator.text import markdown_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = "9657a32"
@@ -261,10 +262,27 @@ def fuzz_clean(old: ModuleType, check: Checker, rng: random.Random) -> None:
     check.same("clean-up of 50,000 random texts", differ, 0)
 
 
+def fuzz_text(old_text: ModuleType, old_ids: ModuleType, check: Checker, rng: random.Random) -> None:
+    characters = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    differ = sum(markdown_text(c) != old_text.markdown_text(c) for c in characters)
+    check.same(f"markdown_text of every BMP character ({len(characters):,})", differ, 0)
+    atoms = [*"\\`*_{}[]()#+-.!|~^=:$<>&\"' ", "a", "Ab", "x1", "é", "e\u0301", "ß", "İ", "Ω", "ﬁ", "中文", "\u00a0",
+             "\t", "\n", "&amp;", "1.5", "GPT-4", "A+B", "α-β", "index", "Ｆｕｌｌ", "x" * 50]  # fmt: skip
+    differ = 0
+    for _ in range(20_000):
+        sample = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 20)))
+        differ += markdown_text(sample) != old_text.markdown_text(sample)
+        differ += ids.slugify(sample) != old_ids.slugify(sample) or ids.identity_key(sample) != old_ids.identity_key(
+            sample
+        )
+    check.same("markdown_text and slugify of 20,000 random texts", differ, 0)
+
+
 def main(args: argparse.Namespace) -> int:
     from .__main__ import ensure_corpus
 
-    old = {name: reference(name, args.reference) for name in ("clean", "topics", "mentions", "render")}
+    names = ("clean", "topics", "mentions", "render", "text", "ids")
+    old = {name: reference(name, args.reference) for name in names}
     check = Checker()
     for n in args.papers:
         check_corpus(ROOT / "data" / "listings" if n == 0 else ensure_corpus(args.out, n, args.seed), old, check)
@@ -275,6 +293,7 @@ def main(args: argparse.Namespace) -> int:
         fuzz_front_matter(old["render"], check, rng)
         fuzz_mentions(old["mentions"], check, rng)
         fuzz_clean(old["clean"], check, rng)
+        fuzz_text(old["text"], old["ids"], check, rng)
     if args.all_characters:
         all_characters(check)
     print("no difference" if not check.failures else f"{check.failures} DIFFERENCES")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-_MD_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:$])")
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~^=:$"})
+"""ASCII punctuation Markdown could read, backslash-escaped (a table: faster than a regex substitution)."""
 
 
 class Trusted(str):
@@ -21,7 +22,7 @@ def markdown_text(text: str) -> str:
     (the site enables ``pymdownx.escapeall``, so every backslash escape is honoured).
     """
     escaped = html.escape(text, quote=False)
-    return _MD_PUNCTUATION.sub(r"\\\1", escaped)
+    return escaped.translate(_MD_ESCAPES)
 
 
 def html_text(text: str) -> str:
