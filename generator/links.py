@@ -62,7 +62,7 @@ def related_papers(
     """The k most related papers of each paper, best first.
 
     Similarity is the cosine of TF-IDF vectors (title counted twice, plus abstract). A paper is
-    compared with the papers that share its weightiest less common terms (``_proposed_pairs``), never
+    compared with the papers that share its weightiest less common terms (``_similar_pairs``), never
     with all of them, so the work grows linearly with the collection. Among the CANDIDATES × k most
     similar papers compared, each topic two papers share raises the rank by ``topic_bonus`` times the
     similarity. Pairs below ``floor`` are never shown; equal similarities and ranks go by slug.
@@ -86,8 +86,7 @@ def related_papers(
         return {p.slug: () for p in papers}
     matrix.sort_indices()  # every similarity is then the same float32 sum, term by term in column order
     vocabulary = vectorizer.get_feature_names_out()
-    first, second = _proposed_pairs(matrix)
-    similar = _pairs_matrix(first, second, _similarities(matrix, first, second), floor, len(ordered))
+    similar = _similar_pairs(matrix, floor, k)
     rows, cols, similarities = _ranked(similar, _topic_matrix(slugs, topics), k, topic_bonus)
     terms = _shared_terms(matrix, rows, cols, vocabulary)
     bounds = np.searchsorted(rows, np.arange(len(slugs) + 1)).tolist()
@@ -100,33 +99,62 @@ def related_papers(
     return {p.slug: found[p.slug] for p in papers}
 
 
-def _proposed_pairs(matrix: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs to compare, as (first, second) rows with first < second, sorted.
+def _similar_pairs(matrix: sparse.csr_matrix, floor: float, k: int) -> sparse.csr_matrix:
+    """The similarities that reach ``floor`` among the pairs worth comparing, as a symmetric sparse matrix.
 
-    Each paper proposes the PROPOSED papers that weigh most on its PROPOSING_TERMS weightiest proposing
-    terms (terms 2 to PROPOSING_DF papers use): the sum, over those terms, of its weight times theirs.
-    A term most papers use says little about which one is closest, and its postings would make the
-    work grow with the square of the collection; a term of one paper proposes nothing.
+    Each paper proposes papers through its PROPOSING_TERMS weightiest less common terms (terms 2 to
+    PROPOSING_DF papers use), with every paper that uses them. A paper left with fewer than k related
+    papers proposes again through its weightiest terms of any frequency, each among the PROPOSING_DF
+    papers where it weighs most. Either way a paper reads a bounded number of postings, so the work
+    grows linearly with the collection; a term of one paper proposes nothing.
     """
     n = matrix.shape[0]
     df = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    proposing = _entries(matrix, (df[matrix.indices] >= 2) & (df[matrix.indices] <= PROPOSING_DF))
-    weightiest = _entries(
-        proposing, _mask(proposing.nnz, _top_per_row(proposing.indptr, proposing.data, PROPOSING_TERMS))
-    )
-    postings = proposing.T.tocsr()
-    keys = []
-    for start in range(0, n, _PROPOSAL_ROWS):
-        proposals = weightiest[start : start + _PROPOSAL_ROWS] @ postings
-        rows = np.repeat(np.arange(start, start + proposals.shape[0]), np.diff(proposals.indptr))
-        proposals.data[proposals.indices == rows] = 0.0  # a paper is its own last proposal, dropped below
+    shared = _entries(matrix, df[matrix.indices] >= 2)
+    rare = _entries(shared, df[shared.indices] <= PROPOSING_DF)
+    keys = _proposals(_weightiest(rare), rare.T.tocsr(), np.arange(n))
+    first, second = keys // n, keys % n
+    similarities = _similarities(matrix, first, second)
+    similar = _pairs_matrix(first, second, similarities, floor, n)
+    short = np.flatnonzero(np.diff(similar.indptr) < k)
+    if not len(short):
+        return similar
+    by_term = shared.T.tocsr()
+    by_term.sort_indices()  # equal weights: the smaller row (slug) first
+    heaviest = _entries(by_term, _mask(by_term.nnz, _top_per_row(by_term.indptr, by_term.data, PROPOSING_DF)))
+    more = _proposals(_weightiest(shared), heaviest, short)
+    if len(keys):  # only the pairs not compared yet
+        more = more[keys[np.searchsorted(keys, more).clip(max=len(keys) - 1)] != more]
+    first, second = np.concatenate([first, more // n]), np.concatenate([second, more % n])
+    similarities = np.concatenate([similarities, _similarities(matrix, more // n, more % n)])
+    return _pairs_matrix(first, second, similarities, floor, n)
+
+
+def _weightiest(terms: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row's PROPOSING_TERMS largest entries (equal weights: the smaller column first)."""
+    return _entries(terms, _mask(terms.nnz, _top_per_row(terms.indptr, terms.data, PROPOSING_TERMS)))
+
+
+def _proposals(weightiest: sparse.csr_matrix, postings: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """The pairs each of ``rows`` proposes, as keys first × n + second (first < second), sorted, once each.
+
+    A row proposes the PROPOSED rows with the largest sum, over its terms in ``weightiest``, of its
+    weight times theirs in ``postings`` (terms × rows); equal sums: the smaller row first.
+    """
+    n = weightiest.shape[0]
+    keys = [np.empty(0, dtype=np.int64)]
+    for start in range(0, len(rows), _PROPOSAL_ROWS):
+        proposing = rows[start : start + _PROPOSAL_ROWS]
+        proposals = weightiest[proposing] @ postings
+        own = np.repeat(proposing, np.diff(proposals.indptr))
+        proposals.data[proposals.indices == own] = 0.0  # a paper is its own last proposal, dropped below
         mine, theirs = _best_per_row(proposals.indptr, proposals.data, PROPOSED, proposals.indices)
-        mine += start
+        mine = proposing[mine]
         mine, theirs = mine[mine != theirs], theirs[mine != theirs]
-        keys.append(np.minimum(mine, theirs) * n + np.maximum(mine, theirs))
+        keys.append(np.minimum(mine, theirs).astype(np.int64) * n + np.maximum(mine, theirs))
     pairs = np.sort(np.concatenate(keys))
-    pairs = pairs[np.diff(pairs, prepend=-1) != 0]  # faster than np.unique's hashing
-    return pairs // n, pairs % n
+    result: np.ndarray = pairs[np.diff(pairs, prepend=-1) != 0]  # faster than np.unique's hashing
+    return result
 
 
 def _similarities(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
