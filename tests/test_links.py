@@ -91,3 +91,11 @@ def test_each_paper_proposes_a_bounded_number_of_pairs():
 )
 def test_small_inputs_give_empty_lists(papers):
     assert links.related_papers(papers) == {p.slug: () for p in papers}
+
+
+def test_papers_whose_terms_are_all_common_still_find_related_papers(bundled, monkeypatch):
+    usual = links.related_papers(bundled)
+    monkeypatch.setattr(links, "PROPOSING_DF", 1)  # no term is rare, each term proposes its heaviest paper
+    second_look = links.related_papers(bundled)
+    with_related = {slug for slug, found in usual.items() if found}
+    assert len({slug for slug, found in second_look.items() if found} & with_related) > 0.9 * len(with_related)
