@@ -46,7 +46,7 @@ _BLOCK_CELLS = 16_000_000
 """Dense cells (float32) of TF-IDF rows held at once to compute similarities (64 MB)."""
 
 _PROPOSAL_ROWS = 1_024
-"""Papers whose proposals are computed at once (a few MB per paper at most: memory)."""
+"""Papers whose proposals are ranked at once (up to PROPOSING_TERMS × PROPOSING_DF each: memory)."""
 
 _PAIRS_AT_ONCE = 100_000
 """Pairs whose shared terms are computed at once."""
