@@ -6,7 +6,7 @@
     python -m bench search --papers 1000 10000             # real builds: what search loads, time to answer
     python -m bench answer                                 # the bundled listings: time to answer vs Material's
     python -m bench equivalence --papers 0 2000 10000      # the speed-ups change no output
-    python -m bench related-approx --papers 10000 100000   # prototype: related papers without N x N
+    python -m bench related-agreement --papers 0 10000     # related papers against comparing every pair
     python -m bench profile --papers 10000                 # cProfile of the stages
     python -m bench fingerprint --papers 0 --save before   # hash every rendered file (compare later)
 
@@ -189,10 +189,10 @@ def cmd_equivalence(args: argparse.Namespace) -> int:
     return equivalence.main(args)
 
 
-def cmd_related_approx(args: argparse.Namespace) -> int:
-    from . import related_approx
+def cmd_related_agreement(args: argparse.Namespace) -> int:
+    from . import related_agreement
 
-    return related_approx.main(args)
+    return related_agreement.main(args)
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
@@ -252,10 +252,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="the commit to compare with (default: the last one before the speed work)")  # fmt: skip
     eq.add_argument("--all-characters", action="store_true", help="also every BMP character through both YAML emitters")
     eq.set_defaults(run=cmd_equivalence)
-    ra = commands.add_parser("related-approx", help="prototype: related papers without the N x N product")
-    common(ra, (10_000,))
-    ra.add_argument("--exact-up-to", type=int, default=20_000, help="also run links.py and compare up to this size")
-    ra.set_defaults(run=cmd_related_approx)
+    ra = commands.add_parser("related-agreement", help="related papers against comparing every pair exactly")
+    common(ra, (0, 10_000))
+    ra.add_argument("--exact-up-to", type=int, default=20_000, help="run the exact method up to this many papers")
+    ra.set_defaults(run=cmd_related_agreement)
     prof = commands.add_parser("profile", help="cProfile the generator stages on one corpus")
     common(prof, (10_000,))
     prof.add_argument("--top", type=int, default=40, help="functions shown")

@@ -2,15 +2,18 @@
 
     python -m bench equivalence --papers 0 2000 10000     # 0: the bundled listings
 
-The modules the speed work touched (clean, topics, links, mentions, render) are loaded as they were
-at ``REFERENCE`` (the commit before it, read with ``git show``) beside today's, and both are run:
+The modules the speed work touched (clean, topics, mentions, render) are loaded as they were at
+``REFERENCE`` (the commit before it, read with ``git show``) beside today's, and both are run:
 
-- on each corpus: ``clean_entry``, ``assign_topics``, ``related_papers``, ``find_mentions`` and
-  ``render_site`` (every generated file, byte for byte, with today's templates for both);
+- on each corpus: ``clean_entry``, ``assign_topics``, ``find_mentions`` and ``render_site`` (every
+  generated file, byte for byte, with today's templates for both);
 - on random inputs built to hit the edge cases of each shortcut: keyword phrases and texts (ASCII
-  and not, hyphens, prefixes, case), related papers with exact ties in similarity, front matter
-  (YAML keys and values that need quoting, Unicode libyaml quotes differently, aliases), the JSON
-  export, abstracts for the mention finder, text for the clean-up.
+  and not, hyphens, prefixes, case), front matter (YAML keys and values that need quoting, Unicode
+  libyaml quotes differently, aliases), the JSON export, abstracts for the mention finder, text for
+  the clean-up.
+
+Related papers (links.py) changed their output on purpose when they stopped comparing every pair:
+``python -m bench related-agreement`` measures how far they moved.
 
 Any difference is printed and the command exits 1.
 """
@@ -30,10 +33,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator import clean, links, mentions, read, render, topics
+from generator import clean, ids, mentions, read, render, topics
 from generator.dedupe import dedupe
 from generator.ids import identity_key, slugify
 from generator.model import Paper, Source
+from generator.text import markdown_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = "9657a32"
@@ -92,11 +96,6 @@ def check_corpus(listings: Path, old: dict[str, ModuleType], check: Checker) -> 
         timed(old["topics"].assign_topics, papers, taxonomy),
     )
     check.same("assign_topics", assigned, assigned_before, (t_now, t_before))
-    (related, t_now), (related_before, t_before) = (
-        timed(links.related_papers, papers, assigned),
-        timed(old["links"].related_papers, papers, assigned),
-    )
-    check.same("related_papers", related, related_before, (t_now, t_before))
     (found, t_now), (found_before, t_before) = (
         timed(mentions.find_mentions, papers),
         timed(old["mentions"].find_mentions, papers),
@@ -144,26 +143,6 @@ def fuzz_topics(old: ModuleType, check: Checker, rng: random.Random) -> None:
             want = {i: n for i, t in enumerate(texts) if (n := compiled.count(t, t.casefold()))}
             differ += index.counts(topics._Phrase.compile(phrase)) != want
         check.same(f"keyword counts, {len(phrases)} phrases × 2,000 {'ASCII ' if ascii_only else ''}texts", differ, 0)
-
-
-def fuzz_links(old: ModuleType, check: Checker, rng: random.Random) -> None:
-    base = dedupe([clean.clean_entry(e) for e in read.read_paths([ROOT / "data" / "listings"]).entries])
-    papers = list(base)
-    for n in range(1500):  # a number is not a term: many papers with exactly the vector of another
-        paper = rng.choice(base)
-        title = f"{paper.title} {n}"
-        abstract = paper.abstract if rng.random() < 0.7 else f"{paper.abstract} {n}."
-        papers.append(Paper(slugify(title), identity_key(title), title, abstract, (Source("x", n + 1),)))
-    papers.sort(key=lambda p: p.slug)
-    assigned = topics.assign_topics(papers, topics.load_taxonomy(ROOT / "data" / "topics.yml"))
-    for floor, k in ((0.09, 5), (0.0, 5), (0.5, 1)):
-        check.same(
-            f"related papers with exact ties (floor {floor}, k {k})",
-            links.related_papers(papers, assigned, k=k, floor=floor),
-            old.related_papers(papers, assigned, k=k, floor=floor),
-        )
-    check.same("related papers of 15 papers", links.related_papers(papers[:15], assigned),
-               old.related_papers(papers[:15], assigned))  # fmt: skip
 
 
 _YAML_SPECIAL = ["-", "? ", ": ", ":", ",", "[", "]", "{", "}", "#", " #", "&", "*", "!", "|", ">", "'", '"', "%",
@@ -283,10 +262,27 @@ def fuzz_clean(old: ModuleType, check: Checker, rng: random.Random) -> None:
     check.same("clean-up of 50,000 random texts", differ, 0)
 
 
+def fuzz_text(old_text: ModuleType, old_ids: ModuleType, check: Checker, rng: random.Random) -> None:
+    characters = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF]
+    differ = sum(markdown_text(c) != old_text.markdown_text(c) for c in characters)
+    check.same(f"markdown_text of every BMP character ({len(characters):,})", differ, 0)
+    atoms = [*"\\`*_{}[]()#+-.!|~^=:$<>&\"' ", "a", "Ab", "x1", "é", "e\u0301", "ß", "İ", "Ω", "ﬁ", "中文", "\u00a0",
+             "\t", "\n", "&amp;", "1.5", "GPT-4", "A+B", "α-β", "index", "Ｆｕｌｌ", "x" * 50]  # fmt: skip
+    differ = 0
+    for _ in range(20_000):
+        sample = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 20)))
+        differ += markdown_text(sample) != old_text.markdown_text(sample)
+        differ += ids.slugify(sample) != old_ids.slugify(sample) or ids.identity_key(sample) != old_ids.identity_key(
+            sample
+        )
+    check.same("markdown_text and slugify of 20,000 random texts", differ, 0)
+
+
 def main(args: argparse.Namespace) -> int:
     from .__main__ import ensure_corpus
 
-    old = {name: reference(name, args.reference) for name in ("clean", "topics", "links", "mentions", "render")}
+    names = ("clean", "topics", "mentions", "render", "text", "ids")
+    old = {name: reference(name, args.reference) for name in names}
     check = Checker()
     for n in args.papers:
         check_corpus(ROOT / "data" / "listings" if n == 0 else ensure_corpus(args.out, n, args.seed), old, check)
@@ -294,10 +290,10 @@ def main(args: argparse.Namespace) -> int:
         print("random inputs:")
         rng = random.Random(args.seed)
         fuzz_topics(old["topics"], check, rng)
-        fuzz_links(old["links"], check, rng)
         fuzz_front_matter(old["render"], check, rng)
         fuzz_mentions(old["mentions"], check, rng)
         fuzz_clean(old["clean"], check, rng)
+        fuzz_text(old["text"], old["ids"], check, rng)
     if args.all_characters:
         all_characters(check)
     print("no difference" if not check.failures else f"{check.failures} DIFFERENCES")

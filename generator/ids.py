@@ -26,6 +26,8 @@ def identity_key(title: str) -> str:
 
 
 def _ascii_fold(text: str) -> str:
+    if text.isascii():  # most titles: nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

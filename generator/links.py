@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
-import os
-from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -36,14 +32,24 @@ TOPIC_BONUS = 0.25
 CANDIDATES = 4
 """Related papers are chosen among the CANDIDATES × k most similar ones."""
 
-_CHUNK = 512
-"""Rows of the similarity product computed at once: memory is CHUNK × N, never N × N."""
+PROPOSING_TERMS = 32
+"""How many of its weightiest terms a paper looks for candidates through (among the proposing terms)."""
 
-_BLOCK_CELLS = 32_000_000
-"""At most this many similarities per block: fewer rows than CHUNK for large corpora (memory)."""
+PROPOSING_DF = 300
+"""Only terms that 2 to this many papers use propose candidates: each paper reads a bounded number of
+postings, so the work grows linearly with the collection, not with its square."""
 
-_THREADS = max(1, min(2, os.cpu_count() or 1))
-"""Blocks of the similarity product computed at the same time."""
+PROPOSED = 40
+"""Candidates each paper proposes; a pair is compared if either of its papers proposes the other."""
+
+_BLOCK_CELLS = 16_000_000
+"""Dense cells (float32) of TF-IDF rows held at once to compute similarities (64 MB)."""
+
+_PROPOSAL_ROWS = 1_024
+"""Papers whose proposals are ranked at once (up to PROPOSING_TERMS × PROPOSING_DF each: memory)."""
+
+_PAIRS_AT_ONCE = 100_000
+"""Pairs whose shared terms are computed at once."""
 
 
 def related_papers(
@@ -55,13 +61,18 @@ def related_papers(
 ) -> dict[Slug, tuple[Related, ...]]:
     """The k most related papers of each paper, best first.
 
-    Similarity is the cosine of TF-IDF vectors (title counted twice, plus abstract); among the
-    CANDIDATES most similar papers, each topic two papers share raises the rank by ``topic_bonus``
-    times the similarity. Pairs below ``floor`` are never shown.
+    Similarity is the cosine of TF-IDF vectors (title counted twice, plus abstract). A paper is
+    compared with the papers that share its weightiest less common terms (``_similar_pairs``), never
+    with all of them, so the work grows linearly with the collection. Among the CANDIDATES × k most
+    similar papers compared, each topic two papers share raises the rank by ``topic_bonus`` times the
+    similarity. Pairs below ``floor`` are never shown; equal similarities and ranks go by slug.
     """
     topics = paper_topics or {}
     if len(papers) < 2:
         return {p.slug: () for p in papers}
+    # In slug order, a paper's row number is its rank among the slugs: ties broken by row are by slug.
+    ordered = sorted({p.slug: p for p in papers}.values(), key=lambda p: p.slug)
+    slugs = [p.slug for p in ordered]
     vectorizer = TfidfVectorizer(
         stop_words=_STOP_WORDS,
         sublinear_tf=True,
@@ -70,92 +81,237 @@ def related_papers(
         dtype=np.float32,
     )
     try:
-        matrix = vectorizer.fit_transform(f"{p.title}. {p.title}. {p.abstract}" for p in papers).tocsr()
+        matrix = vectorizer.fit_transform(f"{p.title}. {p.title}. {p.abstract}" for p in ordered).tocsr()
     except ValueError:  # no term left to compare (a tiny corpus, abstracts of digits only)
         return {p.slug: () for p in papers}
+    matrix.sort_indices()  # every similarity is then the same float32 sum, term by term in column order
     vocabulary = vectorizer.get_feature_names_out()
-    transposed = matrix.T.tocsr()  # what ``block @ matrix.T`` converts to, once instead of per block
-    terms = matrix.copy()
-    terms.sort_indices()  # for _shared_terms only: the product sums in the matrix's own order
-    slugs = [p.slug for p in papers]
-    own_topics = [set(topics.get(slug, ())) for slug in slugs]
-    their_topics = [topics.get(slug, ()) for slug in slugs]
-    pool = min(k * CANDIDATES, len(papers) - 1)
-    result: dict[Slug, tuple[Related, ...]] = {}
-    for start, block, above_cols, bounds in _similarity_blocks(matrix, transposed, floor):
-        # The candidates are the pool most similar papers that reach the floor. Only papers that
-        # reach it can be among them, so only those are ranked; where the pool-th and the next
-        # similarity tie, which tied papers are taken is argpartition's choice, as it always was.
-        for offset in range(len(block)):
-            i = start + offset
-            row = block[offset]
-            cols = above_cols[bounds[offset] : bounds[offset + 1]]
-            if len(cols) > pool:
-                values = row[cols]
-                cut = len(values) - pool
-                lowest, kept = np.partition(values, (cut - 1, cut))[cut - 1 : cut + 1]
-                if lowest == kept:
-                    cols = np.array([j for j in np.argpartition(-row, pool)[:pool] if row[j] >= floor], dtype=np.intp)
-                else:
-                    cols = cols[values >= kept]
-            mine = own_topics[i]
-            ranked = sorted(
-                cols.tolist(),
-                key=lambda j: (-float(row[j]) * (1 + topic_bonus * len(mine.intersection(their_topics[j]))), slugs[j]),
-            )
-            result[slugs[i]] = tuple(
-                Related(score=round(float(row[j]), 4), target=slugs[j], terms=_shared_terms(terms, i, j, vocabulary))
-                for j in ranked[:k]
-            )
+    similar = _similar_pairs(matrix, floor, k)
+    rows, cols, similarities = _ranked(similar, _topic_matrix(slugs, topics), k, topic_bonus)
+    terms = _shared_terms(matrix, rows, cols, vocabulary)
+    bounds = np.searchsorted(rows, np.arange(len(slugs) + 1)).tolist()
+    targets = [slugs[j] for j in cols.tolist()]
+    scores = [round(s, 4) for s in similarities.tolist()]
+    found = {
+        slug: tuple(Related(score=scores[x], target=targets[x], terms=terms[x]) for x in range(lo, hi))
+        for slug, lo, hi in zip(slugs, bounds, bounds[1:], strict=False)
+    }
+    return {p.slug: found[p.slug] for p in papers}
+
+
+def _similar_pairs(matrix: sparse.csr_matrix, floor: float, k: int) -> sparse.csr_matrix:
+    """The similarities that reach ``floor`` among the pairs worth comparing, as a symmetric sparse matrix.
+
+    Each paper proposes papers through its PROPOSING_TERMS weightiest less common terms (terms 2 to
+    PROPOSING_DF papers use), with every paper that uses them. A paper left with fewer than k related
+    papers proposes again through its weightiest terms of any frequency, each among the PROPOSING_DF
+    papers where it weighs most. Either way a paper reads a bounded number of postings, so the work
+    grows linearly with the collection; a term of one paper proposes nothing.
+    """
+    n = matrix.shape[0]
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    shared = _entries(matrix, df[matrix.indices] >= 2)
+    rare = _entries(shared, df[shared.indices] <= PROPOSING_DF)
+    keys = _proposals(_weightiest(rare), rare.T.tocsr(), np.arange(n))
+    first, second = keys // n, keys % n
+    similarities = _similarities(matrix, first, second)
+    similar = _pairs_matrix(first, second, similarities, floor, n)
+    short = np.flatnonzero(np.diff(similar.indptr) < k)
+    if not len(short):
+        return similar
+    by_term = shared.T.tocsr()
+    by_term.sort_indices()  # equal weights: the smaller row (slug) first
+    heaviest = _entries(by_term, _mask(by_term.nnz, _top_per_row(by_term.indptr, by_term.data, PROPOSING_DF)))
+    more = _proposals(_weightiest(shared), heaviest, short)
+    if len(keys):  # only the pairs not compared yet
+        more = more[keys[np.searchsorted(keys, more).clip(max=len(keys) - 1)] != more]
+    first, second = np.concatenate([first, more // n]), np.concatenate([second, more % n])
+    similarities = np.concatenate([similarities, _similarities(matrix, more // n, more % n)])
+    return _pairs_matrix(first, second, similarities, floor, n)
+
+
+def _weightiest(terms: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Each row's PROPOSING_TERMS largest entries (equal weights: the smaller column first)."""
+    return _entries(terms, _mask(terms.nnz, _top_per_row(terms.indptr, terms.data, PROPOSING_TERMS)))
+
+
+def _proposals(weightiest: sparse.csr_matrix, postings: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """The pairs each of ``rows`` proposes, as keys first × n + second (first < second), sorted, once each.
+
+    A row proposes the PROPOSED rows with the largest sum, over its terms in ``weightiest``, of its
+    weight times theirs in ``postings`` (terms × rows); equal sums: the smaller row first.
+    """
+    n = weightiest.shape[0]
+    keys = [np.empty(0, dtype=np.int64)]
+    for start in range(0, len(rows), _PROPOSAL_ROWS):
+        proposing = rows[start : start + _PROPOSAL_ROWS]
+        proposals = weightiest[proposing] @ postings
+        own = np.repeat(proposing, np.diff(proposals.indptr))
+        proposals.data[proposals.indices == own] = 0.0  # a paper is its own last proposal, dropped below
+        mine, theirs = _best_per_row(proposals.indptr, proposals.data, PROPOSED, proposals.indices)
+        mine = proposing[mine]
+        mine, theirs = mine[mine != theirs], theirs[mine != theirs]
+        keys.append(np.minimum(mine, theirs).astype(np.int64) * n + np.maximum(mine, theirs))
+    pairs = np.sort(np.concatenate(keys))
+    result: np.ndarray = pairs[np.diff(pairs, prepend=-1) != 0]  # faster than np.unique's hashing
     return result
 
 
-def _similarity_blocks(
-    matrix: sparse.csr_matrix, transposed: sparse.csr_matrix, floor: float
-) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
-    """Each block of rows of the similarity matrix, in order, as (first row, dense block, columns reaching
-    ``floor`` row by row, where each row's columns start and end in them); a paper is -1 to itself.
+def _similarities(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The similarity (float32) of each pair of rows; ``first`` is sorted.
 
-    The products are computed ahead in threads (SciPy releases the GIL), at most ``_THREADS`` blocks
-    besides the one being read, so memory stays a few times CHUNK × N.
+    The first rows are laid out densely, a block at a time; each pair is then the second row's
+    weights at its first row's place in the block, times the block: SciPy sums it term by term in
+    column order in float32, as the product of the matrix with its transpose does, so a pair has the
+    same similarity whether all pairs are compared or only some.
     """
+    n, width = matrix.shape
+    step = max(1, _BLOCK_CELLS // width)
+    dense = np.zeros((step, width), dtype=np.float32)
+    lengths = np.diff(matrix.indptr)
+    result = np.empty(len(first), dtype=np.float32)
+    bounds = np.searchsorted(first, np.arange(0, n + step, step))
+    for start, lo, hi in zip(range(0, n, step), bounds, bounds[1:], strict=False):
+        if lo == hi:
+            continue
+        block = matrix[start : start + step]
+        block_rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+        dense[block_rows, block.indices] = block.data
+        others = second[lo:hi]
+        counts = lengths[others]
+        at = _ranges(matrix.indptr[others], counts)
+        # int32 like SciPy's own indices (the block has at most _BLOCK_CELLS cells): no conversion
+        columns = matrix.indices[at] + np.repeat(((first[lo:hi] - start) * width).astype(np.int32), counts)
+        indptr = np.concatenate([np.zeros(1, dtype=np.int32), np.cumsum(counts, dtype=np.int32)])
+        pairs = sparse.csr_matrix((matrix.data[at], columns, indptr), shape=(hi - lo, dense.size))
+        result[lo:hi] = pairs @ dense.reshape(-1)
+        dense[block_rows, block.indices] = 0.0
+    return result
 
-    rows_per_block = max(64, min(_CHUNK, _BLOCK_CELLS // matrix.shape[0]))
 
-    def compute(start: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-        block = (matrix[start : start + rows_per_block] @ transposed).toarray()
-        rows = np.arange(len(block))
-        block[rows, rows + start] = -1.0
-        above_rows, above_cols = np.nonzero(block >= floor)
-        return start, block, above_cols, np.searchsorted(above_rows, np.arange(len(block) + 1))
-
-    starts = iter(range(0, matrix.shape[0], rows_per_block))
-    with ThreadPoolExecutor(_THREADS) as executor:
-        pending = deque(executor.submit(compute, start) for start in itertools.islice(starts, _THREADS))
-        while pending:
-            done = pending.popleft().result()
-            following = next(starts, None)
-            if following is not None:
-                pending.append(executor.submit(compute, following))
-            yield done
-            del done
+def _pairs_matrix(
+    first: np.ndarray, second: np.ndarray, similarities: np.ndarray, floor: float, n: int
+) -> sparse.csr_matrix:
+    """The similarities that reach ``floor`` as a symmetric n × n sparse matrix (sorted columns)."""
+    keep = similarities >= floor
+    first, second, values = first[keep], second[keep], similarities[keep]
+    rows, columns = np.concatenate([first, second]), np.concatenate([second, first])
+    result = sparse.csr_matrix((np.concatenate([values, values]), (rows, columns)), shape=(n, n))
+    result.sort_indices()
+    return result
 
 
-def _shared_terms(matrix: sparse.csr_matrix, i: int, j: int, vocabulary: np.ndarray) -> tuple[str, ...]:
-    """The terms that contribute most to the similarity of papers i and j (``matrix`` has sorted indices).
+def _ranked(
+    similar: sparse.csr_matrix, topic_matrix: sparse.csr_matrix, k: int, topic_bonus: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The related papers of each row: (rows, columns, similarities), by row, best first.
+
+    The pool is each row's CANDIDATES × k most similar papers; each topic two papers share raises a
+    candidate's similarity by ``topic_bonus`` times itself; the k best are kept. Columns are in slug
+    order, so equal similarities and equal ranks go to the smaller slug.
+    """
+    n = similar.shape[0]
+    pool = np.sort(_top_per_row(similar.indptr, similar.data, min(k * CANDIDATES, n - 1)))
+    rows = np.repeat(np.arange(n), np.diff(similar.indptr))[pool]
+    columns, similarities = similar.indices[pool], similar.data[pool]
+    shared = np.asarray(topic_matrix[rows].multiply(topic_matrix[columns]).sum(axis=1)).ravel()
+    ranks = (similarities.astype(np.float64) * (1 + topic_bonus * shared)).astype(np.float32)
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
+    best = _top_per_row(indptr, ranks, k)
+    return rows[best], columns[best], similarities[best]
+
+
+def _topic_matrix(slugs: Sequence[Slug], topics: Mapping[Slug, tuple[Slug, ...]]) -> sparse.csr_matrix:
+    """Which paper (row, in ``slugs`` order) has which topic: 1 or 0."""
+    names = sorted({topic for slug in slugs for topic in topics.get(slug, ())})
+    column = {name: i for i, name in enumerate(names)}
+    rows = [i for i, slug in enumerate(slugs) for _ in set(topics.get(slug, ()))]
+    columns = [column[name] for slug in slugs for name in set(topics.get(slug, ()))]
+    ones = np.ones(len(rows), dtype=np.float32)
+    return sparse.csr_matrix((ones, (rows, columns)), shape=(len(slugs), max(1, len(names))))
+
+
+def _shared_terms(
+    matrix: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray, vocabulary: np.ndarray
+) -> list[tuple[str, ...]]:
+    """The SHARED_TERMS terms that contribute most to each pair's similarity.
 
     By weight in the product, then alphabetically (the vocabulary is sorted, so by column).
     """
-    mine = matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]]
-    theirs = slice(matrix.indptr[j], matrix.indptr[j + 1])
-    columns = matrix.indices[theirs]
-    if not len(mine) or not len(columns):
-        return ()
-    at = np.minimum(np.searchsorted(mine, columns), len(mine) - 1)
-    shared = mine[at] == columns
-    products = matrix.data[matrix.indptr[i] + at[shared]] * matrix.data[theirs][shared]
-    columns = columns[shared]
-    nonzero = products != 0  # an elementwise product of sparse rows drops zeros
-    products, columns = products[nonzero], columns[nonzero]
-    order = np.lexsort((columns, -products))[:SHARED_TERMS]
-    return tuple(str(vocabulary[col]) for col in columns[order])
+    terms: list[tuple[str, ...]] = []
+    for start in range(0, len(rows), _PAIRS_AT_ONCE):
+        stop = start + _PAIRS_AT_ONCE
+        products = matrix[rows[start:stop]].multiply(matrix[columns[start:stop]]).tocsr()  # zero products dropped
+        products.sort_indices()
+        best = _top_per_row(products.indptr, products.data, SHARED_TERMS)
+        words = vocabulary[products.indices[best]].tolist()
+        ends = np.cumsum(np.minimum(np.diff(products.indptr), SHARED_TERMS)).tolist()
+        terms.extend(tuple(words[lo:hi]) for lo, hi in zip([0, *ends], ends, strict=False))
+    return terms
+
+
+def _top_per_row(indptr: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """Positions of each row's ``count`` largest values, by row, largest first; equal values in the
+    order of their positions (see ``_best_per_row``)."""
+    rows, places = _best_per_row(indptr, values, count)
+    result: np.ndarray = indptr[rows] + places
+    return result
+
+
+def _best_per_row(
+    indptr: np.ndarray, values: np.ndarray, count: int, ties: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's ``count`` largest values (float32, not negative) as (rows, ties), by row, largest first;
+    among equal values the smaller tie first. A tie is an entry's place in its row unless ``ties`` (of
+    integers, not negative) are given.
+
+    Row, value and tie are packed into one integer and the integers sorted: sorting the keys themselves
+    is several times faster than sorting positions by several keys (``lexsort``).
+    """
+    lengths = np.diff(indptr)
+    if count <= 0 or not len(values):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    largest_tie = int(lengths.max()) - 1 if ties is None else int(ties.max())
+    tie_bits = max(1, largest_tie.bit_length())
+    rows_at_once = 1 << (32 - tie_bits)  # rows, 31 bits of value and the ties fit in 63 bits
+    # A non-negative float32 orders as its bits; abs turns -0.0 (a negative integer) into 0.0.
+    order = (0x7FFFFFFF - np.abs(values.astype(np.float32)).view(np.int32)).astype(np.int64)
+    found_rows, found_ties = [], []
+    for first_row in range(0, len(lengths), rows_at_once):
+        starts = indptr[first_row : first_row + rows_at_once + 1]
+        lo, hi = int(starts[0]), int(starts[-1])
+        if lo == hi:
+            continue
+        sizes = np.diff(starts)
+        row = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        place = np.arange(hi - lo) - np.repeat(starts[:-1] - lo, sizes)
+        tie = place if ties is None else ties[lo:hi].astype(np.int64)
+        keys = (row << (31 + tie_bits)) | (order[lo:hi] << tie_bits) | tie
+        keys.sort()
+        keys = keys[place < count]  # each row keeps its size and place once sorted: place is now the rank
+        found_rows.append(first_row + (keys >> (31 + tie_bits)))
+        found_ties.append(keys & ((1 << tie_bits) - 1))
+    if not found_rows:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    return np.concatenate(found_rows), np.concatenate(found_ties)
+
+
+def _entries(matrix: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matrix:
+    """The matrix with only the stored entries where ``keep`` is true (same shape and order)."""
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=matrix.shape[0]))])
+    return sparse.csr_matrix((matrix.data[keep], matrix.indices[keep], indptr), shape=matrix.shape)
+
+
+def _mask(size: int, positions: np.ndarray) -> np.ndarray:
+    """A boolean array of ``size`` that is true at ``positions``."""
+    mask = np.zeros(size, dtype=bool)
+    mask[positions] = True
+    return mask
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``starts[0], starts[0] + 1, ...`` (counts[0] numbers), then the same from starts[1], and so on."""
+    offsets = np.cumsum(counts) - counts
+    result: np.ndarray = np.arange(int(counts.sum())) + np.repeat(starts - offsets, counts)
+    return result
