@@ -48,7 +48,7 @@ def labelled_agreement(related: Mapping[Slug, tuple[Related, ...]], assigned: An
     from generator.model import Corpus
     from generator.quality import measure_all
 
-    corpus = Corpus(papers=(), topics=taxonomy.topics, paper_topics=assigned, related=related, entries=0)
+    corpus = Corpus(papers=(), topics=taxonomy.topics, paper_topics=assigned, related=dict(related), entries=0)
     return {
         q.name: f"{round(q.related_agreement * q.related_links)}/{q.related_links} = {q.related_agreement:.3f}"
         for q in measure_all(corpus, ROOT / "data")

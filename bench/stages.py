@@ -23,7 +23,19 @@ from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
-STAGES = ("taxonomy", "read", "clean", "dedupe", "topics", "related", "mentions", "quality", "render", "write")
+STAGES = (
+    "taxonomy",
+    "read",
+    "clean",
+    "dedupe",
+    "topics",
+    "related",
+    "mentions",
+    "quality",
+    "render",
+    "search",
+    "write",
+)
 
 
 def _status_kib(field: str) -> int | None:
@@ -49,7 +61,7 @@ def _reset_peak() -> bool:
 def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, Any]:
     """Run every stage on one corpus in this process; timings and memory per stage."""
     started = time.perf_counter()
-    from generator import pipeline
+    from generator import pipeline, search
     from generator.render import render_site
     from generator.write import write_files
 
@@ -83,6 +95,8 @@ def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, An
     corpus = pipeline.load_corpus([listings], topics, progress)
     files = progress.stage("render", lambda: render_site(corpus))
     pages = sum(1 for name in files if name.endswith(".md"))
+    engine = search.choose_engine(len(corpus.papers))
+    files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus, engine))
     docs_bytes = sum(len(data) for data in files.values())
     progress.stage("write", lambda: write_files(work / "docs", files))
     return {
