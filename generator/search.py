@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from lunr.index import Index  # type: ignore[import-untyped]
 from lunr.query import Query  # type: ignore[import-untyped]
 from lunr.stop_word_filter import WORDS  # type: ignore[import-untyped]
@@ -139,18 +140,13 @@ def _snippet(text: str) -> str:
     return text[:SNIPPET].rsplit(" ", 1)[0] + " …"
 
 
-def _paper_doc(paper: Paper, topics: Sequence[Topic], all_topics: Mapping[Slug, Topic]) -> dict[str, Any]:
-    slugs: list[str] = []
-    for topic in topics:
-        for t in [topic, *ancestors(topic, all_topics)]:
-            if t.slug not in slugs:
-                slugs.append(t.slug)
+def _paper_doc(paper: Paper, topics: _TopicFacts, full_text: bool) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "location": f"papers/{paper.slug}/",
         "title": html.escape(paper.title),
-        "text": f"<p>{html.escape(_snippet(paper.abstract))}</p>",
-        "tags": [html.escape(t.name) for t in topics],
-        "topic": slugs,
+        "text": f"<p>{html.escape(_snippet(paper.abstract))}</p>" if full_text else "",
+        "tags": list(topics.names),
+        "topic": list(topics.slugs),
     }
     if paper.date:
         doc["year"] = str(paper.date.year)
@@ -158,6 +154,31 @@ def _paper_doc(paper: Paper, topics: Sequence[Topic], all_topics: Mapping[Slug, 
     if paper.organisation:
         doc["org"] = slugify(paper.organisation.handle)
     return doc
+
+
+@dataclass(frozen=True)
+class _TopicFacts:
+    """What a paper's search document and index hold of its topics (the same for every paper with them)."""
+
+    names: tuple[str, ...]
+    """Topic names, HTML-escaped, as the result shows them."""
+    slugs: tuple[str, ...]
+    """The topics and the broader ones they are part of: what ``topic:`` matches."""
+    terms: tuple[str, ...]
+    """The index terms of the topic names."""
+
+
+def _topic_facts(topics: Sequence[Topic], all_topics: Mapping[Slug, Topic]) -> _TopicFacts:
+    slugs: list[str] = []
+    for topic in topics:
+        for t in [topic, *ancestors(topic, all_topics)]:
+            if t.slug not in slugs:
+                slugs.append(t.slug)
+    return _TopicFacts(
+        names=tuple(html.escape(t.name) for t in topics),
+        slugs=tuple(slugs),
+        terms=tuple(index_terms(" ".join(t.name for t in topics))),
+    )
 
 
 def build(corpus: Corpus, engine: str = "lunr") -> bytes:
@@ -173,12 +194,20 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
         fields.append({"title": index_terms(title), "tags": index_terms(" ".join(tags)), "text": index_terms(text)})
 
     # Papers newest first: a query of facets alone lists them in this order.
+    known: dict[tuple[Slug, ...], _TopicFacts] = {}
     for paper in newest_first(corpus.papers):
-        topics = [all_topics[s] for s in corpus.paper_topics[paper.slug]]
-        doc = _paper_doc(paper, topics, all_topics)
-        if not full_text:
-            doc["text"] = ""
-        add(doc, paper.title, (t.name for t in topics), paper.abstract if full_text else "")
+        assigned = corpus.paper_topics[paper.slug]
+        facts = known.get(assigned)
+        if facts is None:
+            facts = known[assigned] = _topic_facts([all_topics[s] for s in assigned], all_topics)
+        docs.append(_paper_doc(paper, facts, full_text))
+        fields.append(
+            {
+                "title": index_terms(paper.title),
+                "tags": list(facts.terms),
+                "text": index_terms(paper.abstract) if full_text else [],
+            }
+        )
     for topic in corpus.topics:
         doc = {
             "location": f"topics/{topic.slug}/",
@@ -223,6 +252,7 @@ def lunr_index(docs: Sequence[Mapping[str, Sequence[str]]]) -> dict[str, Any]:
     k1, b = 1.2, 0.75
     names = list(FIELDS)
     postings: dict[str, dict[str, Any]] = {}
+    no_metadata: dict[str, Any] = {}  # every posting's metadata: none (one object, written as {} each time)
     frequencies: list[tuple[str, str, Counter[str]]] = []
     total_length = dict.fromkeys(names, 0)
     for number, doc in enumerate(docs):
@@ -237,29 +267,43 @@ def lunr_index(docs: Sequence[Mapping[str, Sequence[str]]]) -> dict[str, Any]:
                 if posting is None:
                     posting = postings[term] = {field: {} for field in names}
                     posting["_index"] = len(postings) - 1
-                posting[name][ref] = {}
+                posting[name][ref] = no_metadata
     count = len(docs)
     average = {name: total_length[name] / count for name in names} if count else dict.fromkeys(names, 0)
-    idf: dict[str, float] = {}
-    vectors: list[list[Any]] = []
-    for ref, name, counts in frequencies:
-        if not counts:  # an empty field (in every document, the average length is 0)
-            vectors.append([f"{name}/{ref}", []])
-            continue
+    # lunr's BM25, operation by operation as it computes it (float64 in the same order: same values),
+    # for every (field of a document, term) at once.
+    idf = {
+        term: math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5)))
+        for term, posting in postings.items()
+        for with_term in [sum(len(posting[field]) for field in names)]
+    }
+    owners, term_index, weights, tfs = [], [], [], []
+    norms, boosts = [], []
+    for owner, (_, name, counts) in enumerate(frequencies):
         length = sum(counts.values())
-        boost = FIELDS[name]
-        norm = k1 * (1 - b + b * (length / average[name]))  # lunr's BM25, term by term as it computes it
-        elements: list[tuple[int, float]] = []
+        norms.append(k1 * (1 - b + b * (length / average[name])) if counts else 1.0)
+        boosts.append(FIELDS[name])
         for term, tf in counts.items():
-            weight = idf.get(term)
-            if weight is None:
-                posting = postings[term]
-                with_term = sum(len(posting[field]) for field in names)
-                weight = idf[term] = math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5)))
-            score = weight * ((k1 + 1) * tf) / (norm + tf)
-            elements.append((postings[term]["_index"], round(score * boost, 3)))
-        elements.sort()
-        vectors.append([f"{name}/{ref}", [x for pair in elements for x in pair]])
+            owners.append(owner)
+            term_index.append(postings[term]["_index"])
+            weights.append(idf[term])
+            tfs.append(tf)
+    owner_of = np.array(owners, dtype=np.int64)
+    tf_of = np.array(tfs, dtype=np.float64)
+    scores = (
+        np.array(weights)
+        * ((k1 + 1) * tf_of)
+        / (np.array(norms)[owner_of] + tf_of)
+        * np.array(boosts, dtype=np.float64)[owner_of]
+    )
+    rounded = [round(x, 3) for x in scores.tolist()]
+    # Each vector's elements by term index, as lunr's Vector keeps them.
+    order = np.lexsort((np.array(term_index, dtype=np.int64), owner_of)).tolist()
+    vectors: list[list[Any]] = [[f"{name}/{ref}", []] for ref, name, _ in frequencies]
+    for i in order:
+        elements = vectors[owners[i]][1]
+        elements.append(term_index[i])
+        elements.append(rounded[i])
     return {
         "version": "2.3.9",
         "fields": names,
