@@ -135,6 +135,8 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
             raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
         filters = _pagefind_filters.get(page.url)
         if filters is not None:
+            if _ARTICLE not in output:
+                raise PluginError(f"{page.file.src_uri}: the theme's article element was not found for Pagefind")
             output = output.replace(_ARTICLE, _ARTICLE[:-1] + " data-pagefind-body>" + filters, 1)
     # Material reads every <link rel="alternate"> as another language of the site and downloads and
     # parses the whole sitemap once per such link, on every page opened: with the two feed links,

@@ -91,7 +91,11 @@ def choose_engine(papers: int, option: str = "auto") -> str:
 _SEPARATOR = re.compile(r"[ \t\n\r\f\v\xa0-]+")
 _TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
 _BRITISH = re.compile(r"isation(s?)$")
-_FACET = re.compile(r'(?:^|\s)(topic|year|org|organisation):(?:"([^"]*)"|(\S*))', re.IGNORECASE)
+_FACET = re.compile(
+    r'(?:^|[ \t\n\r\f\v\xa0])(topic|year|org|organisation):(?:"([^"]*)"|([^ \t\n\r\f\v\xa0]*))',
+    re.IGNORECASE | re.ASCII,
+)
+"""A facet term; spaces and letter case in the ASCII sense, as the worker's regular expression reads them."""
 _STOP_WORDS = frozenset(WORDS)
 
 
@@ -339,7 +343,9 @@ class Parsed:
     """A query split into its words and its facet terms."""
 
     words: tuple[str, ...]
+    """The words, as :func:`words` makes them."""
     filters: tuple[tuple[str, str], ...]
+    """``(facet, value)`` pairs, the value written as a slug."""
 
 
 def parse(query: str) -> Parsed:
@@ -421,12 +427,16 @@ def matched_words(
 
 @dataclass(frozen=True)
 class Hit:
-    """One result: where it is, its title (plain text) and score."""
+    """One result."""
 
     location: str
+    """Its address relative to the site's root (``papers/<slug>/``)."""
     title: str
+    """Its title as plain text."""
     score: float
+    """Its score (0 for a query of facet terms alone)."""
     date: str | None
+    """A paper's date (``YYYY-MM-DD``), when the listings give one."""
 
 
 class SearchIndex:
@@ -446,11 +456,11 @@ class SearchIndex:
         self.index = Index.load(data["index"])
 
     def resolve(self, name: str, value: str) -> list[str]:
-        """The facet values a query's value stands for: the one with that slug, else those starting with it."""
-        known = [str(v[0]) for v in self.facets.get(name, [])]
-        if value in known:
-            return [value]
-        return [v for v in known if v.startswith(value)]
+        """The facet values a query's value stands for: the one whose slug or name is ``value``
+        (written as a slug), else those whose slug or name starts with it."""
+        known = [(str(v[0]), facet_value(str(v[1]))) for v in self.facets.get(name, [])]
+        exact = [slug for slug, label in known if value in (slug, label)]
+        return exact or [slug for slug, label in known if slug.startswith(value) or label.startswith(value)]
 
     def _passes(self, doc: Mapping[str, Any], filters: Sequence[tuple[str, list[str]]]) -> bool:
         for name, allowed in filters:

@@ -13,7 +13,7 @@ var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 var SEPARATOR = /[ \t\n\r\f\v\u00a0-]+/
 var TRIM = /^\W+|\W+$/g
 var BRITISH = /isation(s?)$/
-var FACET = /(^|\s)(topic|year|org|organisation):(?:"([^"]*)"|(\S*))/gi
+var FACET = /(^|[ \t\n\r\f\v\u00a0])(topic|year|org|organisation):(?:"([^"]*)"|([^ \t\n\r\f\v\u00a0]*))/gi
 
 var engine = null
 
@@ -105,7 +105,7 @@ function editDistance(a, b, limit) {
 
 /* generator/search.py `matched_words` */
 function matchedWords(queryWords, keys, known, settings) {
-  var out = {}
+  var out = Object.create(null)  // query words are keys: "constructor" must not find Object's
   queryWords.forEach(function (word) {
     if (isStopWord(word))
       return
@@ -133,8 +133,8 @@ function highlight(html, queryWords) {
   if (!parts.length)
     return html
   var pattern = new RegExp("(^|[^\\w&])(" + parts.join("|") + ")(\\w*)", "gi")
-  return html.split(/(<[^>]*>)/).map(function (piece) {
-    if (piece.charAt(0) === "<")
+  return html.split(/(<[^>]*>|&#?\w+;)/).map(function (piece) {
+    if (piece.charAt(0) === "<" || piece.charAt(0) === "&")
       return piece
     return piece.replace(pattern, "$1<mark>$2$3</mark>")
   }).join("")
@@ -154,10 +154,10 @@ function Engine(site) {
 
 /* The facet values a query's value stands for: the one with that slug, else those starting with it. */
 Engine.prototype.resolve = function (name, value) {
-  var known = (this.facets[name] || []).map(function (v) { return String(v[0]) })
-  if (known.indexOf(value) >= 0)
-    return [value]
-  return known.filter(function (v) { return v.indexOf(value) === 0 })
+  var known = (this.facets[name] || []).map(function (v) { return [String(v[0]), facetValue(String(v[1]))] })
+  var exact = known.filter(function (k) { return k[0] === value || k[1] === value })
+  var found = exact.length ? exact : known.filter(function (k) { return k[0].indexOf(value) === 0 || k[1].indexOf(value) === 0 })
+  return found.map(function (k) { return k[0] })
 }
 
 Engine.prototype.passes = function (doc, filters) {
@@ -174,7 +174,7 @@ Engine.prototype.search = function (query) {
   var parsed = parse(query)
   var filters = parsed.filters.map(function (f) { return [f[0], self.resolve(f[0], f[1])] })
   var found = []
-  var matched = {}
+  var matched = Object.create(null)
   if (parsed.words.length) {
     var inverted = this.index.invertedIndex
     var known = function (term) { return Object.prototype.hasOwnProperty.call(inverted, term) }
@@ -262,7 +262,8 @@ PagefindEngine.prototype.search = function (query, stale) {
     filter[f[0]] = { any: self.resolve(f[0], f[1]) }
     return filter
   })
-  if (!parsed.words.length && !all.length)
+  var unknown = all.some(function (filter) { return !filter[Object.keys(filter)[0]].any.length })
+  if (unknown || (!parsed.words.length && !all.length))
     return Promise.resolve({ items: [] })
   return this.load().then(function (pagefind) {
     return pagefind.search(parsed.words.length ? parsed.words.join(" ") : null, all.length ? { filters: { all: all } } : {})
@@ -299,11 +300,17 @@ function handle(message) {
   switch (message.type) {
     case SETUP:
       var data = message.data.config.papers || {}
-      if (data.engine === "pagefind") {
-        engine = new PagefindEngine(message.data)
-        engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
-      } else {
-        engine = new Engine(message.data)
+      try {
+        if (data.engine === "pagefind") {
+          engine = new PagefindEngine(message.data)
+          engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
+        } else {
+          engine = new Engine(message.data)
+        }
+      } catch (err) {
+        // An index this worker cannot read (a site built by another version): answer, with nothing.
+        console.warn("search: the search index could not be loaded; rebuild the site", err)
+        engine = { search: function () { return { items: [] } } }
       }
       return Promise.resolve({ type: READY })
     case QUERY:

@@ -112,6 +112,12 @@ def test_org_facet(index: search.SearchIndex, papers: dict[str, dict[str, Any]])
         slug = search.facet_value(handle)
         expected = {url for url, p in papers.items() if p["organisation"] and p["organisation"]["handle"] == handle}
         assert {h.location for h in index.search(f"org:{slug}")} == expected
+        name = next(
+            p["organisation"]["name"]
+            for p in papers.values()
+            if p["organisation"] and p["organisation"]["handle"] == handle
+        )
+        assert {h.location for h in index.search(f'org:"{name}"')} == expected, f"org:{name!r} (by name)"
 
 
 def test_facet_menus_count_what_the_filters_find(index: search.SearchIndex) -> None:
@@ -170,6 +176,7 @@ const out = vm.runInContext(`({
   stems: input.words.map(w => stem(w)),
   distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
   matched: input.queries.map(q => matchedWords(parse(q).words, input.keys, t => knownTerms.has(t), input.settings)),
+  highlighted: highlight("<p>Don&#x27;t x-ray &amp; amplify <b>x</b></p>", ["x", "amp", "don"]),
 })`, context)
 process.stdout.write(JSON.stringify(out))
 """
@@ -185,6 +192,9 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         "A Survey of the  LLMs — (2023)",
         "Ünïcode café",
         "",
+        "graph constructor __proto__ toString",
+        "a\x85topic:efficiency b\ufefftopic:code organiſation:x topıc:y",
+        'topic:"Mixture of experts" org:"Parameter Lab"',
     ]
     known = {search.stem(w) for w in vocabulary[::2]}  # half the collection's words "in the index"
     keys = sorted(known)[::7]  # the terms a result matched
@@ -223,6 +233,10 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         f"lunr.js and lunr stem {len(differing)} of {len(vocabulary)} words differently: {differing[:10]}"
     )
     assert js["distances"] == [search.edit_distance(a, b, 2) for a, b in pairs]
+    # Marks never land inside a tag or an entity of the escaped text.
+    assert js["highlighted"] == (
+        "<p><mark>Don</mark>&#x27;t <mark>x</mark>-ray &amp; <mark>amplify</mark> <b><mark>x</mark></b></p>"
+    )
     python_matched = [search.matched_words(p.words, keys, known.__contains__) for p in python_parsed]
     assert js["matched"] == python_matched
 

@@ -37,18 +37,27 @@
     return value ? (rest ? rest + " " : "") + name + ":" + value : rest
   }
 
-  /* Select in each menu the value the query names, if the menu has it. */
+  /* A value as the search reads it: in the form of a slug ("Mixture of experts" -> mixture-of-experts). */
+  function slug(value) {
+    return value.toLowerCase().replace(/[^0-9a-z]+/g, "-").replace(/^-+|-+$/g, "")
+  }
+
+  /* Select in each menu the value the query names (by slug or name), if the menu has exactly one. */
   function sync(input, menus) {
     menus.forEach(function (menu) {
-      var value = ""
+      var value = null
       input.value.replace(TERM, function (term, lead, found) {
         var name = found.toLowerCase() === "organisation" ? "org" : found.toLowerCase()
         if (name === menu.name)
-          value = term.trim().slice(found.length + 1).replace(/"/g, "").toLowerCase()
+          value = slug(term.trim().slice(found.length + 1).replace(/"/g, ""))
         return term
       })
-      var known = Array.prototype.some.call(menu.select.options, function (o) { return o.value === value })
-      menu.select.value = known ? value : ""
+      var options = Array.prototype.slice.call(menu.select.options, 1)
+      var label = function (o) { return slug(o.text.replace(/ \(\d+\)$/, "")) }
+      var exact = options.filter(function (o) { return o.value === value || label(o) === value })
+      var start = options.filter(function (o) { return value && (o.value.indexOf(value) === 0 || label(o).indexOf(value) === 0) })
+      var chosen = exact.length === 1 ? exact[0] : start.length === 1 ? start[0] : null
+      menu.select.value = chosen ? chosen.value : ""
     })
   }
 
