@@ -8,6 +8,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from . import progress
 from .model import Paper, Related, Slug
 
 TOP_K = 5
@@ -186,6 +187,7 @@ def _similarities(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarr
         pairs = sparse.csr_matrix((matrix.data[at], columns, indptr), shape=(hi - lo, dense.size))
         result[lo:hi] = pairs @ dense.reshape(-1)
         dense[block_rows, block.indices] = 0.0
+        progress.advance(block.shape[0])
     return result
 
 

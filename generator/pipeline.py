@@ -85,8 +85,9 @@ class Progress:
         except (AttributeError, ValueError):  # replaced or closed stream
             return False
 
-    def stage(self, name: str, work: Callable[[], T]) -> T:
-        """Run one stage, timing it and saying so."""
+    def stage(self, name: str, work: Callable[[], T], total: int | None = None) -> T:
+        """Run one stage, timing it and saying so; ``total``: units of work the stage counts with
+        ``progress.advance``, drawn as a bar on a terminal."""
         if self.quiet:
             started = time.perf_counter()
             result = work()
@@ -94,7 +95,7 @@ class Progress:
             return result
         if not self.live:
             print(f"  {name}...", end="", file=sys.stderr, flush=True)
-        stop = self._show_running(name) if self.live else None
+        stop = self._show_running(name, total) if self.live else None
         started = time.perf_counter()
         try:
             result = work()
@@ -106,20 +107,32 @@ class Progress:
         print(f"{f'  {name}...' if self.live else ''} {seconds:.2f} s", file=sys.stderr, flush=True)
         return result
 
-    def _show_running(self, name: str) -> Callable[[], None]:
-        """Start redrawing ``  name... 00:03, ⠹`` from a thread; the function returned erases it."""
+    def _show_running(self, name: str, total: int | None = None) -> Callable[[], None]:
+        """Start redrawing ``  name... 00:03, ⠹`` (or, with a ``total``, a bar of the work counted by
+        ``progress.advance``) from a thread; the function returned erases it."""
         import threading
 
         from tqdm import tqdm  # type: ignore[import-untyped]
 
-        bar = tqdm(desc=f"  {name}...", bar_format="{desc} {elapsed}{postfix}", file=sys.stderr, leave=False)
+        from . import progress
+
+        progress.reset()
+        if total:
+            layout = "{desc} {percentage:3.0f}% |{bar:20}| {n_fmt}/{total_fmt} {elapsed}<{remaining}"
+            bar = tqdm(desc=f"  {name}...", total=total, bar_format=layout, file=sys.stderr, leave=False)
+        else:
+            bar = tqdm(desc=f"  {name}...", bar_format="{desc} {elapsed}{postfix}", file=sys.stderr, leave=False)
         done = threading.Event()
 
         def redraw() -> None:
             frame = 0
             while not done.wait(self.INTERVAL):
                 frame += 1
-                bar.set_postfix_str(self.SPINNER[frame % len(self.SPINNER)], refresh=True)
+                if total:
+                    bar.n = min(progress.done(), total)
+                    bar.refresh()
+                else:
+                    bar.set_postfix_str(self.SPINNER[frame % len(self.SPINNER)], refresh=True)
 
         thread = threading.Thread(target=redraw, name=f"progress-{name}", daemon=True)
         thread.start()
@@ -147,7 +160,7 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) ->
     cleaned = progress.stage("clean", lambda: [clean_entry(e) for e in entries])
     papers = progress.stage("dedupe", lambda: dedupe(cleaned))
     paper_topics = progress.stage("topics", lambda: assign_topics(papers, taxonomy))
-    related = progress.stage("related", lambda: related_papers(papers, paper_topics))
+    related = progress.stage("related", lambda: related_papers(papers, paper_topics), total=len(papers))
     mentions = progress.stage("mentions", lambda: find_mentions(papers))
     report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)
     corpus = Corpus(
@@ -197,14 +210,14 @@ def build(
     report = Report()
     progress = Progress(report, quiet)
     corpus = load_corpus(paths, topics_file, progress)
-    files = progress.stage("render", lambda: render_site(corpus))
+    files = progress.stage("render", lambda: render_site(corpus), total=len(corpus.papers))
     report.pages = sum(1 for name in files if name.endswith(".md"))
     engine = search.choose_engine(len(corpus.papers), search_engine)
-    files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus, engine))
+    files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus, engine), total=len(corpus.papers))
     # The sites are built from the staged docs/, which is swapped in last: a run killed while MkDocs
     # works leaves docs/, site/ and site-offline/ as they were.
     with staged_folder(root / "docs") as docs:
-        progress.stage("write", lambda: fill(docs, files))
+        progress.stage("write", lambda: fill(docs, files), total=len(files))
         if sites:
             report.sites = progress.stage(
                 "mkdocs", lambda: build_sites(root, source_epoch(corpus), docs.path, pagefind=engine == "pagefind")

@@ -22,7 +22,7 @@ from typing import Any
 import jinja2
 import yaml
 
-from . import links
+from . import links, progress
 from .facts import paper_facts
 from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
@@ -292,6 +292,7 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
         files[f"papers/{view.paper.slug}.md"] = env.get_template("paper.md.j2").render(
             view=view, fm=_paper_front_matter(view), **context
         )
+        progress.advance()
     cooccurring = _cooccurrence(corpus)
     for topic in corpus.topics:
         papers = newest_first(members[topic.slug])

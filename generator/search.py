@@ -38,6 +38,7 @@ from lunr.index import Index  # type: ignore[import-untyped]
 from lunr.query import Query  # type: ignore[import-untyped]
 from lunr.stop_word_filter import WORDS  # type: ignore[import-untyped]
 
+from . import progress
 from .ids import slugify
 from .model import Corpus, Paper, Slug, Topic
 from .render import ancestors, newest_first
@@ -205,6 +206,7 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
         if facts is None:
             facts = known[assigned] = _topic_facts([all_topics[s] for s in assigned], all_topics)
         docs.append(_paper_doc(paper, facts, full_text))
+        progress.advance()
         fields.append(
             {
                 "title": index_terms(paper.title),

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from . import progress
 from .errors import OutputError
 
 _STAGE = ".{name}.staging"
@@ -80,6 +81,7 @@ def fill(stage: Stage, files: Mapping[str, bytes]) -> None:
             path = stage.path.joinpath(*relative.split("/"))
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+            progress.advance()
     except OSError as error:
         raise _output_error(stage.target, error) from None
 
