@@ -266,7 +266,10 @@ PagefindEngine.prototype.search = function (query, stale) {
   if (unknown || (!parsed.words.length && !all.length))
     return Promise.resolve({ items: [] })
   return this.load().then(function (pagefind) {
-    return pagefind.search(parsed.words.length ? parsed.words.join(" ") : null, all.length ? { filters: { all: all } } : {})
+    var options = all.length ? { filters: { all: all } } : {}
+    if (!parsed.words.length)
+      options.sort = { date: "desc" }  // facets alone: newest first, as the lunr path lists them
+    return pagefind.search(parsed.words.length ? parsed.words.join(" ") : null, options)
   }).then(function (search) {
     // Typing on: a later query is on its way, so this one's pages are not fetched.
     if (stale())

@@ -376,6 +376,17 @@ def test_pagefind_facets_narrow_the_results(
     for result in found:
         path = result.href.split("?")[0].removeprefix(pagefind_url)
         assert "Efficiency" in papers[path]["topics"], f"{result.title!r} is not an Efficiency paper"
+    # Facets alone: that year's papers, newest first; a value the site does not have: nothing.
+    box = page.locator(".md-search__input")
+    box.fill("")
+    box.press_sequentially("year:2025", delay=20)
+    found = wait_for_search(page, "year:2025")
+    dates = [papers[r.href.split("?")[0].removeprefix(pagefind_url)]["date"] for r in found]
+    assert dates and all(d.startswith("2025") for d in dates) and dates == sorted(dates, reverse=True), dates
+    box.fill("")
+    box.press_sequentially("attention topic:astrology", delay=20)
+    wait_for_search(page, "attention topic:astrology")
+    expect(page.locator(RESULT_META)).to_have_text("No matching documents")
     assert not watch.errors, f"JavaScript errors while narrowing with Pagefind: {watch.errors}"
 
 

@@ -177,8 +177,16 @@ const out = vm.runInContext(`({
   distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
   matched: input.queries.map(q => matchedWords(parse(q).words, input.keys, t => knownTerms.has(t), input.settings)),
   highlighted: highlight("<p>Don&#x27;t x-ray &amp; amplify <b>x</b></p>", ["x", "amp", "don"]),
+  unreadable: (() => {
+    // An index this worker cannot read (another format): ready all the same, and no results.
+    return handle({ type: 0, data: { config: { papers: { format: 999 } }, docs: [] } })
+      .then(ready => handle({ type: 2, data: "attention" }).then(answer => [ready, answer]))
+  })(),
 })`, context)
-process.stdout.write(JSON.stringify(out))
+Promise.resolve(out.unreadable).then(unreadable => {
+  out.unreadable = unreadable
+  process.stdout.write(JSON.stringify(out))
+})
 """
 
 
@@ -233,6 +241,7 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         f"lunr.js and lunr stem {len(differing)} of {len(vocabulary)} words differently: {differing[:10]}"
     )
     assert js["distances"] == [search.edit_distance(a, b, 2) for a, b in pairs]
+    assert js["unreadable"] == [{"type": 1}, {"type": 3, "data": {"items": []}}], "an unreadable index stalls the box"
     # Marks never land inside a tag or an entity of the escaped text.
     assert js["highlighted"] == (
         "<p><mark>Don</mark>&#x27;t <mark>x</mark>-ray &amp; <mark>amplify</mark> <b><mark>x</mark></b></p>"
@@ -319,3 +328,22 @@ def test_search_command_on_a_pagefind_site_uses_the_offline_index(pagefind_site:
         .strip()
         .endswith("/papers/gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers/")
     )
+
+
+def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind indexes only pages marked data-pagefind-body; a theme that no longer has the article
+    element the hook marks would otherwise leave every filter out, silently."""
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from generator import mkdocs_hooks
+
+    monkeypatch.setitem(mkdocs_hooks._pagefind_filters, "papers/x/", "<div hidden></div>")
+    config: Any = SimpleNamespace(extra={}, plugins={})
+    page: Any = SimpleNamespace(url="papers/x/", file=SimpleNamespace(src_uri="papers/x.md"))
+    worker = '"search": "../../assets/javascripts/workers/search.a7633da7.min.js"'
+    marked = mkdocs_hooks.on_post_page(f'{worker}<article class="md-content__inner md-typeset">', page, config)
+    assert "data-pagefind-body><div hidden></div>" in marked and "search-worker.js" in marked
+    with pytest.raises(PluginError, match="article element was not found"):
+        mkdocs_hooks.on_post_page(f"{worker}<article>", page, config)
