@@ -90,6 +90,14 @@ def measure(browser: Any, url: str, query: str, second: str) -> dict[str, float]
         context.close()
 
 
+def time_site(browser: Any, site: Path, hosted: bool, repeat: int, query: str) -> dict[str, float]:
+    """The median figures of one built site: served over http from 127.0.0.1, or opened from ``file://``."""
+    if hosted:
+        with serve(site) as url:
+            return median_run(browser, url, repeat, query, "retrieval")
+    return median_run(browser, (site / "index.html").as_uri(), repeat, query, "retrieval")
+
+
 def median_run(browser: Any, url: str, repeat: int, query: str, second: str) -> dict[str, float]:
     measure(browser, url, query, second)  # warm the browser's code caches and the disk cache
     runs = [measure(browser, url, query, second) for _ in range(repeat)]
@@ -117,11 +125,7 @@ def main(args: argparse.Namespace) -> int:
         try:
             for (search, kind), site in sites.items():
                 index = site / "search" / ("search_index.json" if kind == "hosted" else "search_index.js")
-                if kind == "hosted":
-                    with serve(site) as url:
-                        figures = median_run(browser, url, args.repeat, args.query, "retrieval")
-                else:
-                    figures = median_run(browser, (site / "index.html").as_uri(), args.repeat, args.query, "retrieval")
+                figures = time_site(browser, site, kind == "hosted", args.repeat, args.query)
                 rows.append({"search": search, "kind": kind, "index_bytes": index.stat().st_size, **figures})
                 print(f"  {search}, {kind}: {rows[-1]}", flush=True)
         finally:

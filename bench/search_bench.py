@@ -83,7 +83,7 @@ def main(args: argparse.Namespace) -> int:
     from playwright.sync_api import sync_playwright
 
     from .__main__ import ensure_corpus
-    from .answer_time import median_run
+    from .answer_time import time_site
 
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -105,13 +105,7 @@ def main(args: argparse.Namespace) -> int:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             try:
                 for kind, (site, index) in sites.items():
-                    if kind == "hosted":
-                        with serve(site) as url:
-                            figures = median_run(browser, url, args.repeat, args.query, "retrieval")
-                    else:
-                        figures = median_run(
-                            browser, (site / "index.html").as_uri(), args.repeat, args.query, "retrieval"
-                        )
+                    figures = time_site(browser, site, kind == "hosted", args.repeat, args.query)
                     row = {
                         "papers": n,
                         "site": kind,

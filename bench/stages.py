@@ -69,7 +69,7 @@ def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, An
     rows: list[dict[str, Any]] = []
 
     class Measuring(pipeline.Progress):
-        def stage(self, name: str, work: Callable[[], T]) -> T:
+        def stage(self, name: str, work: Callable[[], T], total: int | None = None) -> T:
             resettable = _reset_peak()
             before = _status_kib("VmRSS") or 0
             began, cpu = time.perf_counter(), time.process_time()
