@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .search_bench import _ANSWERED_JS, CHROMIUM_ARGS, SEARCH_INPUT, TIMEOUT_MS, serve
+from .search_bench import _ANSWERED_JS, SEARCH_INPUT, TIMEOUT_MS, chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("generator", "data", "overrides", "mkdocs.yml", "mkdocs.offline.yml")
@@ -105,11 +105,6 @@ def median_run(browser: Any, url: str, repeat: int, query: str, second: str) -> 
 
 
 def main(args: argparse.Namespace) -> int:
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        raise SystemExit("Debian's chromium is not installed (apt-get install chromium)")
     project = args.out / "answer"
     print(f"building the bundled listings in {project} ...", flush=True)
     build(project)
@@ -120,16 +115,12 @@ def main(args: argparse.Namespace) -> int:
         ("Material", "offline"): project / "site-material-offline",
     }
     rows = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            for (search, kind), site in sites.items():
-                index = site / "search" / ("search_index.json" if kind == "hosted" else "search_index.js")
-                figures = time_site(browser, site, kind == "hosted", args.repeat, args.query)
-                rows.append({"search": search, "kind": kind, "index_bytes": index.stat().st_size, **figures})
-                print(f"  {search}, {kind}: {rows[-1]}", flush=True)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for (search, kind), site in sites.items():
+            index = site / "search" / ("search_index.json" if kind == "hosted" else "search_index.js")
+            figures = time_site(browser, site, kind == "hosted", args.repeat, args.query)
+            rows.append({"search": search, "kind": kind, "index_bytes": index.stat().st_size, **figures})
+            print(f"  {search}, {kind}: {rows[-1]}", flush=True)
     (args.out / "answer.json").write_text(json.dumps(rows, indent=1))
     print(table(rows))
     return 0

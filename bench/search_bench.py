@@ -55,6 +55,22 @@ def serve(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright; closed after the block."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise SystemExit("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def folder_size(path: Path) -> tuple[int, int]:
     """Bytes and files under ``path``."""
     files = [p for p in path.rglob("*") if p.is_file()]
@@ -80,14 +96,9 @@ def build(project: Path, corpus: Path) -> dict[str, float]:
 
 
 def main(args: argparse.Namespace) -> int:
-    from playwright.sync_api import sync_playwright
-
     from .__main__ import ensure_corpus
     from .answer_time import time_site
 
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        raise SystemExit("Debian's chromium is not installed (apt-get install chromium)")
     rows: list[dict[str, Any]] = []
     for n in args.papers:
         corpus = ensure_corpus(args.out, n, args.seed)
@@ -101,25 +112,21 @@ def main(args: argparse.Namespace) -> int:
             "hosted": (project / "site", project / "site" / "search" / "search_index.json"),
             "offline": (project / "site-offline", project / "site-offline" / "search" / "search_index.js"),
         }
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            try:
-                for kind, (site, index) in sites.items():
-                    figures = time_site(browser, site, kind == "hosted", args.repeat, args.query)
-                    row = {
-                        "papers": n,
-                        "site": kind,
-                        "engine": engine if kind == "hosted" else "lunr",
-                        "index_bytes": index.stat().st_size,
-                        "bundle_bytes": bundle[0] if kind == "hosted" else 0,
-                        "bundle_files": bundle[1] if kind == "hosted" else 0,
-                        "search_stage": timings.get("search", 0.0),
-                        **figures,
-                    }
-                    rows.append(row)
-                    print(f"    {kind}: {row}", flush=True)
-            finally:
-                browser.close()
+        with chromium() as browser:
+            for kind, (site, index) in sites.items():
+                figures = time_site(browser, site, kind == "hosted", args.repeat, args.query)
+                row = {
+                    "papers": n,
+                    "site": kind,
+                    "engine": engine if kind == "hosted" else "lunr",
+                    "index_bytes": index.stat().st_size,
+                    "bundle_bytes": bundle[0] if kind == "hosted" else 0,
+                    "bundle_files": bundle[1] if kind == "hosted" else 0,
+                    "search_stage": timings.get("search", 0.0),
+                    **figures,
+                }
+                rows.append(row)
+                print(f"    {kind}: {row}", flush=True)
     (args.out / "search.json").write_text(json.dumps(rows, indent=1))
     print(table(rows))
     return 0
