@@ -8,6 +8,8 @@ the offline shim.
   with Material's search settings added. ``search/facets.js`` gives the facet menus their values.
 - Material's search dialog has no accessible name (axe: aria-dialog-name); one is added here
   rather than by copying the theme's template into the project.
+- ``memo`` lets a template render a block once per build that many pages share (a paper page's
+  navigation, footer and scripts: overrides/paper.html).
 - The offline build serves the iframe-worker shim installed by ``npm ci`` instead of loading it
   from a CDN.
 """
@@ -17,9 +19,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -80,6 +84,32 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _own_search(config) and data.is_file():
         _search_data.update(json.loads(data.read_text(encoding="utf-8")))
     return config
+
+
+_memo: dict[tuple[str, ...], str] = {}
+"""Template blocks rendered once per build (see ``memo``)."""
+
+
+def memo(*key: str, caller: Callable[[], str]) -> str:
+    """``{% call memo(name, base_url) %}...{% endcall %}``: the body rendered the first time its key
+    is met, then the same text again. For blocks that come out the same on many pages (a paper
+    page's navigation, footer and scripts); the key must name everything the body depends on."""
+    found = _memo.get(key)
+    if found is None:
+        found = _memo[key] = caller()
+    return found
+
+
+def _render(*key: str, caller: Callable[[], str]) -> str:
+    return caller()
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    """Give templates ``memo``; forget what an earlier build (``mkdocs serve``) rendered.
+    ``extra: {memo: false}`` renders every block on every page (tests compare the two)."""
+    _memo.clear()
+    env.globals["memo"] = memo if config.extra.get("memo", True) else _render
+    return env
 
 
 def _project_file(config: MkDocsConfig, path: Path) -> Path:

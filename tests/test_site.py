@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -70,6 +73,22 @@ def test_paper_pages_stay_small_and_out_of_the_navigation(real_site):
     assert largest.stat().st_size <= 25_000, f"{largest} is {largest.stat().st_size} bytes"
     home = (real_site / "site" / "index.html").read_text()
     assert home.count('class="md-nav__link"') < 20
+
+
+def test_blocks_rendered_once_per_build_change_no_page(real_site, tmp_path):
+    # Paper pages render their navigation, footer and scripts once per build (overrides/paper.html,
+    # `memo` in generator/mkdocs_hooks.py); rendered on every page instead, every page is the same.
+    config = real_site / "mkdocs.every-page.yml"
+    config.write_text("INHERIT: mkdocs.yml\nextra:\n  memo: false\n", encoding="utf-8")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config.name, "-d", str(tmp_path / "site")]
+    subprocess.run(command, cwd=real_site, env=env, check=True, timeout=600)
+    built = {p.relative_to(real_site / "site"): p for p in (real_site / "site").rglob("*.html")}
+    assert len(built) > 446 and built.keys() == {
+        p.relative_to(tmp_path / "site") for p in (tmp_path / "site").rglob("*.html")
+    }
+    changed = [str(name) for name, p in built.items() if p.read_bytes() != (tmp_path / "site" / name).read_bytes()]
+    assert not changed, changed[:5]
 
 
 class _Loads(HTMLParser):
