@@ -21,6 +21,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import Environment
@@ -89,19 +90,29 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 _memo: dict[tuple[str, ...], str] = {}
 """Template blocks rendered once per build (see ``memo``)."""
 
+_TITLE = "\x00page title\x00"
+"""Where ``memo(..., title=...)`` puts each page's title into a block rendered once."""
 
-def memo(*key: str, caller: Callable[[], str]) -> str:
+
+def titled_page(page: Page) -> SimpleNamespace:
+    """A stand-in for ``page`` whose title is ``_TITLE``, for a block that shows only the page's
+    title and links (relative to the page's address)."""
+    return SimpleNamespace(url=page.url, title=_TITLE, meta={"title": _TITLE})
+
+
+def memo(*key: str, caller: Callable[[], str], title: str | None = None) -> str:
     """``{% call memo(name, base_url) %}...{% endcall %}``: the body rendered the first time its key
     is met, then the same text again. For blocks that come out the same on many pages (a paper
-    page's navigation, footer and scripts); the key must name everything the body depends on."""
+    page's navigation, footer and scripts); the key must name everything the body depends on.
+    With ``title``, the body is rendered for ``titled_page`` and each page's title put in."""
     found = _memo.get(key)
     if found is None:
         found = _memo[key] = caller()
-    return found
+    return found if title is None else found.replace(_TITLE, title)
 
 
-def _render(*key: str, caller: Callable[[], str]) -> str:
-    return caller()
+def _render(*key: str, caller: Callable[[], str], title: str | None = None) -> str:
+    return caller() if title is None else caller().replace(_TITLE, title)
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -109,6 +120,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     ``extra: {memo: false}`` renders every block on every page (tests compare the two)."""
     _memo.clear()
     env.globals["memo"] = memo if config.extra.get("memo", True) else _render
+    env.globals["titled_page"] = titled_page
     return env
 
 

@@ -75,15 +75,18 @@ def test_paper_pages_stay_small_and_out_of_the_navigation(real_site):
     assert home.count('class="md-nav__link"') < 20
 
 
-def test_blocks_rendered_once_per_build_change_no_page(real_site, tmp_path):
-    # Paper pages render their navigation, footer and scripts once per build (overrides/paper.html,
-    # `memo` in generator/mkdocs_hooks.py); rendered on every page instead, every page is the same.
-    config = real_site / "mkdocs.every-page.yml"
-    config.write_text("INHERIT: mkdocs.yml\nextra:\n  memo: false\n", encoding="utf-8")
+@pytest.mark.parametrize(("config", "site"), [("mkdocs.yml", "site"), ("mkdocs.offline.yml", "site-offline")])
+def test_blocks_rendered_once_per_build_change_no_page(real_site, tmp_path, config, site):
+    # Paper pages render their header, navigation, footer and scripts once per build
+    # (overrides/paper.html, `memo` in generator/mkdocs_hooks.py); rendered on every page instead,
+    # every page comes out the same.
+    inherit = config
+    config = real_site / f"every-page.{inherit}"
+    config.write_text(f"INHERIT: {inherit}\nextra:\n  memo: false\n", encoding="utf-8")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", config.name, "-d", str(tmp_path / "site")]
     subprocess.run(command, cwd=real_site, env=env, check=True, timeout=600)
-    built = {p.relative_to(real_site / "site"): p for p in (real_site / "site").rglob("*.html")}
+    built = {p.relative_to(real_site / site): p for p in (real_site / site).rglob("*.html")}
     assert len(built) > 446 and built.keys() == {
         p.relative_to(tmp_path / "site") for p in (tmp_path / "site").rglob("*.html")
     }
