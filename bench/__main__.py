@@ -227,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     mk = commands.add_parser("mkdocs", help="time the MkDocs build of the generated docs against a bare build")
     common(mk, (1_000, 10_000))
     mk.add_argument("--only", choices=("full", "bare", "offline"), nargs="+", help="builds to run (default all)")
+    mk.add_argument("--repeat", type=int, default=1, help="runs of each build, in rounds; the fastest is kept")
     mk.set_defaults(run=cmd_mkdocs)
     search = commands.add_parser("search", help="what the search box loads and time to answer in Chromium")
     common(search, (1_000, 10_000))
