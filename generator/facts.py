@@ -27,6 +27,8 @@ LINK_KINDS = {"code": "Code", "model": "Model", "dataset": "Dataset", "demo": "D
 class PaperFacts:
     """The HTML around a paper page's abstract."""
 
+    tags: str
+    """The paper's topics as tags above its title, each a link to the topic's page."""
     meta: str
     """The metadata line: date, authors, upvotes, organisation (or a note that there are none)."""
     links: str
@@ -45,6 +47,7 @@ def paper_facts(
 ) -> PaperFacts:
     """The facts of one paper: ``mentioned_by`` is the part shown, ``mentioned_by_total`` all of them."""
     return PaperFacts(
+        tags=_tags(topics),
         meta=_meta(paper, date_label),
         links=_links(paper.links),
         more=_more(paper, topics, related, mentioned_by, mentioned_by_total),
@@ -53,6 +56,12 @@ def paper_facts(
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word if n == 1 else word + 's'}"
+
+
+def _tags(topics: Sequence[Topic]) -> str:
+    # Material's tag markup and look; the tags link to the topic pages, not to a page of every tag.
+    tags = "".join(f'<a href="../../topics/{t.slug}/" class="md-tag">{html_text(t.name)}</a>' for t in topics)
+    return f'<nav class="md-tags" aria-label="Topics of this paper">{tags}</nav>'
 
 
 def _meta(paper: Paper, date_label: str | None) -> str:

@@ -34,9 +34,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 RELATED_TOPICS = 5
 """How many co-occurring topics a topic page names."""
 
-PAPER_BOOST = 2
-"""Search ranks paper pages above the site's own pages for the same words."""
-
 HOME_LIST = 10
 """How many papers the home page lists as newest and as most upvoted."""
 
@@ -351,7 +348,6 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
                 key=lambda item: (-item[2], item[0]),
             )
         },
-        "tags.md": {},
         "about.md": {
             "fallback": topics.get(corpus.fallback) if corpus.fallback else None,
             "floor": links.MIN_SIMILARITY,
@@ -436,8 +432,6 @@ def _paper_front_matter(view: PaperView) -> Trusted:
         "description": html_text(_summary(paper.abstract)),
         "template": "paper.html",
         "hide": ["toc"],
-        "tags": [t.name for t in view.topics],
-        "search": {"boost": PAPER_BOOST},
     }
     if paper.date:
         data["date"] = paper.date.isoformat()
@@ -454,7 +448,7 @@ def _paper_front_matter(view: PaperView) -> Trusted:
     )
     blocks = "".join(
         _html_block(f"paper_{name}", text)
-        for name, text in (("meta", facts.meta), ("links", facts.links), ("more", facts.more))
+        for name, text in (("tags", facts.tags), ("meta", facts.meta), ("links", facts.links), ("more", facts.more))
         if text
     )
     return Trusted(front_matter(data)[: -len("---\n")] + blocks + "---\n")

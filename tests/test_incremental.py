@@ -157,9 +157,9 @@ def test_adding_a_listing_adds_the_new_papers_pages_and_removes_nothing(growth, 
 
 
 AGGREGATES = re.compile(
-    r"^(index|about|timeline|tags)(\.md|\.html|/index\.html)$"
+    r"^(index|about|timeline)(\.md|\.html|/index\.html)$"
     r"|^(topics|organisations)/"
-    r"|^(papers\.(json|csv)|tags\.json|sitemap\.xml(\.gz)?|feed_rss_\w+\.xml)$"
+    r"|^(papers\.(json|csv)|sitemap\.xml(\.gz)?|feed_rss_\w+\.xml)$"
     r"|^search/"
 )
 """Files that list or count many papers: any new paper may change them."""
