@@ -113,7 +113,24 @@ def _environment() -> jinja2.Environment:
     env.filters["plural"] = lambda n, word, words=None: f"{n} {word if n == 1 else words or word + 's'}"
     # Text inside a line, such as a title in a link's label: the same rendering with fewer escapes.
     env.filters["inline"] = lambda text: Trusted(inline_markdown(text))
+    env.filters["paper_list"] = paper_list
     return env
+
+
+def paper_list(papers: Iterable[Paper], to_root: str) -> Trusted:
+    """Papers as an HTML list, each ``date · title · upvotes`` with the title linking to its page.
+
+    For the long lists of topic, organisation and timeline pages: as Markdown list items, their list
+    and link processing was most of what the MkDocs build spent beyond a bare build. The links are
+    written for the hosted build's folder URLs (``to_root`` leads from the page to the site's root);
+    the MkDocs hook rewrites them for the offline build (``generator/mkdocs_hooks.py``).
+    """
+    items = []
+    for p in papers:
+        upvotes = f" · {p.upvotes} upvote{'' if p.upvotes == 1 else 's'}" if p.upvotes else ""
+        date = _date_label(p.date) if p.date else "undated"
+        items.append(f'<li>{date} · <a href="{to_root}papers/{p.slug}/">{html_text(p.title)}</a>{upvotes}</li>')
+    return Trusted('<ul class="paper-list">\n' + "\n".join(items) + "\n</ul>")
 
 
 _FAST_SAFE = re.compile(r"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd]{0,1000}")

@@ -94,6 +94,26 @@ def test_blocks_rendered_once_per_build_change_no_page(real_site, tmp_path, conf
     assert not changed, changed[:5]
 
 
+_HREF = re.compile(r'<a [^>]*?href="([^"#?]*)[^"]*"')
+
+
+@pytest.mark.parametrize("site", ["site", "site-offline"])
+def test_every_link_between_pages_leads_to_a_page(real_site, site):
+    root = real_site / site
+    broken = []
+    for page in root.rglob("*.html"):
+        for href in _HREF.findall(page.read_text(encoding="utf-8")):
+            if not href or re.match(r"^[a-z]+:", href):
+                continue  # the same page, or another site (code and project buttons)
+            base = root if href.startswith("/") else page.parent  # 404.html links from the site's root
+            target = (base / html.unescape(href).lstrip("/")).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(root)} -> {href}")
+    assert not broken, broken[:10]
+
+
 class _Loads(HTMLParser):
     """Addresses a page makes the browser fetch: scripts, styles, icons, images, frames."""
 
