@@ -2,10 +2,12 @@
 the offline shim.
 
 - Search: Material's search dialog stays, but its worker is the site's own
-  (``generator/search_worker.js`` after lunr.js from ``npm ci``, served as one file), and the
-  search data Material loads (``search/search_index.json``, and ``search_index.js`` in the offline
-  build) is the index the generator built (``docs/search/index.json``, see ``generator/search.py``)
-  with Material's search settings added. ``search/facets.js`` gives the facet menus their values.
+  (``generator/search_worker.js`` after lunr.js from ``npm ci``, served as one file). The search
+  data Material loads (``search/search_index.json``, and ``search_index.js`` in the offline build)
+  holds only settings: Material's, and the generator's in ``config.papers``, which name the search
+  file the worker loads itself (``docs/search/index.json`` as built by ``generator/search.py``:
+  ``search/lunr_index.json``, or in the offline build the script ``search/lunr_index.js``), so the
+  page neither parses nor copies the index. ``search/facets.js`` gives the facet menus their values.
 - Material's search dialog has no accessible name (axe: aria-dialog-name); one is added here
   rather than by copying the theme's template into the project.
 - The offline build serves the iframe-worker shim installed by ``npm ci`` instead of loading it
@@ -40,6 +42,16 @@ WORKER_URI = "assets/javascripts/search-worker.js"
 
 SEARCH_DATA = "search/index.json"
 """The generator's search data in docs/ (generator/search.py INDEX_FILE); kept out of the site as it is."""
+
+SITE_DATA = {"hosted": "search/lunr_index.json", "offline": "search/lunr_index.js"}
+"""Where the site's worker finds the search file (generator/search.py SITE_DATA; this module is
+loaded by MkDocs on its own and cannot import the generator's)."""
+
+SCRIPT_VARIABLE = "__lunr_index"
+"""What the offline site's search script sets (generator/search.py SCRIPT_VARIABLE)."""
+
+SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets")
+"""Parts of the search file the worker reads from the file, not from the page's settings."""
 
 _MATERIAL_WORKER = re.compile(r'("search": "[^"]*assets/javascripts/)workers/search\.[0-9a-f]+\.min\.js"')
 _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)
@@ -102,7 +114,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             )
         _pagefind_filters.clear()
         if _pagefind(config):
-            _pagefind_filters.update({d["location"]: _filter_markup(d) for d in _search_data["docs"] if "topic" in d})
+            _pagefind_filters.update(
+                {f"{paper['location']}/": _filter_markup(paper) for paper in _papers(_search_data)}
+            )
         worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
         files.append(File.generated(config, WORKER_URI, content=worker))
     if not _offline(config):
@@ -117,6 +131,25 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if _own_search(config):
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     return markdown
+
+
+def _papers(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The papers of the search file with their facet values: ``location`` (no ending), ``topic``
+    (slugs, broader topics included), and ``year``, ``org`` and ``date`` when known (the file's
+    layout: generator/search.py DOCS)."""
+    docs, facets = data["docs"], data["facets"]
+    closures = [[facets["topic"][n][0] for n in closure] for _, closure in data["topic_sets"]]
+    papers = []
+    for location, topics, date, org in zip(docs["location"], docs["topics"], docs["date"], docs["org"], strict=True):
+        if topics < 0:  # a topic's or an organisation's page
+            continue
+        paper: dict[str, Any] = {"location": location, "topic": closures[topics]}
+        if date:
+            paper["year"], paper["date"] = date[:4], date
+        if org >= 0:
+            paper["org"] = facets["org"][org][0]
+        papers.append(paper)
+    return papers
 
 
 def _filter_markup(doc: dict[str, Any]) -> str:
@@ -157,25 +190,26 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def _write_search_data(config: MkDocsConfig) -> None:
-    """``search/search_index.json``: the generator's data plus Material's search settings (the page
-    highlighter reads them); ``search/facets.js``: the facet values for the menus in the dialog."""
+    """``search/search_index.json``: Material's search settings (the page highlighter reads them)
+    and the generator's, naming the search file, which goes beside it (``SITE_DATA``) unless
+    Pagefind answers; ``search/facets.js``: the facet values for the menus in the dialog."""
     target = Path(config.site_dir) / "search" / "search_index.json"
     material = json.loads(target.read_text(encoding="utf-8"))
-    data = dict(_search_data)
-    # Material hands the worker only `config` and `docs`: the index rides in the config.
-    docs = data.pop("docs")
-    if _pagefind(config):  # the worker asks Pagefind; the page need not load the lunr index
-        del data["index"]
-        docs = []
-    else:
-        data["engine"] = "lunr"
-    if not config.use_directory_urls:  # the offline build: papers/x.html, not papers/x/
-        for doc in docs:
-            doc["location"] = doc["location"].removesuffix("/") + ".html"
-    data["site_url"] = config.site_url or ""
-    merged = {"config": {**material["config"], "papers": data}, "docs": docs}
+    settings = {k: v for k, v in _search_data.items() if k not in SETTINGS_LEFT_OUT}
+    if not _pagefind(config):
+        settings["engine"] = "lunr"
+        settings["data"] = SITE_DATA["offline" if _offline(config) else "hosted"]
+        text = (Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8")
+        if _offline(config):  # from file:// the worker can only run a script: JSON.parse of a string literal
+            literal = text.replace("\\", "\\\\").replace("'", "\\'")
+            text = f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
+        (Path(config.site_dir) / settings["data"]).write_text(text, encoding="utf-8")
+    # Addresses in the search file have no ending: the offline build's pages are papers/x.html.
+    settings["suffix"] = "/" if config.use_directory_urls else ".html"
+    settings["site_url"] = config.site_url or ""
+    merged = {"config": {**material["config"], "papers": settings}, "docs": []}
     target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    facets = json.dumps(data["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    facets = json.dumps(settings["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     (target.parent / "facets.js").write_text(f"var __facets = {facets}\n", encoding="utf-8")
 
 

@@ -4,10 +4,17 @@
  * browser it loads the lunr index the generator built (generator/search.py) and answers with the
  * same query plan as `python -m generator search`. The MkDocs hook serves it after lunr.js from the
  * npm registry, in one file.
+ *
+ * Material's page hands it only settings (search/search_index.json); the worker loads the search
+ * file they name itself, so the page neither parses the index nor copies it into the worker: over
+ * http it fetches search/lunr_index.json; from file://, where this "worker" is an iframe on the
+ * page's thread (the offline plugin's iframe-worker shim) and fetches are refused, it runs the
+ * script search/lunr_index.js, which hands the same JSON as a string to JSON.parse.
  */
 "use strict"
 
-var FORMAT = 1
+var FORMAT = 2
+var SCRIPT_VARIABLE = "__lunr_index"  // generator/search.py SCRIPT_VARIABLE
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 var SEPARATOR = /[ \t\n\r\f\v\u00a0-]+/
@@ -125,31 +132,129 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 }
 
-/* Mark the query's words in a result's HTML text (outside tags and entities). */
-function highlight(html, queryWords) {
+/* A function marking the query's words in a result's HTML text (outside tags and entities). */
+function highlighter(queryWords) {
   var parts = queryWords
     .filter(function (w) { return !isStopWord(w) })
     .map(function (w) { return escapeRegExp(w.length > 3 ? stem(w) : w) })
   if (!parts.length)
-    return html
+    return function (html) { return html }
   var pattern = new RegExp("(^|[^\\w&])(" + parts.join("|") + ")(\\w*)", "gi")
-  return html.split(/(<[^>]*>|&#?\w+;)/).map(function (piece) {
-    if (piece.charAt(0) === "<" || piece.charAt(0) === "&")
-      return piece
-    return piece.replace(pattern, "$1<mark>$2$3</mark>")
-  }).join("")
+  return function (html) {
+    return html.split(/(<[^>]*>|&#?\w+;)/).map(function (piece) {
+      if (piece.charAt(0) === "<" || piece.charAt(0) === "&")
+        return piece
+      return piece.replace(pattern, "$1<mark>$2$3</mark>")
+    }).join("")
+  }
 }
 
-/* The search data as the site serves it: Material's settings in `config`, the generator's data in
-   `config.papers`, the result documents in `docs` (generator/mkdocs_hooks.py). */
-function Engine(site) {
-  var data = site.config.papers || {}
-  if (data.format !== FORMAT)
-    throw new Error("search data of format " + data.format + "; this site's worker reads format " + FORMAT)
-  this.settings = data.query
-  this.docs = site.docs
-  this.facets = data.facets
-  this.index = lunr.Index.load(data.index)
+function highlight(html, queryWords) {
+  return highlighter(queryWords)(html)
+}
+
+/* The worker's script address, read while it runs (an iframe's currentScript is gone later). */
+var scriptUrl = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : null
+
+/* The search file named by the settings: fetched over http, run as a script from file://. */
+function loadData(settings) {
+  var url = new URL("../../" + settings.data, scriptUrl || self.location.href).href
+  if (typeof document === "undefined")
+    return fetch(url).then(function (response) {
+      if (!response.ok)
+        throw new Error(url + ": " + response.status)
+      return response.json()
+    })
+  return new Promise(function (resolve, reject) {
+    var script = document.createElement("script")
+    script.src = url
+    script.onload = function () {
+      var data = self[SCRIPT_VARIABLE]
+      self[SCRIPT_VARIABLE] = undefined
+      resolve(data)
+    }
+    script.onerror = function () { reject(new Error(url + " could not be loaded")) }
+    document.body.appendChild(script)
+  })
+}
+
+/* lunr's serialised index from the search file's compact one (generator/search.py `expand_index`):
+   the postings are the field vectors read the other way. Empty vectors are left out: lunr looks a
+   vector up only for a field some term of the query was found in. */
+function expandIndex(compact) {
+  var fields = compact.fields, numbers = compact.term_index
+  var none = {}  // every posting's metadata (lunr copies it, never changes it)
+  var postings = numbers.map(function (number) {
+    var posting = { _index: number }
+    fields.forEach(function (name) { posting[name] = {} })
+    return posting
+  })
+  var byNumber = []
+  numbers.forEach(function (number, i) { byNumber[number] = postings[i] })
+  var fieldVectors = []
+  fields.forEach(function (name) {
+    compact.vectors[name].forEach(function (elements, ref) {
+      if (!elements.length)
+        return
+      fieldVectors.push([name + "/" + ref, elements])
+      for (var i = 0; i < elements.length; i += 2)
+        byNumber[elements[i]][name][ref] = none
+    })
+  })
+  return {
+    version: compact.version,
+    fields: fields,
+    fieldVectors: fieldVectors,
+    invertedIndex: compact.terms.map(function (term, i) { return [term, postings[i]] }),
+    pipeline: compact.pipeline
+  }
+}
+
+/* The result documents (generator/search.py `documents`), built when a result shows them. */
+function Documents(data, suffix) {
+  var topics = data.facets.topic, orgs = data.facets.org
+  this.columns = data.docs
+  this.count = data.docs.location.length
+  this.suffix = suffix
+  this.sets = data.topic_sets.map(function (set) {
+    return {
+      tags: set[0].map(function (n) { return escapeHtml(topics[n][1]) }),
+      topic: set[1].map(function (n) { return topics[n][0] })
+    }
+  })
+  this.orgs = orgs.map(function (v) { return v[0] })
+}
+
+/* What `topic:`, `year:` and `org:` compare: a document's values of a facet. */
+Documents.prototype.values = function (ref, name) {
+  var c = this.columns
+  if (name === "topic")
+    return c.topics[ref] >= 0 ? this.sets[c.topics[ref]].topic : []
+  if (name === "year")
+    return c.date[ref] ? [c.date[ref].slice(0, 4)] : []
+  if (name === "org")
+    return c.org[ref] >= 0 ? [this.orgs[c.org[ref]]] : []
+  return []
+}
+
+Documents.prototype.get = function (ref) {
+  var c = this.columns, text = c.text[ref]
+  var doc = { location: c.location[ref] + this.suffix, title: c.title[ref], text: text ? "<p>" + text + "</p>" : "" }
+  if (c.topics[ref] >= 0)
+    doc.tags = this.sets[c.topics[ref]].tags
+  return doc
+}
+
+/* The search data as the site serves it: the settings Material hands over (`config.papers`:
+   query settings, facets, the file's address and the ending of page addresses) and the search
+   file itself (documents and index). */
+function Engine(settings, data) {
+  if (!data || data.format !== FORMAT)
+    throw new Error("search file of format " + (data && data.format) + "; this site's worker reads format " + FORMAT)
+  this.settings = settings.query
+  this.facets = settings.facets
+  this.docs = new Documents(data, settings.suffix || "/")
+  this.index = lunr.Index.load(expandIndex(data.index))
 }
 
 /* The facet values a query's value stands for: the one with that slug, else those starting with it. */
@@ -160,11 +265,10 @@ Engine.prototype.resolve = function (name, value) {
   return found.map(function (k) { return k[0] })
 }
 
-Engine.prototype.passes = function (doc, filters) {
+Engine.prototype.passes = function (ref, filters) {
+  var docs = this.docs
   return filters.every(function (filter) {
-    var have = doc[filter[0]]
-    var values = Array.isArray(have) ? have : have ? [have] : []
-    return values.some(function (v) { return filter[1].indexOf(v) >= 0 })
+    return docs.values(ref, filter[0]).some(function (v) { return filter[1].indexOf(v) >= 0 })
   })
 }
 
@@ -201,19 +305,20 @@ Engine.prototype.search = function (query) {
       found.push({ score: result.score * (1 + Math.pow(coverage, 2)), ref: ref })
     })
   } else if (filters.length) {
-    for (var ref = 0; ref < this.docs.length; ref++)
+    for (var ref = 0; ref < this.docs.count; ref++)
       found.push({ score: 0, ref: ref })
   }
   if (filters.length)
-    found = found.filter(function (f) { return self.passes(self.docs[f.ref], filters) })
+    found = found.filter(function (f) { return self.passes(f.ref, filters) })
   found.sort(function (a, b) { return b.score - a.score || a.ref - b.ref })
+  var mark = highlighter(parsed.words)
   return {
     items: found.map(function (f) {
-      var doc = self.docs[f.ref]
+      var doc = self.docs.get(f.ref)
       var item = {
         location: doc.location,
-        title: highlight(doc.title, parsed.words),
-        text: highlight(doc.text, parsed.words),
+        title: mark(doc.title),
+        text: mark(doc.text),
         score: f.score,
         terms: matched[f.ref] || {}
       }
@@ -231,8 +336,8 @@ Engine.prototype.search = function (query) {
  */
 var PAGEFIND_RESULTS = 20
 
-function PagefindEngine(site) {
-  var data = site.config.papers
+function PagefindEngine(settings) {
+  var data = settings
   this.facets = data.facets
   this.topicNames = {}
   var names = this.topicNames
@@ -302,20 +407,26 @@ var latest = 0
 function handle(message) {
   switch (message.type) {
     case SETUP:
-      var data = message.data.config.papers || {}
-      try {
-        if (data.engine === "pagefind") {
-          engine = new PagefindEngine(message.data)
-          engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
-        } else {
-          engine = new Engine(message.data)
-        }
-      } catch (err) {
+      var settings = message.data.config.papers || {}
+      var unreadable = function (err) {
         // An index this worker cannot read (a site built by another version): answer, with nothing.
         console.warn("search: the search index could not be loaded; rebuild the site", err)
         engine = { search: function () { return { items: [] } } }
       }
-      return Promise.resolve({ type: READY })
+      var ready = function () { return { type: READY } }
+      if (settings.format !== FORMAT) {
+        unreadable(new Error("search settings of format " + settings.format + "; this worker reads format " + FORMAT))
+        return Promise.resolve(ready())
+      }
+      if (settings.engine === "pagefind") {
+        engine = new PagefindEngine(settings)
+        engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
+        return Promise.resolve(ready())
+      }
+      // Material sends queries once READY: until the file is loaded the box says "Initializing search".
+      return loadData(settings).then(function (data) {
+        engine = new Engine(settings, data)
+      }).catch(unreadable).then(ready)
     case QUERY:
       var mine = ++latest
       var stale = function () { return mine !== latest }

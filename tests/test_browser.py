@@ -234,8 +234,7 @@ that many papers share, where ranking decides the first result."""
 @pytest.fixture(scope="session")
 def terminal_index(real_site: Path) -> site_search.SearchIndex:
     """The search as ``python -m generator search`` runs it on the same site."""
-    data = json.loads((real_site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    return site_search.SearchIndex(data)
+    return site_search.open_site(real_site / "site").index
 
 
 def matching_count(page: Page) -> int:
@@ -358,7 +357,7 @@ def test_pagefind_search_box_finds_paper_and_opens_it(
     assert_found(query, title, found, page)
     open_first_result(page, found, query)
     assert any("/pagefind/" in url for url in watch.requests), "test premise: Pagefind answered nothing"
-    assert not any(url.endswith("search_index.json") and "pagefind" in url for url in watch.requests)
+    assert not any("lunr_index" in url for url in watch.requests), "the Pagefind site loaded a lunr index"
     assert not watch.errors, f"JavaScript errors while searching with Pagefind: {watch.errors}"
 
 
@@ -432,7 +431,7 @@ def test_offline_site_requests_only_files(open_page: Callable[..., tuple[Page, W
     open_first_result(page, found, "GPTQ")
     page.wait_for_load_state("networkidle")
     page.goto((real_site / "site-offline" / "topics" / "index.html").as_uri(), wait_until="networkidle")
-    assert any("search_index.js" in url for url in watch.requests), (
+    assert any(url.endswith("/search/lunr_index.js") for url in watch.requests), (
         f"test premise: the offline search index was never loaded: {watch.requests}"
     )
     foreign = foreign_requests(watch.requests, host=None)
