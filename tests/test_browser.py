@@ -409,6 +409,24 @@ def test_offline_search_from_file(
     assert not watch.errors, f"JavaScript errors in the offline site: {watch.errors}"
 
 
+def test_offline_search_from_a_paper_page(
+    open_page: Callable[..., tuple[Page, Watch]], real_site: Path, terminal_index: site_search.SearchIndex
+) -> None:
+    """From a page one folder down the worker still finds the search file at the site's root, and
+    results lead to the papers' files."""
+    offline = real_site / "site-offline"
+    page, watch = open_page()
+    paper = sorted((offline / "papers").glob("*.html"))[0]
+    page.goto(paper.as_uri())
+    query, title = OFFLINE_QUERIES[0].values
+    found = search(page, query)
+    assert_found(query, title, found, page)
+    assert matching_count(page) == len(terminal_index.search(query))
+    assert [url for url in watch.requests if "lunr_index" in url] == [(offline / "search" / "lunr_index.js").as_uri()]
+    open_first_result(page, found, query)
+    assert not watch.errors, f"JavaScript errors in the offline site: {watch.errors}"
+
+
 # --- no request leaves the machine ---------------------------------------------------------------------
 
 
