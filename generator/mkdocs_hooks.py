@@ -73,8 +73,11 @@ def _offline(config: MkDocsConfig) -> bool:
 _search_data: dict[str, Any] = {}
 """The generator's search data of the build running (read once, in ``on_config``)."""
 
-_pagefind_filters: dict[str, str] = {}
-"""Hosted build searched with Pagefind: each paper page's facet values as Pagefind filter markup."""
+_pagefind_articles: dict[str, str] = {}
+"""Hosted build searched with Pagefind: the opening of the article of each page it indexes (by the
+page's address), marked for it: a paper's whole article with its facet values as Pagefind filters;
+for a topic's or an organisation's page, which lists papers, only what lunr indexes of it (its name
+and description) in an element Pagefind reads and the reader does not see."""
 
 
 def _pagefind(config: MkDocsConfig) -> bool:
@@ -112,11 +115,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(
                 f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`"
             )
-        _pagefind_filters.clear()
+        _pagefind_articles.clear()
         if _pagefind(config):
-            _pagefind_filters.update(
-                {f"{paper['location']}/": _filter_markup(paper) for paper in _papers(_search_data)}
-            )
+            _pagefind_articles.update(_pagefind_markup(_search_data))
         worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
         files.append(File.generated(config, WORKER_URI, content=worker))
     if not _offline(config):
@@ -133,23 +134,27 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
-def _papers(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The papers of the search file with their facet values: ``location`` (no ending), ``topic``
-    (slugs, broader topics included), and ``year``, ``org`` and ``date`` when known (the file's
-    layout: generator/search.py DOCS)."""
+def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
+    """``_pagefind_articles`` from the search file (its layout: generator/search.py DOCS)."""
     docs, facets = data["docs"], data["facets"]
     closures = [[facets["topic"][n][0] for n in closure] for _, closure in data["topic_sets"]]
-    papers = []
-    for location, topics, date, org in zip(docs["location"], docs["topics"], docs["date"], docs["org"], strict=True):
-        if topics < 0:  # a topic's or an organisation's page
-            continue
-        paper: dict[str, Any] = {"location": location, "topic": closures[topics]}
-        if date:
-            paper["year"], paper["date"] = date[:4], date
-        if org >= 0:
-            paper["org"] = facets["org"][org][0]
-        papers.append(paper)
-    return papers
+    articles = {}
+    for location, title, text, topics, date, org in zip(
+        docs["location"], docs["title"], docs["text"], docs["topics"], docs["date"], docs["org"], strict=True
+    ):
+        if topics >= 0:  # a paper
+            paper: dict[str, Any] = {"topic": closures[topics]}
+            if date:
+                paper["year"], paper["date"] = date[:4], date
+            if org >= 0:
+                paper["org"] = facets["org"][org][0]
+            articles[f"{location}/"] = _ARTICLE[:-1] + " data-pagefind-body>" + _filter_markup(paper)
+        else:  # title and text are escaped HTML already
+            text = f"<p>{text}</p>" if text else ""
+            articles[f"{location}/"] = (
+                f'{_ARTICLE}<div hidden data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>{text}</div>'
+            )
+    return articles
 
 
 def _filter_markup(doc: dict[str, Any]) -> str:
@@ -163,17 +168,17 @@ def _filter_markup(doc: dict[str, Any]) -> str:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Point the page's search at the site's worker; mark paper pages for Pagefind when it answers
-    the search box; give the search dialog an accessible name."""
+    """Point the page's search at the site's worker; mark pages for Pagefind when it answers the
+    search box; give the search dialog an accessible name."""
     if _own_search(config):
         output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + WORKER_URI.rsplit("/", 1)[1] + '"', output, count=1)
         if not found:
             raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
-        filters = _pagefind_filters.get(page.url)
-        if filters is not None:
+        article = _pagefind_articles.get(page.url)
+        if article is not None:
             if _ARTICLE not in output:
                 raise PluginError(f"{page.file.src_uri}: the theme's article element was not found for Pagefind")
-            output = output.replace(_ARTICLE, _ARTICLE[:-1] + " data-pagefind-body>" + filters, 1)
+            output = output.replace(_ARTICLE, article, 1)
     # Material reads every <link rel="alternate"> as another language of the site and downloads and
     # parses the whole sitemap once per such link, on every page opened: with the two feed links,
     # 0.6 s of the page's time at 10,000 papers, during which the search box cannot answer

@@ -381,17 +381,27 @@ Engine.prototype.search = function (query) {
 /*
  * Past the size one lunr index serves well, the hosted site is indexed by Pagefind (PyPI `pagefind`,
  * run by the build into pagefind/), which fetches the pieces of its index a query needs. The same
- * query words and facet terms are asked of it; it answers the first PAGEFIND_RESULTS pages.
+ * query words and facet terms are asked of it, and it answers with every page that matches; a
+ * page's text for the result list (its fragment) is one more fetch. So the dialog gets every result,
+ * for its count, but only the first PAGEFIND_FIRST complete: the others are placeholders, which
+ * the page's script (assets/javascripts/search-facets.js) asks for, over the BroadcastChannel the
+ * answer names, as Material shows them (it adds results as the list is scrolled), and fills in.
  */
-var PAGEFIND_RESULTS = 20
+var PAGEFIND_FIRST = 10  // what Material shows at once
+var PLACEHOLDER = "…"  // the title of a result whose page is on its way
 
 function PagefindEngine(settings) {
-  var data = settings
-  this.facets = data.facets
-  this.topicNames = {}
-  var names = this.topicNames
-  data.facets.topic.forEach(function (v) { names[v[0]] = v[1] })
+  var names = this.topicNames = {}
+  this.facets = settings.facets
+  settings.facets.topic.forEach(function (v) { names[v[0]] = v[1] })
   this.pagefind = null
+  this.current = null  // the latest query's results: { query, results, terms }
+  this.channel = null
+  if (typeof BroadcastChannel !== "undefined") {
+    // A name of its own: another tab's worker must not answer this page.
+    this.channel = new BroadcastChannel("papers-search-" + Math.random().toString(36).slice(2))
+    this.channel.onmessage = this.request.bind(this)
+  }
 }
 
 PagefindEngine.prototype.resolve = Engine.prototype.resolve
@@ -406,6 +416,34 @@ PagefindEngine.prototype.load = function () {
     })
   }
   return this.pagefind
+}
+
+/* A result as Material's dialog renders it: from its page's fragment, or a placeholder. */
+PagefindEngine.prototype.item = function (page, rank, current) {
+  var self = this
+  var item = { location: "", title: PLACEHOLDER, text: "", score: current.results.length - rank, terms: current.terms }
+  if (page) {
+    item.location = page.url.replace(/^\//, "")
+    item.title = escapeHtml(page.meta.title || page.url)
+    item.text = "<p>" + page.excerpt + "</p>"
+    item.tags = ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) })
+  }
+  return item
+}
+
+/* The page's script asks for results by rank: fetch their fragments, answer with the results. */
+PagefindEngine.prototype.request = function (event) {
+  var self = this, current = this.current, asked = event.data || {}
+  if (asked.type !== "load" || !current || asked.query !== current.query)
+    return
+  var ranks = (asked.ranks || []).filter(function (rank) { return rank >= 0 && rank < current.results.length })
+  Promise.all(ranks.map(function (rank) { return current.results[rank].data() })).then(function (pages) {
+    self.channel.postMessage({
+      type: "loaded",
+      query: current.query,
+      items: pages.map(function (page, i) { return [ranks[i], self.item(page, ranks[i], current)] })
+    })
+  }).catch(function (err) { console.warn("search: Pagefind could not load results", err) })
 }
 
 PagefindEngine.prototype.search = function (query, stale) {
@@ -427,23 +465,22 @@ PagefindEngine.prototype.search = function (query, stale) {
   }).then(function (search) {
     // Typing on: a later query is on its way, so this one's pages are not fetched.
     if (stale())
-      return []
-    return Promise.all(search.results.slice(0, PAGEFIND_RESULTS).map(function (r) { return r.data() }))
-  }).then(function (pages) {
+      return { items: [] }
     var terms = {}
     parsed.words.forEach(function (w) { if (!isStopWord(w)) terms[w] = true })
-    return {
-      items: pages.map(function (page, rank) {
-        return [{
-          location: page.url.replace(/^\//, ""),
-          title: escapeHtml(page.meta.title || page.url),
-          text: "<p>" + page.excerpt + "</p>",
-          tags: ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) }),
-          score: PAGEFIND_RESULTS - rank,
-          terms: terms
-        }]
-      })
-    }
+    var current = self.current = { query: query, results: search.results, terms: terms }
+    // Without a channel to fill placeholders in, the dialog gets the complete results only.
+    var count = self.channel ? search.results.length : Math.min(search.results.length, PAGEFIND_FIRST)
+    var first = search.results.slice(0, PAGEFIND_FIRST)
+    return Promise.all(first.map(function (r) { return r.data() })).then(function (pages) {
+      var items = []
+      for (var rank = 0; rank < count; rank++)
+        items.push([self.item(pages[rank], rank, current)])
+      return {
+        items: items,
+        pagefind: { channel: self.channel ? self.channel.name : null, query: query, complete: pages.length }
+      }
+    })
   })
 }
 

@@ -26,6 +26,7 @@ from generator import search as site_search
 from .browser import (
     CHROMIUM_ARGS,
     PAGE_H1,
+    RESULT_ITEMS,
     RESULT_META,
     SEARCH_TOGGLE,
     Result,
@@ -33,6 +34,7 @@ from .browser import (
     chromium_path,
     foreign_requests,
     normalise_space,
+    results,
     search,
     search_box,
     serve,
@@ -387,6 +389,68 @@ def test_pagefind_facets_narrow_the_results(
     wait_for_search(page, "attention topic:astrology")
     expect(page.locator(RESULT_META)).to_have_text("No matching documents")
     assert not watch.errors, f"JavaScript errors while narrowing with Pagefind: {watch.errors}"
+
+
+def scroll_to_the_end(page: Page) -> list[Result]:
+    """Scroll the result list down as a person does with a mouse wheel until no more results come;
+    the results then shown, once none is waiting for its page."""
+    items = page.locator(RESULT_ITEMS)
+    shown = -1
+    while items.count() != shown:
+        shown = items.count()
+        items.last.hover()
+        for _ in range(10):
+            page.mouse.wheel(0, 120)
+        page.wait_for_timeout(300)
+    expect(page.locator(f"{RESULT_ITEMS} h1", has_text=re.compile(r"^…$")), "results stay placeholders").to_have_count(
+        0
+    )
+    return results(page)
+
+
+def test_pagefind_count_tells_the_truth_and_every_result_can_be_reached(
+    open_page: Callable[..., tuple[Page, Watch]], pagefind_url: str
+) -> None:
+    """Pagefind finds more pages than the worker fetches at once: the count says how many, and
+    scrolling down brings every one of them, with its title, text and address."""
+    page, watch = open_page(viewport={"width": 1280, "height": 900})
+    page.goto(pagefind_url)
+    first = search(page, "quantization")
+    count = matching_count(page)
+    assert count > 20, f"test premise: a query with more results than the worker fetches at once; got {count}"
+    assert len(first) == 10, "Material shows 10 results at once"
+    everything = scroll_to_the_end(page)
+    assert len(everything) == count, f"the dialog says {count} matching documents; scrolling reaches {len(everything)}"
+    assert [r.title for r in everything[:10]] == [r.title for r in first]
+    addresses = [r.href.split("?")[0].removeprefix(pagefind_url) for r in everything]
+    assert len(set(addresses)) == count and all(a.startswith(("papers/", "topics/")) for a in addresses), addresses
+    assert all(r.terms == ("quantization",) for r in everything), "a result does not say which words it matched"
+    texts = page.locator(f"{RESULT_ITEMS} article > p")
+    assert texts.count() == count, "a result shows no text"
+    # The last one, filled in by the page's script, leads to its page too.
+    page.locator(f"{RESULT_ITEMS} a.md-search-result__link").last.click()
+    page.wait_for_url(everything[-1].href)
+    expect(page.locator(PAGE_H1)).to_have_text(everything[-1].title)
+    assert not watch.errors, f"JavaScript errors while scrolling Pagefind's results: {watch.errors}"
+
+
+def test_pagefind_finds_topic_and_organisation_pages(
+    open_page: Callable[..., tuple[Page, Watch]], pagefind_url: str
+) -> None:
+    """As lunr does: a topic's page by its name or description, an organisation's by its name,
+    titled as the lunr path titles them, and not by the papers they list."""
+    page, _ = open_page()
+    page.goto(pagefind_url)
+    titles = [r.title for r in search(page, "quantization")]
+    assert "Topic: Quantization" in titles[:TOP], titles
+    found = search(page, "fewer bits")  # the topic's description: "Storing weights or activations in fewer bits."
+    assert "Topic: Quantization" in [r.title for r in found], shown_results(page)
+    found = search(page, "OpenBMB")
+    assert found[0].title == "Organisation: OpenBMB", shown_results(page)
+    assert found[0].href.split("?")[0] == pagefind_url + "organisations/openbmb/"
+    # A word only the titles of the papers a topic page lists: that page is not a result.
+    found = search(page, "GPTQ")
+    assert not any(r.title.startswith(("Topic:", "Organisation:")) for r in found), shown_results(page)
 
 
 # --- search in the offline build -----------------------------------------------------------------------
