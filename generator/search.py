@@ -2,11 +2,13 @@
 
 The generator builds one lunr index of the papers, topics and organisations (PyPI ``lunr``, the
 Python port of lunr.js) and writes it, with what a result shows and the facet values, to
-``docs/search/index.json``. The MkDocs hook puts it into each site's ``search/search_index.json``,
-where Material's search dialog loads it and hands it to the site's search worker
-(``generator/search_worker.js``), which loads the index with lunr.js instead of indexing in the
-browser. ``python -m generator search`` loads the same file from the built site. Past
-:data:`LUNR_LIMIT` papers the hosted site's box asks Pagefind instead (:func:`choose_engine`).
+``docs/search/index.json`` (the search file, in a compact layout: :data:`DOCS`,
+:func:`compact_index`). The MkDocs hook copies it into each site (:data:`SITE_DATA`) and names it
+in the settings Material's search dialog loads and hands to the site's search worker
+(``generator/search_worker.js``, :data:`SITE_SETTINGS`); the worker then loads the file itself and
+builds the index with lunr.js instead of indexing in the browser. ``python -m generator search``
+loads the same file from the built site (:func:`open_site`). Past :data:`LUNR_LIMIT` papers the
+hosted site's box asks Pagefind instead (:func:`choose_engine`).
 
 Both sides turn a query into the same lunr clauses (:func:`plan`), with the settings written into
 the file (:data:`QUERY`), so they rank alike:
