@@ -182,6 +182,9 @@ def test_both_sites_name_the_search_file_their_worker_loads(real_site: Path) -> 
         papers = settings["config"]["papers"]
         assert papers["data"] == search.SITE_DATA[kind] and "index" not in papers
         assert papers["suffix"] == ("/" if kind == "hosted" else ".html")
+    hosted_file = (real_site / "site" / search.SITE_DATA["hosted"]).read_text(encoding="utf-8")
+    offline_file = (real_site / "site-offline" / search.SITE_DATA["offline"]).read_text(encoding="utf-8")
+    assert offline_file == search.as_script(hosted_file), "the hook and search.py write the script differently"
     offline = search.open_site(real_site / "site-offline").index
     hosted = search.open_site(real_site / "site").index
     assert offline.docs == hosted.docs
