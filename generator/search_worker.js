@@ -493,26 +493,20 @@ var latest = 0
 function handle(message) {
   switch (message.type) {
     case SETUP:
-      var settings = message.data.config.papers || {}
-      var unreadable = function (err) {
+      var settings = (message.data.config || {}).papers || {}
+      // Material sends queries once READY: until the file is loaded the box says "Initializing search".
+      return Promise.resolve().then(function () {
+        if (settings.format !== FORMAT)
+          throw new Error("search settings of format " + settings.format + "; this worker reads format " + FORMAT)
+        if (settings.engine !== "pagefind")
+          return loadData(settings).then(function (data) { engine = new Engine(settings, data) })
+        engine = new PagefindEngine(settings)
+        engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
+      }).catch(function (err) {
         // An index this worker cannot read (a site built by another version): answer, with nothing.
         console.warn("search: the search index could not be loaded; rebuild the site", err)
         engine = { search: function () { return { items: [] } } }
-      }
-      var ready = function () { return { type: READY } }
-      if (settings.format !== FORMAT) {
-        unreadable(new Error("search settings of format " + settings.format + "; this worker reads format " + FORMAT))
-        return Promise.resolve(ready())
-      }
-      if (settings.engine === "pagefind") {
-        engine = new PagefindEngine(settings)
-        engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
-        return Promise.resolve(ready())
-      }
-      // Material sends queries once READY: until the file is loaded the box says "Initializing search".
-      return loadData(settings).then(function (data) {
-        engine = new Engine(settings, data)
-      }).catch(unreadable).then(ready)
+      }).then(function () { return { type: READY } })
     case QUERY:
       var mine = ++latest
       var stale = function () { return mine !== latest }

@@ -303,6 +303,8 @@ const context = {
   self: { location: { href: "http://127.0.0.1:8000/assets/javascripts/search-worker.js" } },
   fetch(url) {
     requested.push(url)
+    if (url.endsWith("/missing.json"))
+      return Promise.resolve({ ok: false, status: 404 })
     const text = fs.readFileSync(dataFile, "utf8")
     return Promise.resolve({ ok: true, json: () => Promise.resolve(JSON.parse(text)) })
   },
@@ -320,6 +322,11 @@ vm.runInContext(`
         i => [i[0].location, i[0].score, i[0].title, i[0].tags || null]))),
       Promise.resolve()
     ).then(() => ({ ready, answers }))
+  }).then(out => {
+    // A search file that cannot be fetched: the box is ready all the same, and finds nothing.
+    const missing = { config: { papers: { ...input.settings, data: "search/missing.json" } }, docs: [] }
+    return handle({ type: 0, data: missing })
+      .then(ready => handle({ type: 2, data: "attention" }).then(answer => ({ ...out, missing: [ready, answer] })))
   })
 `, context).then(out => process.stdout.write(JSON.stringify({ ...out, requested })))
 """
@@ -350,8 +357,9 @@ def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_
         timeout=120,
     )
     js = json.loads(result.stdout)
-    assert js["requested"] == ["http://127.0.0.1:8000/search/lunr_index.json"]
+    assert js["requested"][0] == "http://127.0.0.1:8000/search/lunr_index.json"
     assert js["ready"] == {"type": 1}
+    assert js["missing"] == [{"type": 1}, {"type": 3, "data": {"items": []}}], "a missing search file stalls the box"
     differ = []
     for query, answer in zip(queries, js["answers"], strict=True):
         hits = opened.index.search(query)
