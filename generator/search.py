@@ -422,15 +422,7 @@ def documents(data: Mapping[str, Any], suffix: str = "/") -> list[dict[str, Any]
         for tags, closure in data["topic_sets"]
     ]
     docs = []
-    for location, title, text, topic_set, date, org in zip(
-        columns["location"],
-        columns["title"],
-        columns["text"],
-        columns["topics"],
-        columns["date"],
-        columns["org"],
-        strict=True,
-    ):
+    for location, title, text, topic_set, date, org in zip(*(columns[name] for name in DOCS), strict=True):
         doc: dict[str, Any] = {"location": location + suffix, "title": title, "text": f"<p>{text}</p>" if text else ""}
         if topic_set >= 0:
             doc["tags"], doc["topic"] = (list(values) for values in sets[topic_set])
