@@ -149,6 +149,7 @@ def test_index_is_the_one_lunrs_builder_makes(site_data: dict[str, Any], papers:
 
 def test_the_compact_index_expands_to_the_one_it_came_from(site_data: dict[str, Any]) -> None:
     """What the search file holds (about half of lunr's serialised index) gives back lunr's index exactly."""
+    assert tuple(site_data["docs"]) == search.DOCS
     expanded = search.expand_index(site_data["index"])
     assert search.compact_index(expanded) == site_data["index"]
     assert len(expanded["fieldVectors"]) == 3 * len(site_data["docs"]["location"])
