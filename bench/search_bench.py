@@ -6,7 +6,8 @@ papers and Pagefind past it, the offline site's is always lunr, see ``generator/
 site is opened in Debian's Chromium (Playwright, headless) in a fresh context, the hosted one over
 http from 127.0.0.1 and the offline one from ``file://``, and timed as ``bench answer`` does: from
 the page's DOMContentLoaded until the results answer a query put into the box at that moment,
-the median of ``--repeat`` loads.
+the median of ``--repeat`` loads. The bytes reported are the search settings and the search file
+the worker loads (:func:`search_bytes`), or for Pagefind the settings and its whole bundle.
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def search_bytes(site: Path, offline: bool) -> int:
+    """What the search box loads before its first lunr answer: the settings Material loads
+    (``search/search_index.json``, offline ``.js``) and the search file they name, if any (the
+    site's worker loads it; a build with Material's own search has none)."""
+    settings = site / "search" / ("search_index.js" if offline else "search_index.json")
+    data = site / "search" / ("lunr_index.js" if offline else "lunr_index.json")
+    return settings.stat().st_size + (data.stat().st_size if data.is_file() else 0)
+
+
 def folder_size(path: Path) -> tuple[int, int]:
     """Bytes and files under ``path``."""
     files = [p for p in path.rglob("*") if p.is_file()]
@@ -108,18 +118,15 @@ def main(args: argparse.Namespace) -> int:
         hosted = json.loads((project / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
         engine = hosted["config"]["papers"]["engine"]
         bundle = folder_size(project / "site" / "pagefind") if engine == "pagefind" else (0, 0)
-        sites = {
-            "hosted": (project / "site", project / "site" / "search" / "search_index.json"),
-            "offline": (project / "site-offline", project / "site-offline" / "search" / "search_index.js"),
-        }
+        sites = {"hosted": project / "site", "offline": project / "site-offline"}
         with chromium() as browser:
-            for kind, (site, index) in sites.items():
+            for kind, site in sites.items():
                 figures = time_site(browser, site, kind == "hosted", args.repeat, args.query)
                 row = {
                     "papers": n,
                     "site": kind,
                     "engine": engine if kind == "hosted" else "lunr",
-                    "index_bytes": index.stat().st_size,
+                    "index_bytes": search_bytes(site, offline=kind == "offline"),
                     "bundle_bytes": bundle[0] if kind == "hosted" else 0,
                     "bundle_files": bundle[1] if kind == "hosted" else 0,
                     "search_stage": timings.get("search", 0.0),

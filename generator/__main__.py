@@ -99,26 +99,22 @@ def _add_search_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 def _search(args: argparse.Namespace) -> int:
     """``search``: the site's search box in the terminal."""
-    data_file = args.site / "search" / "search_index.json"
     try:
-        data = json.loads(data_file.read_text(encoding="utf-8"))
-        if data.get("config", {}).get("papers", {}).get("engine") == "pagefind":
-            # Pagefind answers that site's search box; the offline build of the same docs has the lunr index.
-            offline = args.site.parent / f"{args.site.name}-offline" / "search" / "search_index.json"
-            print(f"note: {args.site}/ is searched with Pagefind in the browser; searching {offline}", file=sys.stderr)
-            site_url = data["config"]["papers"].get("site_url", "")
-            data_file = offline
-            data = json.loads(data_file.read_text(encoding="utf-8"))
-            data["config"]["papers"]["site_url"] = site_url
-            for doc in data["docs"]:  # the offline build's addresses end in .html
-                doc["location"] = doc["location"].removesuffix(".html") + "/"
-        index = search.SearchIndex(data)
-    except FileNotFoundError:
-        print(f"error: {data_file} not found: build the site first with `python -m generator build`", file=sys.stderr)
+        opened = search.open_site(args.site)
+    except FileNotFoundError as error:
+        print(
+            f"error: {error.filename} not found: build the site first with `python -m generator build`", file=sys.stderr
+        )
         return 2
     except (ValueError, KeyError, TypeError) as error:
-        print(f"error: {data_file} is not this site's search index ({error}): build the site again", file=sys.stderr)
+        print(
+            f"error: {args.site}/ holds no search index this version reads ({error}): build the site again",
+            file=sys.stderr,
+        )
         return 2
+    if opened.note:
+        print(f"note: {opened.note}", file=sys.stderr)
+    index = opened.index
     terms = [" ".join(args.query)]
     for name in ("topic", "year", "org"):
         value = getattr(args, name)
@@ -134,7 +130,7 @@ def _search(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     hits = index.search(query)
     seconds = time.perf_counter() - started
-    base = data.get("config", {}).get("papers", {}).get("site_url") or ""
+    base = opened.site_url
     shown = hits[: max(args.limit, 0)]
     if args.json:
         records = [

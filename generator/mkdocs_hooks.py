@@ -2,10 +2,12 @@
 the offline shim.
 
 - Search: Material's search dialog stays, but its worker is the site's own
-  (``generator/search_worker.js`` after lunr.js from ``npm ci``, served as one file), and the
-  search data Material loads (``search/search_index.json``, and ``search_index.js`` in the offline
-  build) is the index the generator built (``docs/search/index.json``, see ``generator/search.py``)
-  with Material's search settings added. ``search/facets.js`` gives the facet menus their values.
+  (``generator/search_worker.js`` after lunr.js from ``npm ci``, served as one file). The search
+  data Material loads (``search/search_index.json``, and ``search_index.js`` in the offline build)
+  holds only settings: Material's, and the generator's in ``config.papers``, which name the search
+  file the worker loads itself (``docs/search/index.json`` as built by ``generator/search.py``:
+  ``search/lunr_index.json``, or in the offline build the script ``search/lunr_index.js``), so the
+  page neither parses nor copies the index. ``search/facets.js`` gives the facet menus their values.
 - Material's search dialog has no accessible name (axe: aria-dialog-name); one is added here
   rather than by copying the theme's template into the project.
 - ``memo`` lets a template render a block once per build that many pages share (a paper page's
@@ -46,6 +48,16 @@ WORKER_URI = "assets/javascripts/search-worker.js"
 SEARCH_DATA = "search/index.json"
 """The generator's search data in docs/ (generator/search.py INDEX_FILE); kept out of the site as it is."""
 
+SITE_DATA = {"hosted": "search/lunr_index.json", "offline": "search/lunr_index.js"}
+"""Where the site's worker finds the search file (generator/search.py SITE_DATA; this module is
+loaded by MkDocs on its own and cannot import the generator's)."""
+
+SCRIPT_VARIABLE = "__lunr_index"
+"""What the offline site's search script sets (generator/search.py SCRIPT_VARIABLE)."""
+
+SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets")
+"""Parts of the search file the worker reads from the file, not from the page's settings."""
+
 _MATERIAL_WORKER = re.compile(r'("search": "[^"]*assets/javascripts/)workers/search\.[0-9a-f]+\.min\.js"')
 _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -66,8 +78,11 @@ def _offline(config: MkDocsConfig) -> bool:
 _search_data: dict[str, Any] = {}
 """The generator's search data of the build running (read once, in ``on_config``)."""
 
-_pagefind_filters: dict[str, str] = {}
-"""Hosted build searched with Pagefind: each paper page's facet values as Pagefind filter markup."""
+_pagefind_articles: dict[str, str] = {}
+"""Hosted build searched with Pagefind: the opening of the article of each page it indexes (by the
+page's address), marked for it: a paper's whole article with its facet values as Pagefind filters;
+for a topic's or an organisation's page, which lists papers, only what lunr indexes of it (its name
+and description) in an element Pagefind reads and the reader does not see."""
 
 
 def _pagefind(config: MkDocsConfig) -> bool:
@@ -142,9 +157,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(
                 f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`"
             )
-        _pagefind_filters.clear()
+        _pagefind_articles.clear()
         if _pagefind(config):
-            _pagefind_filters.update({d["location"]: _filter_markup(d) for d in _search_data["docs"] if "topic" in d})
+            _pagefind_articles.update(_pagefind_markup(_search_data))
         worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
         files.append(File.generated(config, WORKER_URI, content=worker))
     if not _offline(config):
@@ -174,6 +189,29 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return _PAPER_LIST.sub(lambda m: _PAPER_LINK.sub(lambda link: f'href="{to_root}{link[1]}.html"', m[0]), html)
 
 
+def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
+    """``_pagefind_articles`` from the search file (its layout: generator/search.py DOCS)."""
+    docs, facets = data["docs"], data["facets"]
+    closures = [[facets["topic"][n][0] for n in closure] for _, closure in data["topic_sets"]]
+    articles = {}
+    for location, title, text, topics, date, org in zip(
+        docs["location"], docs["title"], docs["text"], docs["topics"], docs["date"], docs["org"], strict=True
+    ):
+        if topics >= 0:  # a paper
+            paper: dict[str, Any] = {"topic": closures[topics]}
+            if date:
+                paper["year"], paper["date"] = date[:4], date
+            if org >= 0:
+                paper["org"] = facets["org"][org][0]
+            articles[f"{location}/"] = _ARTICLE[:-1] + " data-pagefind-body>" + _filter_markup(paper)
+        else:  # title and text are escaped HTML already
+            text = f"<p>{text}</p>" if text else ""
+            articles[f"{location}/"] = (
+                f'{_ARTICLE}<div hidden data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>{text}</div>'
+            )
+    return articles
+
+
 def _filter_markup(doc: dict[str, Any]) -> str:
     """A paper's facet values as Pagefind filters and its date to sort by, in an element Pagefind
     reads but does not index."""
@@ -185,17 +223,17 @@ def _filter_markup(doc: dict[str, Any]) -> str:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Point the page's search at the site's worker; mark paper pages for Pagefind when it answers
-    the search box; give the search dialog an accessible name."""
+    """Point the page's search at the site's worker; mark pages for Pagefind when it answers the
+    search box; give the search dialog an accessible name."""
     if _own_search(config):
         output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + WORKER_URI.rsplit("/", 1)[1] + '"', output, count=1)
         if not found:
             raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
-        filters = _pagefind_filters.get(page.url)
-        if filters is not None:
+        article = _pagefind_articles.get(page.url)
+        if article is not None:
             if _ARTICLE not in output:
                 raise PluginError(f"{page.file.src_uri}: the theme's article element was not found for Pagefind")
-            output = output.replace(_ARTICLE, _ARTICLE[:-1] + " data-pagefind-body>" + filters, 1)
+            output = output.replace(_ARTICLE, article, 1)
     # Material reads every <link rel="alternate"> as another language of the site and downloads and
     # parses the whole sitemap once per such link, on every page opened: with the two feed links,
     # 0.6 s of the page's time at 10,000 papers, during which the search box cannot answer
@@ -212,25 +250,26 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def _write_search_data(config: MkDocsConfig) -> None:
-    """``search/search_index.json``: the generator's data plus Material's search settings (the page
-    highlighter reads them); ``search/facets.js``: the facet values for the menus in the dialog."""
+    """``search/search_index.json``: Material's search settings (the page highlighter reads them)
+    and the generator's, naming the search file, which goes beside it (``SITE_DATA``) unless
+    Pagefind answers; ``search/facets.js``: the facet values for the menus in the dialog."""
     target = Path(config.site_dir) / "search" / "search_index.json"
     material = json.loads(target.read_text(encoding="utf-8"))
-    data = dict(_search_data)
-    # Material hands the worker only `config` and `docs`: the index rides in the config.
-    docs = data.pop("docs")
-    if _pagefind(config):  # the worker asks Pagefind; the page need not load the lunr index
-        del data["index"]
-        docs = []
-    else:
-        data["engine"] = "lunr"
-    if not config.use_directory_urls:  # the offline build: papers/x.html, not papers/x/
-        for doc in docs:
-            doc["location"] = doc["location"].removesuffix("/") + ".html"
-    data["site_url"] = config.site_url or ""
-    merged = {"config": {**material["config"], "papers": data}, "docs": docs}
+    settings = {k: v for k, v in _search_data.items() if k not in SETTINGS_LEFT_OUT}
+    if not _pagefind(config):
+        settings["engine"] = "lunr"
+        settings["data"] = SITE_DATA["offline" if _offline(config) else "hosted"]
+        text = (Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8")
+        if _offline(config):  # from file:// the worker can only run a script: JSON.parse of a string literal
+            literal = text.replace("\\", "\\\\").replace("'", "\\'")
+            text = f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
+        (Path(config.site_dir) / settings["data"]).write_text(text, encoding="utf-8")
+    # Addresses in the search file have no ending: the offline build's pages are papers/x.html.
+    settings["suffix"] = "/" if config.use_directory_urls else ".html"
+    settings["site_url"] = config.site_url or ""
+    merged = {"config": {**material["config"], "papers": settings}, "docs": []}
     target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    facets = json.dumps(data["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    facets = json.dumps(settings["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     (target.parent / "facets.js").write_text(f"var __facets = {facets}\n", encoding="utf-8")
 
 

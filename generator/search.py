@@ -2,11 +2,13 @@
 
 The generator builds one lunr index of the papers, topics and organisations (PyPI ``lunr``, the
 Python port of lunr.js) and writes it, with what a result shows and the facet values, to
-``docs/search/index.json``. The MkDocs hook puts it into each site's ``search/search_index.json``,
-where Material's search dialog loads it and hands it to the site's search worker
-(``generator/search_worker.js``), which loads the index with lunr.js instead of indexing in the
-browser. ``python -m generator search`` loads the same file from the built site. Past
-:data:`LUNR_LIMIT` papers the hosted site's box asks Pagefind instead (:func:`choose_engine`).
+``docs/search/index.json`` (the search file, in a compact layout: :data:`DOCS`,
+:func:`compact_index`). The MkDocs hook copies it into each site (:data:`SITE_DATA`) and names it
+in the settings Material's search dialog loads and hands to the site's search worker
+(``generator/search_worker.js``, :data:`SITE_SETTINGS`); the worker then loads the file itself and
+builds the index with lunr.js instead of indexing in the browser. ``python -m generator search``
+loads the same file from the built site (:func:`open_site`). Past :data:`LUNR_LIMIT` papers the
+hosted site's box asks Pagefind instead (:func:`choose_engine`).
 
 Both sides turn a query into the same lunr clauses (:func:`plan`), with the settings written into
 the file (:data:`QUERY`), so they rank alike:
@@ -23,6 +25,7 @@ the file (:data:`QUERY`), so they rank alike:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import json
@@ -30,7 +33,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,8 +51,30 @@ from .stemmer import stem
 INDEX_FILE = "search/index.json"
 """Where the generator writes the search data, under docs/ (the hook moves it into the sites)."""
 
-FORMAT = 1
+FORMAT = 2
 """Version of the file's layout; the worker and the terminal refuse another."""
+
+DOCS = ("location", "title", "text", "topics", "date", "org")
+"""The search file's result documents, as columns (one list per name, one entry per document, the
+lunr ref being its position): ``location``, the page's address without its ending (the site adds
+``/`` or ``.html``); ``title`` and ``text`` (the abstract's start, or ``""``), HTML-escaped;
+``topics``, the number of the paper's row in ``topic_sets`` (-1 for other pages), each row holding
+the numbers in ``facets.topic`` of the paper's topics (the tags its result shows) and of those and
+their broader topics (what ``topic:`` matches); ``date`` (``YYYY-MM-DD`` or ``""``); ``org``, the
+number of the organisation in ``facets.org`` (-1 for none)."""
+
+SITE_SETTINGS = "search/search_index.json"
+"""Where a built site has Material's search settings, with this module's in ``config.papers``
+(the MkDocs hook writes them): ``engine``, ``data`` (the file below, when lunr answers), the query
+settings and the facet values. Material's page loads this file (as ``search_index.js`` from
+``file://``) and hands it to the worker, which then loads the search file itself."""
+
+SITE_DATA = {"hosted": "search/lunr_index.json", "offline": "search/lunr_index.js"}
+"""Where a built site has the search file: as JSON for the worker to fetch over http, and from
+``file://`` (where browsers refuse fetches) as a script the worker runs, setting :data:`SCRIPT_VARIABLE`."""
+
+SCRIPT_VARIABLE = "__lunr_index"
+"""The global variable the offline site's search script sets to the search file's data."""
 
 FIELDS = {"title": 10, "tags": 3, "text": 1}
 """Indexed fields and their boosts: a word of the title counts most, then a topic name, then the abstract."""
@@ -145,104 +171,113 @@ def _snippet(text: str) -> str:
     return text[:SNIPPET].rsplit(" ", 1)[0] + " …"
 
 
-def _paper_doc(paper: Paper, topics: _TopicFacts, full_text: bool) -> dict[str, Any]:
-    doc: dict[str, Any] = {
-        "location": f"papers/{paper.slug}/",
-        "title": html.escape(paper.title),
-        "text": f"<p>{html.escape(_snippet(paper.abstract))}</p>" if full_text else "",
-        "tags": list(topics.names),
-        "topic": list(topics.slugs),
-    }
-    if paper.date:
-        doc["year"] = str(paper.date.year)
-        doc["date"] = paper.date.isoformat()
-    if paper.organisation:
-        doc["org"] = slugify(paper.organisation.handle)
-    return doc
-
-
 @dataclass(frozen=True)
 class _TopicFacts:
     """What a paper's search document and index hold of its topics (the same for every paper with them)."""
 
-    names: tuple[str, ...]
-    """Topic names, HTML-escaped, as the result shows them."""
-    slugs: tuple[str, ...]
+    assigned: tuple[Slug, ...]
+    """The paper's topics, in its order: the tags its result shows."""
+    slugs: tuple[Slug, ...]
     """The topics and the broader ones they are part of: what ``topic:`` matches."""
     terms: tuple[str, ...]
     """The index terms of the topic names."""
 
 
 def _topic_facts(topics: Sequence[Topic], all_topics: Mapping[Slug, Topic]) -> _TopicFacts:
-    slugs: list[str] = []
+    slugs: list[Slug] = []
     for topic in topics:
         for t in [topic, *ancestors(topic, all_topics)]:
             if t.slug not in slugs:
                 slugs.append(t.slug)
     return _TopicFacts(
-        names=tuple(html.escape(t.name) for t in topics),
+        assigned=tuple(t.slug for t in topics),
         slugs=tuple(slugs),
         terms=tuple(index_terms(" ".join(t.name for t in topics))),
     )
 
 
+@dataclass
+class _Columns:
+    """The result documents as :data:`DOCS` describes them, filled one document at a time."""
+
+    location: list[str] = field(default_factory=list)
+    title: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    topics: list[int] = field(default_factory=list)
+    date: list[str] = field(default_factory=list)
+    org: list[int] = field(default_factory=list)
+
+    def add(self, location: str, title: str, text: str = "", topics: int = -1, date: str = "", org: int = -1) -> None:
+        self.location.append(location)
+        self.title.append(html.escape(title))
+        self.text.append(html.escape(text))
+        self.topics.append(topics)
+        self.date.append(date)
+        self.org.append(org)
+
+
 def build(corpus: Corpus, engine: str = "lunr") -> bytes:
-    """The search file: documents, facet values, query settings, the serialised lunr index, and
-    ``engine``, the hosted site's engine (:func:`choose_engine`)."""
+    """The search file: query settings, facet values, the result documents and the lunr index (in
+    the compact layout of :data:`DOCS` and :func:`compact_index`), and ``engine``, the hosted site's
+    engine (:func:`choose_engine`)."""
     all_topics = {t.slug: t for t in corpus.topics}
     full_text = len(corpus.papers) <= LUNR_LIMIT
-    docs: list[dict[str, Any]] = []
-    fields: list[dict[str, list[str]]] = []
-
-    def add(doc: dict[str, Any], title: str, tags: Iterable[str], text: str) -> None:
-        docs.append(doc)
-        fields.append({"title": index_terms(title), "tags": index_terms(" ".join(tags)), "text": index_terms(text)})
-
-    # Papers newest first: a query of facets alone lists them in this order.
-    known: dict[tuple[Slug, ...], _TopicFacts] = {}
-    for paper in newest_first(corpus.papers):
-        assigned = corpus.paper_topics[paper.slug]
-        facts = known.get(assigned)
-        if facts is None:
-            facts = known[assigned] = _topic_facts([all_topics[s] for s in assigned], all_topics)
-        docs.append(_paper_doc(paper, facts, full_text))
-        progress.advance()
-        fields.append(
-            {
-                "title": index_terms(paper.title),
-                "tags": list(facts.terms),
-                "text": index_terms(paper.abstract) if full_text else [],
-            }
-        )
-    for topic in corpus.topics:
-        doc = {
-            "location": f"topics/{topic.slug}/",
-            "title": html.escape(f"Topic: {topic.name}"),
-            "text": f"<p>{html.escape(topic.description)}</p>",
-        }
-        add(doc, topic.name, [topic.name], topic.description)
     organisations: dict[str, str] = {}
     for paper in corpus.papers:
         if paper.organisation:
             organisations.setdefault(slugify(paper.organisation.handle), paper.organisation.name)
-    for slug, name in sorted(organisations.items()):
-        add(
-            {"location": f"organisations/{slug}/", "title": html.escape(f"Organisation: {name}"), "text": ""},
-            name,
-            [],
-            "",
-        )
+    # Papers newest first: a query of facets alone lists them in this order.
+    papers = newest_first(corpus.papers)
+    known: dict[tuple[Slug, ...], _TopicFacts] = {}
+    facts = []
+    for paper in papers:
+        assigned = corpus.paper_topics[paper.slug]
+        found = known.get(assigned)
+        if found is None:
+            found = known[assigned] = _topic_facts([all_topics[s] for s in assigned], all_topics)
+        facts.append(found)
+    facets = _facets(corpus, papers, facts, organisations)
+    topic_number = {row[0]: n for n, row in enumerate(facets["topic"])}
+    org_number = {row[0]: n for n, row in enumerate(facets["org"])}
+    topic_sets: dict[_TopicFacts, int] = {}
 
-    index = lunr_index(fields)
+    docs = _Columns()
+    fields: list[dict[str, list[str]]] = []
+    for paper, found in zip(papers, facts, strict=True):
+        docs.add(
+            f"papers/{paper.slug}",
+            paper.title,
+            _snippet(paper.abstract) if full_text else "",
+            topic_sets.setdefault(found, len(topic_sets)),
+            paper.date.isoformat() if paper.date else "",
+            org_number[slugify(paper.organisation.handle)] if paper.organisation else -1,
+        )
+        fields.append(
+            {
+                "title": index_terms(paper.title),
+                "tags": list(found.terms),
+                "text": index_terms(paper.abstract) if full_text else [],
+            }
+        )
+        progress.advance()
+    for topic in corpus.topics:
+        docs.add(f"topics/{topic.slug}", f"Topic: {topic.name}", topic.description)
+        fields.append(
+            {"title": index_terms(topic.name), "tags": index_terms(topic.name), "text": index_terms(topic.description)}
+        )
+    for slug, name in sorted(organisations.items()):
+        docs.add(f"organisations/{slug}", f"Organisation: {name}")
+        fields.append({"title": index_terms(name), "tags": [], "text": []})
 
     data = {
         "format": FORMAT,
         "engine": engine,
         "full_text": full_text,
         "query": QUERY,
-        "facets": _facets(corpus, docs, all_topics, organisations),
-        "docs": docs,
-        "index": index,
+        "facets": facets,
+        "topic_sets": [[[topic_number[s] for s in f.assigned], [topic_number[s] for s in f.slugs]] for f in topic_sets],
+        "docs": dataclasses.asdict(docs),
+        "index": compact_index(lunr_index(fields)),
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
@@ -319,17 +354,97 @@ def lunr_index(docs: Sequence[Mapping[str, Sequence[str]]]) -> dict[str, Any]:
     }
 
 
+def compact_index(index: Mapping[str, Any]) -> dict[str, Any]:
+    """A serialised lunr index (:func:`lunr_index`) without what :func:`expand_index` rebuilds:
+    the postings (which documents hold a term in a field) are the field vectors read the other way,
+    and a vector's name is its field and position. About half the bytes, and what a browser parses
+    fastest: arrays of numbers and strings.
+
+    - ``terms``: the index terms, sorted (lunr's token set is built from them in this order);
+    - ``term_index``: each term's number in lunr's vectors (``_index``, the order the builder met it);
+    - ``vectors``: for each field, for each document (by position), lunr's vector elements
+      ``[term number, score, ...]`` (empty when the field holds no term).
+    """
+    fields = list(index["fields"])
+    vectors: dict[str, list[list[float]]] = {name: [] for name in fields}
+    for key, elements in index["fieldVectors"]:
+        name, ref = key.split("/", 1)
+        if int(ref) != len(vectors[name]):
+            raise ValueError(f"field vector {key} out of order")
+        vectors[name].append(elements)
+    terms = [term for term, _ in index["invertedIndex"]]
+    return {
+        "version": index["version"],
+        "fields": fields,
+        "pipeline": index["pipeline"],
+        "terms": terms,
+        "term_index": [posting["_index"] for _, posting in index["invertedIndex"]],
+        "vectors": vectors,
+    }
+
+
+def expand_index(compact: Mapping[str, Any]) -> dict[str, Any]:
+    """The serialised lunr index a :func:`compact_index` came from (the worker does the same in JavaScript)."""
+    fields: list[str] = compact["fields"]
+    numbers: list[int] = compact["term_index"]
+    postings: list[dict[str, Any]] = [{name: {} for name in fields} for _ in numbers]
+    for posting, number in zip(postings, numbers, strict=True):
+        posting["_index"] = number
+    by_number = dict(zip(numbers, postings, strict=True))
+    no_metadata: dict[str, Any] = {}
+    vectors = [compact["vectors"][name] for name in fields]
+    field_vectors: list[list[Any]] = []
+    # Document by document, field by field, as the builder added them (postings in ascending order).
+    for ref in range(len(vectors[0]) if vectors else 0):
+        for name, of_field in zip(fields, vectors, strict=True):
+            elements = of_field[ref]
+            field_vectors.append([f"{name}/{ref}", elements])
+            for number in elements[::2]:
+                by_number[number][name][str(ref)] = no_metadata
+    return {
+        "version": compact["version"],
+        "fields": fields,
+        "fieldVectors": field_vectors,
+        "invertedIndex": [[term, posting] for term, posting in zip(compact["terms"], postings, strict=True)],
+        "pipeline": compact["pipeline"],
+    }
+
+
+def documents(data: Mapping[str, Any], suffix: str = "/") -> list[dict[str, Any]]:
+    """The result documents of the search file, one dictionary each: ``location`` (ending in
+    ``suffix``), ``title`` and ``text`` (HTML), and for papers ``tags`` (topic names), ``topic``
+    (their slugs and those of broader topics), ``year``, ``date`` and ``org`` when known."""
+    columns = data["docs"]
+    topics = data["facets"]["topic"]
+    orgs = data["facets"]["org"]
+    sets = [
+        ([html.escape(topics[n][1]) for n in tags], [topics[n][0] for n in closure])
+        for tags, closure in data["topic_sets"]
+    ]
+    docs = []
+    for location, title, text, topic_set, date, org in zip(*(columns[name] for name in DOCS), strict=True):
+        doc: dict[str, Any] = {"location": location + suffix, "title": title, "text": f"<p>{text}</p>" if text else ""}
+        if topic_set >= 0:
+            doc["tags"], doc["topic"] = (list(values) for values in sets[topic_set])
+        if date:
+            doc["year"], doc["date"] = date[:4], date
+        if org >= 0:
+            doc["org"] = orgs[org][0]
+        docs.append(doc)
+    return docs
+
+
 def _facets(
-    corpus: Corpus, docs: Sequence[Mapping[str, Any]], topics: Mapping[Slug, Topic], organisations: Mapping[str, str]
+    corpus: Corpus, papers: Sequence[Paper], facts: Sequence[_TopicFacts], organisations: Mapping[str, str]
 ) -> dict[str, list[list[Any]]]:
     """Each facet's values with their names and paper counts, in the order a menu shows them."""
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for doc in docs:
-        counts["topic"].update(doc.get("topic", ()))
-        if "year" in doc:
-            counts["year"][doc["year"]] += 1
-        if "org" in doc:
-            counts["org"][doc["org"]] += 1
+    for paper, found in zip(papers, facts, strict=True):
+        counts["topic"].update(found.slugs)
+        if paper.date:
+            counts["year"][str(paper.date.year)] += 1
+        if paper.organisation:
+            counts["org"][slugify(paper.organisation.handle)] += 1
     return {
         "topic": [[t.slug, t.name, counts["topic"][t.slug]] for t in corpus.topics if counts["topic"][t.slug]],
         "year": [[y, y, n] for y, n in sorted(counts["year"].items(), reverse=True)],
@@ -444,18 +559,16 @@ class Hit:
 class SearchIndex:
     """The search file loaded for querying, as the worker does in the browser."""
 
-    def __init__(self, site: Mapping[str, Any]) -> None:
-        """``site``: ``search/search_index.json`` of a built site (Material's settings in ``config``,
-        this module's data in ``config.papers``, the documents in ``docs``)."""
-        data = site.get("config", {}).get("papers", {})
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        """``data``: the search file (:func:`build`; a built site's, see :func:`open_site`)."""
         if data.get("format") != FORMAT:
             raise ValueError(f"search data of format {data.get('format')!r}; this version reads format {FORMAT}")
         self.settings: Mapping[str, float] = data["query"]
-        self.full_text: bool = data.get("full_text", True)
-        self.engine: str = data.get("engine", "lunr")
-        self.docs: Sequence[Mapping[str, Any]] = site["docs"]
+        self.full_text: bool = data["full_text"]
+        self.engine: str = data["engine"]
+        self.docs: Sequence[Mapping[str, Any]] = documents(data)
         self.facets: Mapping[str, list[list[Any]]] = data["facets"]
-        self.index = Index.load(data["index"])
+        self.index = Index.load(expand_index(data["index"]))
 
     def resolve(self, name: str, value: str) -> list[str]:
         """The facet values a query's value stands for: the one whose slug or name is ``value``
@@ -509,3 +622,61 @@ class SearchIndex:
             for score, ref in found
         ]
         return hits[:limit] if limit is not None else hits
+
+
+# --- the files of a built site ----------------------------------------------------------------------
+
+
+def as_script(data: str) -> str:
+    """The search file (JSON text) as the offline site's script: a string literal handed to
+    ``JSON.parse``, which browsers read several times faster than the same data as an object literal."""
+    literal = data.replace("\\", "\\\\").replace("'", "\\'")
+    return f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
+
+
+def from_script(script: str) -> str:
+    """The JSON text of an offline site's search script (:func:`as_script`)."""
+    head = f"var {SCRIPT_VARIABLE} = JSON.parse('"
+    if not script.startswith(head) or not script.rstrip().endswith("')"):
+        raise ValueError("not a search script of this version")
+    return re.sub(r"\\(.)", r"\1", script[len(head) : script.rstrip().rindex("')")])
+
+
+@dataclass(frozen=True)
+class SiteSearch:
+    """A built site's search, opened for the terminal."""
+
+    index: SearchIndex
+    """The search file, loaded."""
+    source: Path
+    """The file it was read from."""
+    site_url: str
+    """The address the site is published at (``""`` when not configured)."""
+    note: str | None
+    """Why ``source`` is not in the site asked for (its search box asks Pagefind), if so."""
+
+
+def open_site(site: Path) -> SiteSearch:
+    """Load a built site's search file as its search box does; for a site whose search box asks
+    Pagefind, the offline build's beside it (``site-offline/`` next to ``site/``), which has the
+    same papers. Raises FileNotFoundError for a missing file, ValueError for another version's."""
+    settings = _settings(site / SITE_SETTINGS)
+    site_url = str(settings.get("site_url") or "")
+    note = None
+    if settings.get("engine") == "pagefind":
+        offline = site.parent / f"{site.name}-offline"
+        note = f"{site}/ is searched with Pagefind in the browser; searching {offline / SITE_DATA['offline']}"
+        site, settings = offline, _settings(offline / SITE_SETTINGS)
+    if "data" not in settings:
+        raise ValueError("the site's search settings name no search file")
+    source = site / str(settings["data"])
+    text = source.read_text(encoding="utf-8")
+    data = json.loads(from_script(text) if source.suffix == ".js" else text)
+    return SiteSearch(SearchIndex(data), source, site_url, note)
+
+
+def _settings(path: Path) -> dict[str, Any]:
+    settings = json.loads(path.read_text(encoding="utf-8")).get("config", {}).get("papers", {})
+    if settings.get("format") != FORMAT:
+        raise ValueError(f"search data of format {settings.get('format')!r}; this version reads format {FORMAT}")
+    return dict(settings)

@@ -4,10 +4,17 @@
  * browser it loads the lunr index the generator built (generator/search.py) and answers with the
  * same query plan as `python -m generator search`. The MkDocs hook serves it after lunr.js from the
  * npm registry, in one file.
+ *
+ * Material's page hands it only settings (search/search_index.json); the worker loads the search
+ * file they name itself, so the page neither parses the index nor copies it into the worker: over
+ * http it fetches search/lunr_index.json; from file://, where this "worker" is an iframe on the
+ * page's thread (the offline plugin's iframe-worker shim) and fetches are refused, it runs the
+ * script search/lunr_index.js, which hands the same JSON as a string to JSON.parse.
  */
 "use strict"
 
-var FORMAT = 1
+var FORMAT = 2
+var SCRIPT_VARIABLE = "__lunr_index"  // generator/search.py SCRIPT_VARIABLE
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 var SEPARATOR = /[ \t\n\r\f\v\u00a0-]+/
@@ -125,31 +132,178 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 }
 
-/* Mark the query's words in a result's HTML text (outside tags and entities). */
-function highlight(html, queryWords) {
+/* A function marking the query's words in a result's HTML text (outside tags and entities). */
+function highlighter(queryWords) {
   var parts = queryWords
     .filter(function (w) { return !isStopWord(w) })
     .map(function (w) { return escapeRegExp(w.length > 3 ? stem(w) : w) })
   if (!parts.length)
-    return html
+    return function (html) { return html }
   var pattern = new RegExp("(^|[^\\w&])(" + parts.join("|") + ")(\\w*)", "gi")
-  return html.split(/(<[^>]*>|&#?\w+;)/).map(function (piece) {
-    if (piece.charAt(0) === "<" || piece.charAt(0) === "&")
-      return piece
-    return piece.replace(pattern, "$1<mark>$2$3</mark>")
-  }).join("")
+  return function (html) {
+    return html.split(/(<[^>]*>|&#?\w+;)/).map(function (piece) {
+      if (piece.charAt(0) === "<" || piece.charAt(0) === "&")
+        return piece
+      return piece.replace(pattern, "$1<mark>$2$3</mark>")
+    }).join("")
+  }
 }
 
-/* The search data as the site serves it: Material's settings in `config`, the generator's data in
-   `config.papers`, the result documents in `docs` (generator/mkdocs_hooks.py). */
-function Engine(site) {
-  var data = site.config.papers || {}
-  if (data.format !== FORMAT)
-    throw new Error("search data of format " + data.format + "; this site's worker reads format " + FORMAT)
-  this.settings = data.query
-  this.docs = site.docs
-  this.facets = data.facets
-  this.index = lunr.Index.load(data.index)
+function highlight(html, queryWords) {
+  return highlighter(queryWords)(html)
+}
+
+/* The worker's script address, read while it runs (an iframe's currentScript is gone later). */
+var scriptUrl = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : null
+
+/* The search file named by the settings: fetched over http, run as a script from file://. */
+function loadData(settings) {
+  var url = new URL("../../" + settings.data, scriptUrl || self.location.href).href
+  if (typeof document === "undefined")
+    return fetch(url).then(function (response) {
+      if (!response.ok)
+        throw new Error(url + ": " + response.status)
+      return response.json()
+    })
+  return new Promise(function (resolve, reject) {
+    var script = document.createElement("script")
+    script.src = url
+    script.onload = function () {
+      var data = self[SCRIPT_VARIABLE]
+      self[SCRIPT_VARIABLE] = undefined
+      resolve(data)
+    }
+    script.onerror = function () { reject(new Error(url + " could not be loaded")) }
+    document.body.appendChild(script)
+  })
+}
+
+/* lunr's index from the search file's compact one: what lunr.Index.load makes of the index
+   generator/search.py `expand_index` gives back, with less work before the first answer:
+   - the postings (which documents hold a term in a field) are the field vectors read the other
+     way: sorted into one array per field, and a term's made into lunr's object only when a query
+     reaches the term;
+   - a field vector becomes lunr's object when a query needs it (lunr looks one up only for the
+     fields of the documents a term was found in);
+   - the token set that expands a query's terms is a trie, not lunr's minimised one: it holds the
+     same words with the same edges in the same order, so it expands a term to the same words in
+     the same order, and takes a fifth of the time to build. */
+function loadIndex(compact) {
+  var fields = compact.fields, terms = compact.terms, numbers = compact.term_index
+  var place = new Int32Array(numbers.length)  // a term's number in the vectors -> its place in `terms`
+  numbers.forEach(function (number, i) { place[number] = i })
+  var postings = fields.map(function (name) {
+    var vectors = compact.vectors[name]
+    var starts = new Int32Array(terms.length + 1)
+    vectors.forEach(function (elements) {
+      for (var i = 0; i < elements.length; i += 2)
+        starts[place[elements[i]] + 1]++
+    })
+    for (var t = 0; t < terms.length; t++)
+      starts[t + 1] += starts[t]
+    var next = starts.slice(0, terms.length), refs = new Int32Array(starts[terms.length])
+    vectors.forEach(function (elements, ref) {  // documents in ascending order, as lunr's builder adds them
+      for (var i = 0; i < elements.length; i += 2)
+        refs[next[place[elements[i]]]++] = ref
+    })
+    return { starts: starts, refs: refs }
+  })
+  var none = {}  // every posting's metadata (lunr copies it, never changes it)
+  function Posting(at) {
+    this._index = numbers[at]
+    this.at = at
+  }
+  fields.forEach(function (name, f) {
+    Object.defineProperty(Posting.prototype, name, {
+      get: function () {
+        var found = {}, of = postings[f]
+        for (var i = of.starts[this.at]; i < of.starts[this.at + 1]; i++)
+          found[of.refs[i]] = none
+        Object.defineProperty(this, name, { value: found })
+        return found
+      }
+    })
+  })
+  var invertedIndex = Object.create(null)
+  var root = new lunr.TokenSet
+  terms.forEach(function (term, at) {
+    invertedIndex[term] = new Posting(at)
+    var node = root
+    for (var i = 0; i < term.length; i++) {
+      var next = node.edges[term[i]]
+      if (next === undefined)
+        next = node.edges[term[i]] = new lunr.TokenSet
+      node = next
+    }
+    node.final = true
+  })
+  var made = Object.create(null)
+  var fieldVectors = new Proxy(made, {
+    get: function (_, key) {  // key: lunr's field reference, "title/12"
+      var vector = made[key]
+      if (vector === undefined && typeof key === "string") {
+        var slash = key.indexOf("/"), of = compact.vectors[key.slice(0, slash)]
+        var elements = of && of[+key.slice(slash + 1)]
+        if (elements)
+          vector = made[key] = new lunr.Vector(elements)
+      }
+      return vector
+    }
+  })
+  return new lunr.Index({
+    invertedIndex: invertedIndex,
+    fieldVectors: fieldVectors,
+    tokenSet: root,
+    fields: fields,
+    pipeline: lunr.Pipeline.load(compact.pipeline)
+  })
+}
+
+/* The result documents (generator/search.py `documents`), built when a result shows them. */
+function Documents(data, suffix) {
+  var topics = data.facets.topic, orgs = data.facets.org
+  this.columns = data.docs
+  this.count = data.docs.location.length
+  this.suffix = suffix
+  this.sets = data.topic_sets.map(function (set) {
+    return {
+      tags: set[0].map(function (n) { return escapeHtml(topics[n][1]) }),
+      topic: set[1].map(function (n) { return topics[n][0] })
+    }
+  })
+  this.orgs = orgs.map(function (v) { return v[0] })
+}
+
+/* What `topic:`, `year:` and `org:` compare: a document's values of a facet. */
+Documents.prototype.values = function (ref, name) {
+  var c = this.columns
+  if (name === "topic")
+    return c.topics[ref] >= 0 ? this.sets[c.topics[ref]].topic : []
+  if (name === "year")
+    return c.date[ref] ? [c.date[ref].slice(0, 4)] : []
+  if (name === "org")
+    return c.org[ref] >= 0 ? [this.orgs[c.org[ref]]] : []
+  return []
+}
+
+Documents.prototype.get = function (ref) {
+  var c = this.columns, text = c.text[ref]
+  var doc = { location: c.location[ref] + this.suffix, title: c.title[ref], text: text ? "<p>" + text + "</p>" : "" }
+  if (c.topics[ref] >= 0)
+    doc.tags = this.sets[c.topics[ref]].tags
+  return doc
+}
+
+/* The search data as the site serves it: the settings Material hands over (`config.papers`:
+   query settings, facets, the file's address and the ending of page addresses) and the search
+   file itself (documents and index). */
+function Engine(settings, data) {
+  if (!data || data.format !== FORMAT)
+    throw new Error("search file of format " + (data && data.format) + "; this site's worker reads format " + FORMAT)
+  this.settings = settings.query
+  this.facets = settings.facets
+  this.docs = new Documents(data, settings.suffix || "/")
+  this.index = loadIndex(data.index)
 }
 
 /* The facet values a query's value stands for: the one with that slug, else those starting with it. */
@@ -160,11 +314,10 @@ Engine.prototype.resolve = function (name, value) {
   return found.map(function (k) { return k[0] })
 }
 
-Engine.prototype.passes = function (doc, filters) {
+Engine.prototype.passes = function (ref, filters) {
+  var docs = this.docs
   return filters.every(function (filter) {
-    var have = doc[filter[0]]
-    var values = Array.isArray(have) ? have : have ? [have] : []
-    return values.some(function (v) { return filter[1].indexOf(v) >= 0 })
+    return docs.values(ref, filter[0]).some(function (v) { return filter[1].indexOf(v) >= 0 })
   })
 }
 
@@ -201,19 +354,20 @@ Engine.prototype.search = function (query) {
       found.push({ score: result.score * (1 + Math.pow(coverage, 2)), ref: ref })
     })
   } else if (filters.length) {
-    for (var ref = 0; ref < this.docs.length; ref++)
+    for (var ref = 0; ref < this.docs.count; ref++)
       found.push({ score: 0, ref: ref })
   }
   if (filters.length)
-    found = found.filter(function (f) { return self.passes(self.docs[f.ref], filters) })
+    found = found.filter(function (f) { return self.passes(f.ref, filters) })
   found.sort(function (a, b) { return b.score - a.score || a.ref - b.ref })
+  var mark = highlighter(parsed.words)
   return {
     items: found.map(function (f) {
-      var doc = self.docs[f.ref]
+      var doc = self.docs.get(f.ref)
       var item = {
         location: doc.location,
-        title: highlight(doc.title, parsed.words),
-        text: highlight(doc.text, parsed.words),
+        title: mark(doc.title),
+        text: mark(doc.text),
         score: f.score,
         terms: matched[f.ref] || {}
       }
@@ -227,17 +381,27 @@ Engine.prototype.search = function (query) {
 /*
  * Past the size one lunr index serves well, the hosted site is indexed by Pagefind (PyPI `pagefind`,
  * run by the build into pagefind/), which fetches the pieces of its index a query needs. The same
- * query words and facet terms are asked of it; it answers the first PAGEFIND_RESULTS pages.
+ * query words and facet terms are asked of it, and it answers with every page that matches; a
+ * page's text for the result list (its fragment) is one more fetch. So the dialog gets every result,
+ * for its count, but only the first PAGEFIND_FIRST complete: the others are placeholders, which
+ * the page's script (assets/javascripts/search-facets.js) asks for, over the BroadcastChannel the
+ * answer names, as Material shows them (it adds results as the list is scrolled), and fills in.
  */
-var PAGEFIND_RESULTS = 20
+var PAGEFIND_FIRST = 10  // what Material shows at once
+var PLACEHOLDER = "…"  // the title of a result whose page is on its way
 
-function PagefindEngine(site) {
-  var data = site.config.papers
-  this.facets = data.facets
-  this.topicNames = {}
-  var names = this.topicNames
-  data.facets.topic.forEach(function (v) { names[v[0]] = v[1] })
+function PagefindEngine(settings) {
+  var names = this.topicNames = {}
+  this.facets = settings.facets
+  settings.facets.topic.forEach(function (v) { names[v[0]] = v[1] })
   this.pagefind = null
+  this.current = null  // the latest query's results: { query, results, terms }
+  this.channel = null
+  if (typeof BroadcastChannel !== "undefined") {
+    // A name of its own: another tab's worker must not answer this page.
+    this.channel = new BroadcastChannel("papers-search-" + Math.random().toString(36).slice(2))
+    this.channel.onmessage = this.request.bind(this)
+  }
 }
 
 PagefindEngine.prototype.resolve = Engine.prototype.resolve
@@ -252,6 +416,34 @@ PagefindEngine.prototype.load = function () {
     })
   }
   return this.pagefind
+}
+
+/* A result as Material's dialog renders it: from its page's fragment, or a placeholder. */
+PagefindEngine.prototype.item = function (page, rank, current) {
+  var self = this
+  var item = { location: "", title: PLACEHOLDER, text: "", score: current.results.length - rank, terms: current.terms }
+  if (page) {
+    item.location = page.url.replace(/^\//, "")
+    item.title = escapeHtml(page.meta.title || page.url)
+    item.text = "<p>" + page.excerpt + "</p>"
+    item.tags = ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) })
+  }
+  return item
+}
+
+/* The page's script asks for results by rank: fetch their fragments, answer with the results. */
+PagefindEngine.prototype.request = function (event) {
+  var self = this, current = this.current, asked = event.data || {}
+  if (asked.type !== "load" || !current || asked.query !== current.query)
+    return
+  var ranks = (asked.ranks || []).filter(function (rank) { return rank >= 0 && rank < current.results.length })
+  Promise.all(ranks.map(function (rank) { return current.results[rank].data() })).then(function (pages) {
+    self.channel.postMessage({
+      type: "loaded",
+      query: current.query,
+      items: pages.map(function (page, i) { return [ranks[i], self.item(page, ranks[i], current)] })
+    })
+  }).catch(function (err) { console.warn("search: Pagefind could not load results", err) })
 }
 
 PagefindEngine.prototype.search = function (query, stale) {
@@ -273,23 +465,22 @@ PagefindEngine.prototype.search = function (query, stale) {
   }).then(function (search) {
     // Typing on: a later query is on its way, so this one's pages are not fetched.
     if (stale())
-      return []
-    return Promise.all(search.results.slice(0, PAGEFIND_RESULTS).map(function (r) { return r.data() }))
-  }).then(function (pages) {
+      return { items: [] }
     var terms = {}
     parsed.words.forEach(function (w) { if (!isStopWord(w)) terms[w] = true })
-    return {
-      items: pages.map(function (page, rank) {
-        return [{
-          location: page.url.replace(/^\//, ""),
-          title: escapeHtml(page.meta.title || page.url),
-          text: "<p>" + page.excerpt + "</p>",
-          tags: ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) }),
-          score: PAGEFIND_RESULTS - rank,
-          terms: terms
-        }]
-      })
-    }
+    var current = self.current = { query: query, results: search.results, terms: terms }
+    // Without a channel to fill placeholders in, the dialog gets the complete results only.
+    var count = self.channel ? search.results.length : Math.min(search.results.length, PAGEFIND_FIRST)
+    var first = search.results.slice(0, PAGEFIND_FIRST)
+    return Promise.all(first.map(function (r) { return r.data() })).then(function (pages) {
+      var items = []
+      for (var rank = 0; rank < count; rank++)
+        items.push([self.item(pages[rank], rank, current)])
+      return {
+        items: items,
+        pagefind: { channel: self.channel ? self.channel.name : null, query: query, complete: pages.length }
+      }
+    })
   })
 }
 
@@ -302,20 +493,20 @@ var latest = 0
 function handle(message) {
   switch (message.type) {
     case SETUP:
-      var data = message.data.config.papers || {}
-      try {
-        if (data.engine === "pagefind") {
-          engine = new PagefindEngine(message.data)
-          engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
-        } else {
-          engine = new Engine(message.data)
-        }
-      } catch (err) {
+      var settings = (message.data.config || {}).papers || {}
+      // Material sends queries once READY: until the file is loaded the box says "Initializing search".
+      return Promise.resolve().then(function () {
+        if (settings.format !== FORMAT)
+          throw new Error("search settings of format " + settings.format + "; this worker reads format " + FORMAT)
+        if (settings.engine !== "pagefind")
+          return loadData(settings).then(function (data) { engine = new Engine(settings, data) })
+        engine = new PagefindEngine(settings)
+        engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
+      }).catch(function (err) {
         // An index this worker cannot read (a site built by another version): answer, with nothing.
         console.warn("search: the search index could not be loaded; rebuild the site", err)
         engine = { search: function () { return { items: [] } } }
-      }
-      return Promise.resolve({ type: READY })
+      }).then(function () { return { type: READY } })
     case QUERY:
       var mine = ++latest
       var stale = function () { return mine !== latest }

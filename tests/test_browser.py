@@ -26,6 +26,7 @@ from generator import search as site_search
 from .browser import (
     CHROMIUM_ARGS,
     PAGE_H1,
+    RESULT_ITEMS,
     RESULT_META,
     SEARCH_TOGGLE,
     Result,
@@ -33,6 +34,7 @@ from .browser import (
     chromium_path,
     foreign_requests,
     normalise_space,
+    results,
     search,
     search_box,
     serve,
@@ -234,8 +236,7 @@ that many papers share, where ranking decides the first result."""
 @pytest.fixture(scope="session")
 def terminal_index(real_site: Path) -> site_search.SearchIndex:
     """The search as ``python -m generator search`` runs it on the same site."""
-    data = json.loads((real_site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    return site_search.SearchIndex(data)
+    return site_search.open_site(real_site / "site").index
 
 
 def matching_count(page: Page) -> int:
@@ -358,7 +359,7 @@ def test_pagefind_search_box_finds_paper_and_opens_it(
     assert_found(query, title, found, page)
     open_first_result(page, found, query)
     assert any("/pagefind/" in url for url in watch.requests), "test premise: Pagefind answered nothing"
-    assert not any(url.endswith("search_index.json") and "pagefind" in url for url in watch.requests)
+    assert not any("lunr_index" in url for url in watch.requests), "the Pagefind site loaded a lunr index"
     assert not watch.errors, f"JavaScript errors while searching with Pagefind: {watch.errors}"
 
 
@@ -390,6 +391,68 @@ def test_pagefind_facets_narrow_the_results(
     assert not watch.errors, f"JavaScript errors while narrowing with Pagefind: {watch.errors}"
 
 
+def scroll_to_the_end(page: Page) -> list[Result]:
+    """Scroll the result list down as a person does with a mouse wheel until no more results come;
+    the results then shown, once none is waiting for its page."""
+    items = page.locator(RESULT_ITEMS)
+    shown = -1
+    while items.count() != shown:
+        shown = items.count()
+        items.last.hover()
+        for _ in range(10):
+            page.mouse.wheel(0, 120)
+        page.wait_for_timeout(300)
+    expect(page.locator(f"{RESULT_ITEMS} h1", has_text=re.compile(r"^…$")), "results stay placeholders").to_have_count(
+        0
+    )
+    return results(page)
+
+
+def test_pagefind_count_tells_the_truth_and_every_result_can_be_reached(
+    open_page: Callable[..., tuple[Page, Watch]], pagefind_url: str
+) -> None:
+    """Pagefind finds more pages than the worker fetches at once: the count says how many, and
+    scrolling down brings every one of them, with its title, text and address."""
+    page, watch = open_page(viewport={"width": 1280, "height": 900})
+    page.goto(pagefind_url)
+    first = search(page, "quantization")
+    count = matching_count(page)
+    assert count > 20, f"test premise: a query with more results than the worker fetches at once; got {count}"
+    assert len(first) == 10, "Material shows 10 results at once"
+    everything = scroll_to_the_end(page)
+    assert len(everything) == count, f"the dialog says {count} matching documents; scrolling reaches {len(everything)}"
+    assert [r.title for r in everything[:10]] == [r.title for r in first]
+    addresses = [r.href.split("?")[0].removeprefix(pagefind_url) for r in everything]
+    assert len(set(addresses)) == count and all(a.startswith(("papers/", "topics/")) for a in addresses), addresses
+    assert all(r.terms == ("quantization",) for r in everything), "a result does not say which words it matched"
+    texts = page.locator(f"{RESULT_ITEMS} article > p")
+    assert texts.count() == count, "a result shows no text"
+    # The last one, filled in by the page's script, leads to its page too.
+    page.locator(f"{RESULT_ITEMS} a.md-search-result__link").last.click()
+    page.wait_for_url(everything[-1].href)
+    expect(page.locator(PAGE_H1)).to_have_text(everything[-1].title)
+    assert not watch.errors, f"JavaScript errors while scrolling Pagefind's results: {watch.errors}"
+
+
+def test_pagefind_finds_topic_and_organisation_pages(
+    open_page: Callable[..., tuple[Page, Watch]], pagefind_url: str
+) -> None:
+    """As lunr does: a topic's page by its name or description, an organisation's by its name,
+    titled as the lunr path titles them, and not by the papers they list."""
+    page, _ = open_page()
+    page.goto(pagefind_url)
+    titles = [r.title for r in search(page, "quantization")]
+    assert "Topic: Quantization" in titles[:TOP], titles
+    found = search(page, "fewer bits")  # the topic's description: "Storing weights or activations in fewer bits."
+    assert "Topic: Quantization" in [r.title for r in found], shown_results(page)
+    found = search(page, "OpenBMB")
+    assert found[0].title == "Organisation: OpenBMB", shown_results(page)
+    assert found[0].href.split("?")[0] == pagefind_url + "organisations/openbmb/"
+    # A word only the titles of the papers a topic page lists: that page is not a result.
+    found = search(page, "GPTQ")
+    assert not any(r.title.startswith(("Topic:", "Organisation:")) for r in found), shown_results(page)
+
+
 # --- search in the offline build -----------------------------------------------------------------------
 
 
@@ -407,6 +470,24 @@ def test_offline_search_from_file(
     assert_found(query, title, found, page)
     open_first_result(page, found, query)
     assert page.url.startswith("file://"), f"the offline result led away from the files: {page.url}"
+    assert not watch.errors, f"JavaScript errors in the offline site: {watch.errors}"
+
+
+def test_offline_search_from_a_paper_page(
+    open_page: Callable[..., tuple[Page, Watch]], real_site: Path, terminal_index: site_search.SearchIndex
+) -> None:
+    """From a page one folder down the worker still finds the search file at the site's root, and
+    results lead to the papers' files."""
+    offline = real_site / "site-offline"
+    page, watch = open_page()
+    paper = sorted((offline / "papers").glob("*.html"))[0]
+    page.goto(paper.as_uri())
+    query, title = OFFLINE_QUERIES[0].values
+    found = search(page, query)
+    assert_found(query, title, found, page)
+    assert matching_count(page) == len(terminal_index.search(query))
+    assert [url for url in watch.requests if "lunr_index" in url] == [(offline / "search" / "lunr_index.js").as_uri()]
+    open_first_result(page, found, query)
     assert not watch.errors, f"JavaScript errors in the offline site: {watch.errors}"
 
 
@@ -432,7 +513,7 @@ def test_offline_site_requests_only_files(open_page: Callable[..., tuple[Page, W
     open_first_result(page, found, "GPTQ")
     page.wait_for_load_state("networkidle")
     page.goto((real_site / "site-offline" / "topics" / "index.html").as_uri(), wait_until="networkidle")
-    assert any("search_index.js" in url for url in watch.requests), (
+    assert any(url.endswith("/search/lunr_index.js") for url in watch.requests), (
         f"test premise: the offline search index was never loaded: {watch.requests}"
     )
     foreign = foreign_requests(watch.requests, host=None)

@@ -24,12 +24,13 @@ MIN_MRR = 0.95
 
 @pytest.fixture(scope="module")
 def site_data(real_site: Path) -> dict[str, Any]:
-    return json.loads((real_site / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    """The search file of the hosted site, as its worker fetches it."""
+    return json.loads((real_site / "site" / search.SITE_DATA["hosted"]).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
-def index(site_data: dict[str, Any]) -> search.SearchIndex:
-    return search.SearchIndex(site_data)
+def index(real_site: Path) -> search.SearchIndex:
+    return search.open_site(real_site / "site").index
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +147,50 @@ def test_index_is_the_one_lunrs_builder_makes(site_data: dict[str, Any], papers:
     assert json.dumps(search.lunr_index(fields), sort_keys=True) == expected
 
 
+def test_the_compact_index_expands_to_the_one_it_came_from(site_data: dict[str, Any]) -> None:
+    """What the search file holds (about half of lunr's serialised index) gives back lunr's index exactly."""
+    assert tuple(site_data["docs"]) == search.DOCS
+    expanded = search.expand_index(site_data["index"])
+    assert search.compact_index(expanded) == site_data["index"]
+    assert len(expanded["fieldVectors"]) == 3 * len(site_data["docs"]["location"])
+    posting = dict(expanded["invertedIndex"])[search.stem("quantization")]
+    assert posting["title"] and posting["_index"] >= 0
+    assert list(posting["title"]) == sorted(posting["title"], key=int), "postings in the order lunr's builder adds them"
+
+
+def test_the_offline_script_holds_the_search_file_and_the_hook_writes_it_so() -> None:
+    from generator import mkdocs_hooks
+
+    text = json.dumps({"title": 'It\'s a \\ "quoted"   line</script>', "n": [1, 2.5]}, ensure_ascii=False)
+    script = search.as_script(text)
+    assert search.from_script(script) == text
+    node = shutil.which("node")
+    if node:
+        run = f"{script}; process.stdout.write(JSON.stringify({search.SCRIPT_VARIABLE}))"
+        assert json.loads(
+            subprocess.run([node, "-e", run], capture_output=True, text=True, check=True).stdout
+        ) == json.loads(text)
+    # The hook, which MkDocs loads on its own, keeps copies of the names.
+    assert mkdocs_hooks.SITE_DATA == search.SITE_DATA
+    assert mkdocs_hooks.SCRIPT_VARIABLE == search.SCRIPT_VARIABLE
+    assert mkdocs_hooks.SEARCH_DATA == search.INDEX_FILE
+
+
+def test_both_sites_name_the_search_file_their_worker_loads(real_site: Path) -> None:
+    for kind, folder in (("hosted", "site"), ("offline", "site-offline")):
+        settings = json.loads((real_site / folder / search.SITE_SETTINGS).read_text(encoding="utf-8"))
+        assert settings["docs"] == [], "the page would parse and copy the documents"
+        papers = settings["config"]["papers"]
+        assert papers["data"] == search.SITE_DATA[kind] and "index" not in papers
+        assert papers["suffix"] == ("/" if kind == "hosted" else ".html")
+    hosted_file = (real_site / "site" / search.SITE_DATA["hosted"]).read_text(encoding="utf-8")
+    offline_file = (real_site / "site-offline" / search.SITE_DATA["offline"]).read_text(encoding="utf-8")
+    assert offline_file == search.as_script(hosted_file), "the hook and search.py write the script differently"
+    offline = search.open_site(real_site / "site-offline").index
+    hosted = search.open_site(real_site / "site").index
+    assert offline.docs == hosted.docs
+
+
 def test_words_split_and_trim_like_lunr() -> None:
     assert search.words("LLM-Pruner: On (the) Structural, pruning's x_y — 4-bit") == [
         "llm",
@@ -250,6 +295,85 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
     assert js["matched"] == python_matched
 
 
+NODE_ENGINE = r"""
+const fs = require("fs"), vm = require("vm")
+const [lunrFile, workerFile, dataFile] = process.argv.slice(-3)
+const requested = []
+const context = {
+  addEventListener() {}, postMessage() {}, console, URL,
+  self: { location: { href: "http://127.0.0.1:8000/assets/javascripts/search-worker.js" } },
+  fetch(url) {
+    requested.push(url)
+    if (url.endsWith("/missing.json"))
+      return Promise.resolve({ ok: false, status: 404 })
+    const text = fs.readFileSync(dataFile, "utf8")
+    return Promise.resolve({ ok: true, json: () => Promise.resolve(JSON.parse(text)) })
+  },
+}
+vm.createContext(context)
+vm.runInContext(fs.readFileSync(lunrFile, "utf8"), context)
+vm.runInContext(fs.readFileSync(workerFile, "utf8"), context)
+const input = JSON.parse(fs.readFileSync(0, "utf8"))
+context.input = input
+vm.runInContext(`
+  handle({ type: 0, data: { config: { papers: input.settings }, docs: [] } }).then(ready => {
+    const answers = []
+    return input.queries.reduce(
+      (done, q) => done.then(() => handle({ type: 2, data: q })).then(answer => answers.push(answer.data.items.map(
+        i => [i[0].location, i[0].score, i[0].title, i[0].tags || null]))),
+      Promise.resolve()
+    ).then(() => ({ ready, answers }))
+  }).then(out => {
+    // A search file that cannot be fetched: the box is ready all the same, and finds nothing.
+    const missing = { config: { papers: { ...input.settings, data: "search/missing.json" } }, docs: [] }
+    return handle({ type: 0, data: missing })
+      .then(ready => handle({ type: 2, data: "attention" }).then(answer => ({ ...out, missing: [ready, answer] })))
+  })
+`, context).then(out => process.stdout.write(JSON.stringify({ ...out, requested })))
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_site: Path) -> None:
+    """The worker, under Node.js, fetches the hosted site's search file as it does over http and
+    answers every query of tests/search_queries.yml, and facet queries, with the results Python gives."""
+    site = real_site / "site"
+    settings = json.loads((site / search.SITE_SETTINGS).read_text(encoding="utf-8"))["config"]["papers"]
+    opened = search.open_site(site)
+    queries = [q["query"] for q in QUERIES] + [
+        "quantization",
+        "mixture of experts topic:efficiency",
+        "year:2024",
+        "attention org:a",
+        "topic:quantization",
+        "zzqxv",
+    ]
+    probe = ROOT / "node_modules" / "lunr" / "lunr.js", ROOT / "generator" / "search_worker.js"
+    result = subprocess.run(
+        ["node", "-e", NODE_ENGINE, *map(str, probe), str(opened.source)],
+        input=json.dumps({"settings": settings, "queries": queries}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    js = json.loads(result.stdout)
+    assert js["requested"][0] == "http://127.0.0.1:8000/search/lunr_index.json"
+    assert js["ready"] == {"type": 1}
+    assert js["missing"] == [{"type": 1}, {"type": 3, "data": {"items": []}}], "a missing search file stalls the box"
+    differ = []
+    for query, answer in zip(queries, js["answers"], strict=True):
+        hits = opened.index.search(query)
+        if [a[0] for a in answer] != [h.location for h in hits] or any(
+            abs(a[1] - h.score) > 1e-9 * max(1.0, h.score) for a, h in zip(answer, hits, strict=True)
+        ):
+            differ.append(f"{query!r}: browser {[a[0] for a in answer[:3]]}, terminal {[h.location for h in hits[:3]]}")
+    assert not differ, "the worker and `generator search` answer differently:\n" + "\n".join(differ)
+    gptq = js["answers"][queries.index("quantization")]
+    assert all(title.replace("<mark>", "").replace("</mark>", "") for _, _, title, _ in gptq)
+    assert any(tags for *_, tags in gptq), "results show no topics"
+
+
 # --- the terminal ---------------------------------------------------------------------------------------
 
 
@@ -309,10 +433,10 @@ def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch
     monkeypatch.setattr(search, "LUNR_LIMIT", len(corpus.papers) - 1)
     data = json.loads(search.build(corpus))
     assert data["full_text"] is False
-    docs = data.pop("docs")
-    index = search.SearchIndex({"config": {"papers": data}, "docs": docs})
+    index = search.SearchIndex(data)
     assert index.full_text is False
-    assert all(doc["text"] == "" for doc in docs if doc["location"].startswith("papers/"))
+    assert all(doc["text"] == "" for doc in index.docs if doc["location"].startswith("papers/"))
+    assert not any(vector for vector in data["index"]["vectors"]["text"][: len(corpus.papers)])
     assert index.search("FedKSeed") == []  # a name only the abstract holds
     assert index.search("GPTQ")[0].title.startswith("GPTQ: Accurate Post-Training Quantization")
 
@@ -322,7 +446,8 @@ def test_search_command_on_a_pagefind_site_uses_the_offline_index(pagefind_site:
     assert hosted["config"]["papers"]["engine"] == "pagefind" and hosted["docs"] == []
     result = run_generator(pagefind_site, "search", "GPTQ", "--limit", "1")
     assert result.returncode == 0, result.stderr
-    assert "searched with Pagefind in the browser; searching site-offline/search/search_index.json" in result.stderr
+    assert "searched with Pagefind in the browser; searching " in result.stderr
+    assert "site-offline/search/lunr_index.js" in result.stderr
     assert (
         result.stdout.splitlines()[1]
         .strip()
@@ -339,7 +464,8 @@ def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyP
 
     from generator import mkdocs_hooks
 
-    monkeypatch.setitem(mkdocs_hooks._pagefind_filters, "papers/x/", "<div hidden></div>")
+    article = '<article class="md-content__inner md-typeset" data-pagefind-body><div hidden></div>'
+    monkeypatch.setitem(mkdocs_hooks._pagefind_articles, "papers/x/", article)
     config: Any = SimpleNamespace(extra={}, plugins={})
     page: Any = SimpleNamespace(url="papers/x/", file=SimpleNamespace(src_uri="papers/x.md"))
     worker = '"search": "../../assets/javascripts/workers/search.a7633da7.min.js"'

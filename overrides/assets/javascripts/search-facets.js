@@ -1,8 +1,12 @@
 /*
- * Facet menus in the search dialog: topic, year and organisation. Choosing one writes a
- * `topic:`, `year:` or `org:` term into the query (the search worker narrows the results by it, as
- * `python -m generator search` does); typing such a term by hand selects it in the menu. The values
- * come from search/facets.js, which the build writes next to the search index.
+ * The search dialog's additions to Material's:
+ * - facet menus: topic, year and organisation. Choosing one writes a `topic:`, `year:` or `org:`
+ *   term into the query (the search worker narrows the results by it, as `python -m generator
+ *   search` does); typing such a term by hand selects it in the menu. The values come from
+ *   search/facets.js, which the build writes next to the search index;
+ * - results beyond the first ones when Pagefind answers (collections past 1,500 papers): the worker
+ *   sends every result, for the count, but those past the first as placeholders; as Material shows
+ *   them (it adds results as the list is scrolled), this asks the worker for them and fills them in.
  */
 (function () {
   "use strict"
@@ -115,8 +119,91 @@
     })
   }
 
+  /* Pagefind's results past the first: ask the worker (generator/search_worker.js, PagefindEngine)
+     for those shown and the next AHEAD, and render each as Material renders a result. */
+  var AHEAD = 12
+
+  function config() {
+    var element = document.getElementById("__config")
+    return element ? JSON.parse(element.textContent) : { base: ".", features: [] }
+  }
+
+  function fill(li, item) {
+    var settings = config()
+    var url = new URL(item.location, new URL(settings.base, location.href))
+    if ((settings.features || []).indexOf("search.highlight") >= 0)
+      url.searchParams.set("h", Object.keys(item.terms).filter(function (t) { return item.terms[t] }).join(" "))
+    var icons = settings.tags  // as Material marks tags: the tags plugin's icons, if any
+    var tags = (item.tags || []).map(function (tag) {
+      var type = icons ? (tag in icons ? "md-tag-icon md-tag--" + icons[tag] : "md-tag-icon") : ""
+      return '<span class="md-tag ' + type + '">' + tag + "</span>"
+    }).join("")
+    // title, text and tags are HTML the worker made: escaped page text, Pagefind's marks.
+    li.innerHTML = '<a class="md-search-result__link" tabindex="-1"><article class="md-search-result__article ' +
+      'md-typeset" data-md-score="' + item.score.toFixed(2) + '"><div class="md-search-result__icon md-icon">' +
+      "</div><h1>" + item.title + "</h1>" + item.text + (tags ? '<nav class="md-tags">' + tags + "</nav>" : "") +
+      "</article></a>"
+    li.firstChild.href = url.href
+    li.setAttribute("data-result-filled", "")
+  }
+
+  function mountPagefindResults() {
+    var list = document.querySelector(".md-search-result__list")
+    if (!list || !window.component$ || typeof BroadcastChannel === "undefined" || list.__pagefind)
+      return
+    list.__pagefind = true
+    var state = null, channel = null
+
+    function show() {
+      if (!state)
+        return
+      var wanted = []
+      var until = Math.min(list.children.length + AHEAD, state.count)
+      for (var rank = state.complete; rank < until; rank++) {
+        var li = list.children[rank]
+        if (state.items[rank] && li && !li.hasAttribute("data-result-filled"))
+          fill(li, state.items[rank])
+        if (!state.items[rank] && !state.asked[rank]) {
+          state.asked[rank] = true
+          wanted.push(rank)
+        }
+      }
+      if (wanted.length)
+        channel.postMessage({ type: "load", query: state.query, ranks: wanted })
+    }
+
+    window.component$.subscribe(function (component) {
+      if (!component.items)  // the query, not the results
+        return
+      var info = component.pagefind
+      state = null
+      if (!info || !info.channel || info.complete >= component.items.length)
+        return
+      if (!channel || channel.name !== info.channel) {
+        if (channel)
+          channel.close()
+        channel = new BroadcastChannel(info.channel)
+        channel.onmessage = function (event) {
+          var answer = event.data || {}
+          if (answer.type !== "loaded" || !state || answer.query !== state.query)
+            return
+          answer.items.forEach(function (entry) { state.items[entry[0]] = entry[1] })
+          show()
+        }
+      }
+      state = { query: info.query, count: component.items.length, complete: info.complete, items: {}, asked: {} }
+    })
+    // Material renders the results into the list, then more as it is scrolled.
+    new MutationObserver(show).observe(list, { childList: true })
+  }
+
+  function start() {
+    mount()
+    mountPagefindResults()
+  }
+
   if (window.document$)
-    window.document$.subscribe(mount)
+    window.document$.subscribe(start)
   else
-    document.addEventListener("DOMContentLoaded", mount)
+    document.addEventListener("DOMContentLoaded", start)
 })()
