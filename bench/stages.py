@@ -92,11 +92,12 @@ def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, An
 
     report = pipeline.Report()
     progress = Measuring(report, quiet=True)
-    corpus = pipeline.load_corpus([listings], topics, progress)
-    files = progress.stage("render", lambda: render_site(corpus))
+    with pipeline.cycles_uncollected():  # as pipeline.build
+        corpus = pipeline.load_corpus([listings], topics, progress)
+        files = progress.stage("render", lambda: render_site(corpus))
+        engine = search.choose_engine(len(corpus.papers))
+        files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus, engine))
     pages = sum(1 for name in files if name.endswith(".md"))
-    engine = search.choose_engine(len(corpus.papers))
-    files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus, engine))
     docs_bytes = sum(len(data) for data in files.values())
     progress.stage("write", lambda: write_files(work / "docs", files))
     return {

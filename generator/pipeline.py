@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -145,8 +147,31 @@ class Progress:
         return stop
 
 
+@contextlib.contextmanager
+def cycles_uncollected() -> Iterator[None]:
+    """Pause Python's cycle collector for the block (the stages), as it was before afterwards.
+
+    The stages make millions of objects that live until the end, and almost no reference cycles
+    (about 140 unreachable objects at 10k papers); each full collection walks every live object
+    again, which cost 1.3 of 10 CPU-seconds at 10k papers and 12 of 106 at 100k. Memory is still
+    freed as usual, by reference counting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -> Corpus:
     """Every stage before writing: listings and taxonomy in, corpus with its relations out."""
+    with cycles_uncollected():
+        return _load_corpus(paths, topics_file, progress)
+
+
+def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -> Corpus:
     report = progress.report
     taxonomy = progress.stage("taxonomy", lambda: load_taxonomy(topics_file))
     entries: list[Entry] = []
@@ -189,8 +214,9 @@ def check(paths: Sequence[Path], topics_file: Path, quiet: bool = False) -> Repo
     """Validate the input and the taxonomy; write nothing."""
     report = Report()
     progress = Progress(report, quiet)
-    corpus = load_corpus(paths, topics_file, progress)
-    files = progress.stage("render", lambda: render_site(corpus))
+    with cycles_uncollected():
+        corpus = load_corpus(paths, topics_file, progress)
+        files = progress.stage("render", lambda: render_site(corpus))
     report.pages = sum(1 for name in files if name.endswith(".md"))
     return report
 
@@ -209,11 +235,14 @@ def build(
     """
     report = Report()
     progress = Progress(report, quiet)
-    corpus = load_corpus(paths, topics_file, progress)
-    files = progress.stage("render", lambda: render_site(corpus), total=len(corpus.papers))
+    with cycles_uncollected():
+        corpus = load_corpus(paths, topics_file, progress)
+        files = progress.stage("render", lambda: render_site(corpus), total=len(corpus.papers))
+        engine = search.choose_engine(len(corpus.papers), search_engine)
+        files[search.INDEX_FILE] = progress.stage(
+            "search", lambda: search.build(corpus, engine), total=len(corpus.papers)
+        )
     report.pages = sum(1 for name in files if name.endswith(".md"))
-    engine = search.choose_engine(len(corpus.papers), search_engine)
-    files[search.INDEX_FILE] = progress.stage("search", lambda: search.build(corpus, engine), total=len(corpus.papers))
     # The sites are built from the staged docs/, which is swapped in last: a run killed while MkDocs
     # works leaves docs/, site/ and site-offline/ as they were.
     with staged_folder(root / "docs") as docs:
