@@ -288,16 +288,16 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
         "listings": sorted({f for p in corpus.papers for f in p.listings}),
     }
     files: dict[str, str] = {}
+    paper_page = env.get_template("paper.md.j2")  # once: each lookup checks the file's modification time
     for view in views.values():
-        files[f"papers/{view.paper.slug}.md"] = env.get_template("paper.md.j2").render(
-            view=view, fm=_paper_front_matter(view), **context
-        )
+        files[f"papers/{view.paper.slug}.md"] = paper_page.render(view=view, fm=_paper_front_matter(view), **context)
         progress.advance()
     cooccurring = _cooccurrence(corpus)
+    topic_page = env.get_template("topic.md.j2")
     for topic in corpus.topics:
         papers = newest_first(members[topic.slug])
         years = Counter(p.date.year for p in papers if p.date)
-        files[f"topics/{topic.slug}.md"] = env.get_template("topic.md.j2").render(
+        files[f"topics/{topic.slug}.md"] = topic_page.render(
             topic=topic,
             papers=papers,
             related_topics=[(topics[t], n) for t, n in cooccurring.get(topic.slug, [])[:RELATED_TOPICS]],
@@ -313,10 +313,11 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
     for paper in corpus.papers:
         if paper.organisation:
             organisations.setdefault(slugify(paper.organisation.handle), []).append(paper)
+    organisation_page = env.get_template("organisation.md.j2")
     for slug, papers in organisations.items():
         organisation = papers[0].organisation
         assert organisation is not None
-        files[f"organisations/{slug}.md"] = env.get_template("organisation.md.j2").render(
+        files[f"organisations/{slug}.md"] = organisation_page.render(
             organisation=organisation,
             papers=newest_first(papers),
             fm=front_matter({"title": html_text(organisation.name), "search": {"exclude": True}}),
@@ -541,12 +542,18 @@ def _json_dumps(value: Any) -> str:
 
 
 _JSON_SCALAR = json.JSONEncoder(ensure_ascii=False).encode
-_JSON_SCALARS = (str, int, float, bool, type(None))
+_JSON_STRING: Any = json.encoder.encode_basestring  # what _JSON_SCALAR does with a str, without its checks
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+_JSON_SCALARS = (int, float, bool, type(None))
 
 
 def _json_value(value: Any, newline: str, out: list[str]) -> None:
     kind = type(value)
-    if kind in _JSON_SCALARS:
+    if kind is str:
+        out.append(_JSON_STRING(value))
+    elif kind is type(None) or kind is bool:
+        out.append(_JSON_CONSTANTS[value])
+    elif kind in _JSON_SCALARS:
         out.append(_JSON_SCALAR(value))
     elif kind is dict:
         if not value:
@@ -557,7 +564,7 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
         for key, item in value.items():
             if type(key) is not str:
                 raise _NotFast  # json.dumps converts other keys to strings
-            out.append(f"{separator}{inner}{_JSON_SCALAR(key)}: ")
+            out.append(f"{separator}{inner}{_JSON_STRING(key)}: ")
             _json_value(item, inner, out)
             separator = ","
         out.append(newline + "}")
@@ -566,6 +573,9 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
             out.append("[]")
             return
         inner = newline + " "
+        if all(type(item) is str for item in value):  # most lists: slugs, names
+            out.append(f"[{inner}{(',' + inner).join(map(_JSON_STRING, value))}{newline}]")
+            return
         separator = "["
         for item in value:
             out.append(separator + inner)
@@ -600,13 +610,13 @@ def _csv(records: list[dict[str, Any]]) -> bytes:
         "sources",
         "url",
     ]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")  # what csv.DictWriter writes, without its per-row checks
+    writer.writerow(columns)
     for r in records:
         row = dict(r)
         row["organisation"] = r["organisation"]["name"] if r["organisation"] else ""
         for key in ("tags", "related", "sources"):
             row[key] = "; ".join(r[key])
         row["links"] = " ".join(link["url"] for link in r["links"])
-        writer.writerow({c: _cell(row[c]) for c in columns})
+        writer.writerow([_cell(row[c]) for c in columns])
     return out.getvalue().encode("utf-8")
