@@ -287,10 +287,12 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
         "date_range": (min(dated), max(dated)) if dated else None,
         "listings": sorted({f for p in corpus.papers for f in p.listings}),
     }
-    files: dict[str, str] = {}
+    # Each page is encoded as soon as it is written: UTF-8 takes less memory than the text.
+    files: dict[str, bytes] = {}
     paper_page = env.get_template("paper.md.j2")  # once: each lookup checks the file's modification time
     for view in views.values():
-        files[f"papers/{view.paper.slug}.md"] = paper_page.render(view=view, fm=_paper_front_matter(view), **context)
+        page = paper_page.render(view=view, fm=_paper_front_matter(view), **context)
+        files[f"papers/{view.paper.slug}.md"] = page.encode("utf-8")
         progress.advance()
     cooccurring = _cooccurrence(corpus)
     topic_page = env.get_template("topic.md.j2")
@@ -308,7 +310,7 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
             undated=sum(1 for p in papers if not p.date),
             fm=front_matter({"title": html_text(topic.name), "description": html_text(topic.description)}),
             **context,
-        )
+        ).encode("utf-8")
     organisations: dict[Slug, list[Paper]] = {}
     for paper in corpus.papers:
         if paper.organisation:
@@ -322,7 +324,7 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
             papers=newest_first(papers),
             fm=front_matter({"title": html_text(organisation.name), "search": {"exclude": True}}),
             **context,
-        )
+        ).encode("utf-8")
     upvoted = sorted((p for p in corpus.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), p.title.casefold()))
     pages: dict[str, dict[str, Any]] = {
         "index.md": {"newest": newest_first(corpus.papers)[:HOME_LIST], "upvoted": upvoted[:HOME_LIST]},
@@ -363,12 +365,11 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
         },
     }
     for path, extra in pages.items():
-        files[path] = env.get_template(path.replace("/", "-") + ".j2").render(**extra, **context)
-    result = {path: files.pop(path).encode("utf-8") for path in list(files)}  # each text freed once encoded
+        files[path] = env.get_template(path.replace("/", "-") + ".j2").render(**extra, **context).encode("utf-8")
     records = [_record(views[p.slug], corpus, topics) for p in corpus.papers]
-    result["papers.json"] = (_json_dumps(records) + "\n").encode("utf-8")
-    result["papers.csv"] = _csv(records)
-    return dict(sorted(result.items()))
+    files["papers.json"] = _json_file(records)
+    files["papers.csv"] = _csv(records)
+    return dict(sorted(files.items()))
 
 
 def _timeline(papers: Iterable[Paper]) -> dict[str, Any]:
@@ -539,6 +540,21 @@ def _json_dumps(value: Any) -> str:
     except _NotFast:
         return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False)
     return "".join(out)
+
+
+def _json_file(records: list[Any]) -> bytes:
+    """``(_json_dumps(records) + "\\n").encode("utf-8")``, each record encoded as soon as it is
+    written: the export of 100k papers is never held whole as text."""
+    out = io.BytesIO()
+    try:
+        for index, record in enumerate(records):
+            parts: list[str] = [",\n " if index else "[\n "]
+            _json_value(record, "\n ", parts)
+            out.write("".join(parts).encode("utf-8"))
+    except _NotFast:
+        return (_json_dumps(records) + "\n").encode("utf-8")
+    out.write(b"\n]\n" if records else b"[]\n")
+    return out.getvalue()
 
 
 _JSON_SCALAR = json.JSONEncoder(ensure_ascii=False).encode
