@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import array
+import dataclasses
 import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -102,6 +104,24 @@ class _Vectorizer(TfidfVectorizer):  # type: ignore[misc]
         return vocabulary, counts
 
 
+@dataclass(frozen=True)
+class Similarity:
+    """The pairs of papers similar enough to be related, before topics rank them (``similar_papers``)."""
+
+    papers: tuple[Slug, ...]
+    """The papers, in the order given."""
+    slugs: list[Slug]
+    """The rows of the matrices: the papers in slug order."""
+    matrix: sparse.csr_matrix | None
+    """TF-IDF vectors by row (None: fewer than two papers, or no term to compare)."""
+    vocabulary: np.ndarray
+    """The term of each column of ``matrix``."""
+    similar: sparse.csr_matrix | None
+    """Similarities that reach the floor among the pairs compared (symmetric)."""
+    k: int
+    """How many related papers each paper may show."""
+
+
 def related_papers(
     papers: Sequence[Paper],
     paper_topics: Mapping[Slug, tuple[Slug, ...]] | None = None,
@@ -116,23 +136,42 @@ def related_papers(
     with all of them, so the work grows linearly with the collection. Among the CANDIDATES × k most
     similar papers compared, each topic two papers share raises the rank by ``topic_bonus`` times the
     similarity. Pairs below ``floor`` are never shown; equal similarities and ranks go by slug.
+
+    The two steps are also separate functions: ``similar_papers`` needs no topics (the pipeline runs
+    it while topics are assigned), ``rank_related`` adds them.
     """
-    topics = paper_topics or {}
-    if len(papers) < 2:
-        return {p.slug: () for p in papers}
+    return rank_related(similar_papers(papers, k, floor), paper_topics, topic_bonus)
+
+
+def similar_papers(papers: Sequence[Paper], k: int = TOP_K, floor: float = MIN_SIMILARITY) -> Similarity:
+    """The first step of ``related_papers``: TF-IDF vectors and the similar pairs among those compared."""
     # In slug order, a paper's row number is its rank among the slugs: ties broken by row are by slug.
     ordered = sorted({p.slug: p for p in papers}.values(), key=lambda p: p.slug)
     slugs = [p.slug for p in ordered]
+    nothing = Similarity(tuple(p.slug for p in papers), slugs, None, np.empty(0, dtype=object), None, k)
+    if len(papers) < 2:
+        return nothing
     vectorizer = _vectorizer()
     try:
         matrix = vectorizer.fit_transform(f"{p.title}. {p.title}. {p.abstract}" for p in ordered).tocsr()
     except ValueError:  # no term left to compare (a tiny corpus, abstracts of digits only)
-        return {p.slug: () for p in papers}
+        return nothing
     matrix.sort_indices()  # every similarity is then the same float32 sum, term by term in column order
     vocabulary = vectorizer.get_feature_names_out()
-    similar = _similar_pairs(matrix, floor, k)
-    rows, cols, similarities = _ranked(similar, _topic_matrix(slugs, topics), k, topic_bonus)
-    terms = _shared_terms(matrix, rows, cols, vocabulary)
+    return dataclasses.replace(nothing, matrix=matrix, vocabulary=vocabulary, similar=_similar_pairs(matrix, floor, k))
+
+
+def rank_related(
+    similarity: Similarity,
+    paper_topics: Mapping[Slug, tuple[Slug, ...]] | None = None,
+    topic_bonus: float = TOPIC_BONUS,
+) -> dict[Slug, tuple[Related, ...]]:
+    """The second step of ``related_papers``: each paper's k best similar papers, shared topics counted."""
+    if similarity.matrix is None or similarity.similar is None:
+        return {slug: () for slug in similarity.papers}
+    slugs, k = similarity.slugs, similarity.k
+    rows, cols, similarities = _ranked(similarity.similar, _topic_matrix(slugs, paper_topics or {}), k, topic_bonus)
+    terms = _shared_terms(similarity.matrix, rows, cols, similarity.vocabulary)
     bounds = np.searchsorted(rows, np.arange(len(slugs) + 1)).tolist()
     targets = [slugs[j] for j in cols.tolist()]
     scores = [round(s, 4) for s in similarities.tolist()]
@@ -140,7 +179,7 @@ def related_papers(
         slug: tuple(Related(score=scores[x], target=targets[x], terms=terms[x]) for x in range(lo, hi))
         for slug, lo, hi in zip(slugs, bounds, bounds[1:], strict=False)
     }
-    return {p.slug: found[p.slug] for p in papers}
+    return {slug: found[slug] for slug in similarity.papers}
 
 
 def _vectorizer(vectorizer: type[TfidfVectorizer] = _Vectorizer) -> TfidfVectorizer:

@@ -8,17 +8,18 @@ import datetime as dt
 import gc
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from . import read, search
+from .aside import Aside, Usage, can_fork
 from .clean import clean_entry
 from .dedupe import dedupe
-from .links import related_papers
+from .links import rank_related, similar_papers
 from .mentions import find_mentions
-from .model import Corpus, Diagnostic, Entry
+from .model import Corpus, Diagnostic, Entry, Mention, Slug
 from .quality import measure_all
 from .render import render_site
 from .site import SiteResult, build_sites
@@ -43,7 +44,9 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """Warnings about the input."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage."""
+    """Seconds per stage (stages run in a worker process overlap the others: see ``Progress.aside``)."""
+    generator_seconds: float = 0.0
+    """Wall time of the stages before MkDocs, overlaps counted once."""
     docs: Changes | None = None
     """What changed in docs/."""
     sites: list[SiteResult] = field(default_factory=list)
@@ -109,6 +112,40 @@ class Progress:
         print(f"{f'  {name}...' if self.live else ''} {seconds:.2f} s", file=sys.stderr, flush=True)
         return result
 
+    @contextlib.contextmanager
+    def aside(self, stages: Mapping[str, Callable[[], Any]]) -> Iterator[Callable[[], dict[str, Any]]]:
+        """Run ``stages`` (one after the other) in a worker process while the block runs others here.
+
+        The function yielded waits for them and returns their results by stage name, each reported
+        as done (``  name... 0.80 s, alongside``). The worker is a fork of this process: the same
+        functions on the same data give the same results (generator/aside.py). Where it cannot help
+        (no fork, a single core) the stages run here, when their results are asked for. Leaving the
+        block early (an error, Ctrl-C) stops the worker.
+        """
+        worker = Aside(lambda: _timed(stages)) if can_fork() else None
+
+        def results() -> dict[str, Any]:
+            if worker is None:
+                return {name: self.stage(name, work) for name, work in stages.items()}
+            values = {}
+            for name, value, seconds, cpu_seconds in worker.result():
+                assert worker.usage is not None
+                self.report.timings[name] = round(seconds, 3)
+                self.done_aside(name, seconds, cpu_seconds, worker.usage)
+                values[name] = value
+            return values
+
+        try:
+            yield results
+        finally:
+            if worker is not None:
+                worker.cancel()
+
+    def done_aside(self, name: str, seconds: float, cpu_seconds: float, usage: Usage) -> None:
+        """Say that a stage run in a worker process is done."""
+        if not self.quiet:
+            print(f"  {name}... {seconds:.2f} s, alongside", file=sys.stderr, flush=True)
+
     def _show_running(self, name: str, total: int | None = None) -> Callable[[], None]:
         """Start redrawing ``  name... 00:03, ⠹`` (or, with a ``total``, a bar of the work counted by
         ``progress.advance``) from a thread; the function returned erases it."""
@@ -165,6 +202,16 @@ def cycles_uncollected() -> Iterator[None]:
             gc.enable()
 
 
+def _timed(stages: Mapping[str, Callable[[], Any]]) -> list[tuple[str, Any, float, float]]:
+    """Run the stages one after the other: ``(name, result, seconds, CPU seconds)`` of each."""
+    done = []
+    for name, work in stages.items():
+        began, cpu = time.perf_counter(), time.process_time()
+        value = work()
+        done.append((name, value, time.perf_counter() - began, time.process_time() - cpu))
+    return done
+
+
 def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -> Corpus:
     """Every stage before writing: listings and taxonomy in, corpus with its relations out."""
     with cycles_uncollected():
@@ -184,9 +231,15 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
     progress.stage("read", read_all)
     cleaned = progress.stage("clean", lambda: [clean_entry(e) for e in entries])
     papers = progress.stage("dedupe", lambda: dedupe(cleaned))
-    paper_topics = progress.stage("topics", lambda: assign_topics(papers, taxonomy))
-    related = progress.stage("related", lambda: related_papers(papers, paper_topics), total=len(papers))
-    mentions = progress.stage("mentions", lambda: find_mentions(papers))
+    # Topics and mentions need only the papers, and so does the costly first step of related
+    # papers (which pairs are similar): they run at the same time, on two cores.
+    labels = {"topics": lambda: assign_topics(papers, taxonomy), "mentions": lambda: find_mentions(papers)}
+    with progress.aside(labels) as labelled:
+        similarity = progress.stage("similarity", lambda: similar_papers(papers), total=len(papers))
+        found = labelled()
+    paper_topics: dict[Slug, tuple[Slug, ...]] = found["topics"]
+    mentions: dict[Slug, tuple[Mention, ...]] = found["mentions"]
+    related = progress.stage("related", lambda: rank_related(similarity, paper_topics))
     report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)
     corpus = Corpus(
         papers=papers,
@@ -214,11 +267,31 @@ def check(paths: Sequence[Path], topics_file: Path, quiet: bool = False) -> Repo
     """Validate the input and the taxonomy; write nothing."""
     report = Report()
     progress = Progress(report, quiet)
+    started = time.perf_counter()
     with cycles_uncollected():
         corpus = load_corpus(paths, topics_file, progress)
         files = progress.stage("render", lambda: render_site(corpus))
+    report.generator_seconds = round(time.perf_counter() - started, 3)
     report.pages = sum(1 for name in files if name.endswith(".md"))
     return report
+
+
+def generate(
+    paths: Sequence[Path], topics_file: Path, progress: Progress, search_engine: str = "auto"
+) -> tuple[Corpus, dict[str, bytes], str]:
+    """Every stage before writing: the corpus, every file of docs/ by relative path (the search
+    index included), and the engine of the hosted site's search box (``search.choose_engine``)."""
+    started = time.perf_counter()
+    with cycles_uncollected():
+        corpus = load_corpus(paths, topics_file, progress)
+        engine = search.choose_engine(len(corpus.papers), search_engine)
+        # The search index needs the corpus, not the pages: built in a worker while they are.
+        with progress.aside({"search": lambda: search.build(corpus, engine)}) as indexed:
+            files = progress.stage("render", lambda: render_site(corpus), total=len(corpus.papers))
+            files[search.INDEX_FILE] = indexed()["search"]
+    progress.report.generator_seconds = round(time.perf_counter() - started, 3)
+    progress.report.pages = sum(1 for name in files if name.endswith(".md"))
+    return corpus, files, engine
 
 
 def build(
@@ -235,14 +308,7 @@ def build(
     """
     report = Report()
     progress = Progress(report, quiet)
-    with cycles_uncollected():
-        corpus = load_corpus(paths, topics_file, progress)
-        files = progress.stage("render", lambda: render_site(corpus), total=len(corpus.papers))
-        engine = search.choose_engine(len(corpus.papers), search_engine)
-        files[search.INDEX_FILE] = progress.stage(
-            "search", lambda: search.build(corpus, engine), total=len(corpus.papers)
-        )
-    report.pages = sum(1 for name in files if name.endswith(".md"))
+    corpus, files, engine = generate(paths, topics_file, progress, search_engine)
     # The sites are built from the staged docs/, which is swapped in last: a run killed while MkDocs
     # works leaves docs/, site/ and site-offline/ as they were.
     with staged_folder(root / "docs") as docs:
