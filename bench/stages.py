@@ -39,6 +39,7 @@ STAGES = (
     "quality",
     "render",
     "search",
+    "pages",
     "write",
 )
 

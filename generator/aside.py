@@ -1,7 +1,7 @@
 """A stage run aside, in a forked child process, while this process runs another (the second core).
 
 ``Aside(work)`` forks; the child runs ``work()`` on its copy of the data and sends the result back
-through a pipe (pickled); ``result()`` waits for it. The output is the same as running ``work()``
+through a pipe, pickled as it goes (a large result is never held twice); ``result()`` waits for it. The output is the same as running ``work()``
 here: same function, same data. Where fork is missing or only one core is usable, ``work()`` runs
 in this process when ``result()`` is called.
 
@@ -27,8 +27,8 @@ from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
-_CHUNK = 1 << 20
-"""Bytes read from the pipe at once."""
+_BUFFER = 1 << 20
+"""Bytes buffered on each side of the pipe."""
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,10 @@ class Aside(Generic[T]):
             self._fork()
 
     def _fork(self) -> None:
-        read, write = os.pipe()
+        try:
+            read, write = os.pipe()
+        except OSError:  # out of file descriptors: run here instead
+            return
         # SIGINT is held across fork, so the child can reset it before one arrives.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
@@ -85,9 +88,11 @@ class Aside(Generic[T]):
                     _child(self._work, write)  # type: ignore[arg-type]
                 finally:
                     os._exit(70)  # reached only if sending the result failed
-        except BaseException:
+        except BaseException as error:
             os.close(read)
             os.close(write)
+            if isinstance(error, OSError):  # no process to spare (a limit, memory): run here instead
+                return
             raise
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)  # only the parent gets here
@@ -104,36 +109,29 @@ class Aside(Generic[T]):
             value = work()
             self.usage = Usage(time.perf_counter() - began, time.process_time() - cpu, None, False)
             return value
+        assert self._fd is not None
         try:
-            data = self._read_all()
+            with open(self._fd, "rb", buffering=_BUFFER) as pipe:
+                self._fd = None  # closed with the file
+                try:
+                    ok, sent, seconds = pickle.load(pipe)
+                    problem = None
+                except Exception as error:  # no result, or one that cannot be rebuilt
+                    problem = error
             _, status, usage = os.wait4(self._pid, 0)
         except BaseException:
             self.cancel()
             raise
         self._pid = None
-        if not data:
-            raise RuntimeError(f"a worker process ended without a result ({_status(status)})")
-        try:
-            ok, value, seconds = pickle.loads(data)
-        except Exception as error:  # e.g. an exception class that cannot be rebuilt from its arguments
-            raise RuntimeError(f"a worker process sent a result that could not be read: {error!r}") from None
-        del data
+        if problem is not None:
+            raise RuntimeError(
+                f"a worker process ended without a readable result ({_status(status)}; {problem!r})"
+            ) from None
         self.usage = Usage(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, True)
         if not ok:
-            raise value
-        result: T = value
+            raise sent
+        result: T = sent
         return result
-
-    def _read_all(self) -> bytes:
-        assert self._fd is not None
-        chunks = []
-        try:
-            while chunk := os.read(self._fd, _CHUNK):
-                chunks.append(chunk)
-        finally:
-            os.close(self._fd)
-            self._fd = None
-        return b"".join(chunks)
 
     def cancel(self) -> None:
         """Stop the child if it still runs and reap it."""
@@ -165,14 +163,8 @@ def _child(work: Callable[[], Any], fd: int) -> None:
         error.add_note(f"(in a worker process)\n{''.join(traceback.format_exception(error)).rstrip()}")
         outcome = (False, error, 0.0)
     outcome = (outcome[0], outcome[1], time.perf_counter() - began)
-    try:
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:  # a value or exception that does not pickle
-        data = pickle.dumps((False, RuntimeError(f"a worker process could not send its result: {error!r}"), 0.0))
-    del outcome
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    with open(fd, "wb", buffering=_BUFFER) as pipe:  # a new file object: none of the parent's locks
+        pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)  # a failure here: exit status 70
     os._exit(0)
 
 

@@ -21,7 +21,7 @@ from .links import rank_related, similar_papers
 from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Entry, Mention, Slug
 from .quality import measure_all
-from .render import render_site
+from .render import render_papers, render_site
 from .site import SiteResult, build_sites
 from .topics import assign_topics, load_taxonomy
 from .write import Changes, fill, staged_folder
@@ -117,7 +117,7 @@ class Progress:
         """Run ``stages`` (one after the other) in a worker process while the block runs others here.
 
         The function yielded waits for them and returns their results by stage name, each reported
-        as done (``  name... 0.80 s, alongside``). The worker is a fork of this process: the same
+        as done (``  name... 0.80 s (second process)``). The worker is a fork of this process: the same
         functions on the same data give the same results (generator/aside.py). Where it cannot help
         (no fork, a single core) the stages run here, when their results are asked for. Leaving the
         block early (an error, Ctrl-C) stops the worker.
@@ -144,7 +144,7 @@ class Progress:
     def done_aside(self, name: str, seconds: float, cpu_seconds: float, usage: Usage) -> None:
         """Say that a stage run in a worker process is done."""
         if not self.quiet:
-            print(f"  {name}... {seconds:.2f} s, alongside", file=sys.stderr, flush=True)
+            print(f"  {name}... {seconds:.2f} s (second process)", file=sys.stderr, flush=True)
 
     def _show_running(self, name: str, total: int | None = None) -> Callable[[], None]:
         """Start redrawing ``  name... 00:03, ⠹`` (or, with a ``total``, a bar of the work counted by
@@ -285,10 +285,17 @@ def generate(
     with cycles_uncollected():
         corpus = load_corpus(paths, topics_file, progress)
         engine = search.choose_engine(len(corpus.papers), search_engine)
-        # The search index needs the corpus, not the pages: built in a worker while they are.
-        with progress.aside({"search": lambda: search.build(corpus, engine)}) as indexed:
-            files = progress.stage("render", lambda: render_site(corpus), total=len(corpus.papers))
-            files[search.INDEX_FILE] = indexed()["search"]
+        # The search index needs the corpus, not the pages: a worker builds it, then renders every
+        # other paper's page, while this process renders the rest.
+        aside = frozenset(p.slug for p in corpus.papers[1::2]) if can_fork() else frozenset()
+        worker = {"search": lambda: search.build(corpus, engine), "pages": lambda: render_papers(corpus, aside)}
+        with progress.aside(worker) as done:
+            files = progress.stage(
+                "render", lambda: render_site(corpus, elsewhere=aside), total=len(corpus.papers) - len(aside)
+            )
+            found = done()
+        files = dict(sorted({**files, **found["pages"]}.items()))
+        files[search.INDEX_FILE] = found["search"]
     progress.report.generator_seconds = round(time.perf_counter() - started, 3)
     progress.report.pages = sum(1 for name in files if name.endswith(".md"))
     return corpus, files, engine

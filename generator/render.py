@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -241,59 +241,85 @@ def newest_first(papers: Iterable[Paper]) -> list[Paper]:
     )
 
 
-def render_site(corpus: Corpus) -> dict[str, bytes]:
-    """Every generated file under docs/, by relative path."""
-    env = _environment()
-    by_slug = {p.slug: p for p in corpus.papers}
-    topics = {t.slug: t for t in corpus.topics}
-    members: dict[Slug, list[Paper]] = {t.slug: [] for t in corpus.topics}
-    for paper in corpus.papers:
-        for slug in corpus.paper_topics[paper.slug]:
-            members[slug].append(paper)
-    mentioned_by: dict[Slug, list[Paper]] = {}
-    for paper in corpus.papers:
-        for mention in corpus.mentions.get(paper.slug, ()):
-            mentioned_by.setdefault(mention.target, []).append(paper)
+class _Site:
+    """What every page of one corpus is rendered with: the templates, the lookups, the context."""
 
-    topic_sets = {slug: frozenset(slugs) for slug, slugs in corpus.paper_topics.items()}
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.env = _environment()
+        self.paper_template = self.env.get_template("paper.md.j2")  # once: each lookup stats the file
+        self.by_slug = {p.slug: p for p in corpus.papers}
+        self.topics = {t.slug: t for t in corpus.topics}
+        self.members: dict[Slug, list[Paper]] = {t.slug: [] for t in corpus.topics}
+        for paper in corpus.papers:
+            for slug in corpus.paper_topics[paper.slug]:
+                self.members[slug].append(paper)
+        self.mentioned_by: dict[Slug, list[Paper]] = {}
+        for paper in corpus.papers:
+            for mention in corpus.mentions.get(paper.slug, ()):
+                self.mentioned_by.setdefault(mention.target, []).append(paper)
+        self.topic_sets = {slug: frozenset(slugs) for slug, slugs in corpus.paper_topics.items()}
+        children: dict[Slug | None, list[Topic]] = {}
+        for topic in corpus.topics:
+            children.setdefault(topic.parent, []).append(topic)
+        self.counts = {slug: len(papers) for slug, papers in self.members.items()}
+        dated = [p.date for p in corpus.papers if p.date]
+        self.context = {
+            "corpus": corpus,
+            "counts": self.counts,
+            "children": children,
+            "topics": self.topics,
+            "date_range": (min(dated), max(dated)) if dated else None,
+            "listings": sorted({f for p in corpus.papers for f in p.listings}),
+        }
 
-    def shared_topics(a: Slug, b: Slug) -> tuple[Topic, ...]:
-        theirs = topic_sets[b]
-        return tuple(topics[t] for t in corpus.paper_topics[a] if t in theirs)
+    def shared_topics(self, a: Slug, b: Slug) -> tuple[Topic, ...]:
+        theirs = self.topic_sets[b]
+        return tuple(self.topics[t] for t in self.corpus.paper_topics[a] if t in theirs)
 
-    views = {
-        p.slug: PaperView(
+    def view(self, p: Paper) -> PaperView:
+        corpus, mentioned_by = self.corpus, self.mentioned_by
+        return PaperView(
             paper=p,
-            topics=tuple(topics[t] for t in corpus.paper_topics[p.slug]),
+            topics=tuple(self.topics[t] for t in corpus.paper_topics[p.slug]),
             related=tuple(
-                (r, by_slug[r.target], shared_topics(p.slug, r.target)) for r in corpus.related.get(p.slug, ())
+                (r, self.by_slug[r.target], self.shared_topics(p.slug, r.target))
+                for r in corpus.related.get(p.slug, ())
             ),
             abstract_parts=_split_at_mentions(p.abstract, corpus.mentions.get(p.slug, ())),
             mentioned_by=tuple(sorted(mentioned_by.get(p.slug, []), key=lambda q: q.slug)),
             mentioned_by_shown=tuple(newest_first(mentioned_by.get(p.slug, []))[:MENTIONED_BY_SHOWN]),
         )
-        for p in corpus.papers
-    }
-    children: dict[Slug | None, list[Topic]] = {}
-    for topic in corpus.topics:
-        children.setdefault(topic.parent, []).append(topic)
-    counts = {slug: len(papers) for slug, papers in members.items()}
-    dated = [p.date for p in corpus.papers if p.date]
-    context = {
-        "corpus": corpus,
-        "counts": counts,
-        "children": children,
-        "topics": topics,
-        "date_range": (min(dated), max(dated)) if dated else None,
-        "listings": sorted({f for p in corpus.papers for f in p.listings}),
-    }
-    # Each page is encoded as soon as it is written: UTF-8 takes less memory than the text.
+
+    def paper_page(self, view: PaperView) -> bytes:
+        """A paper's page, encoded at once: UTF-8 takes less memory than the text."""
+        page = self.paper_template.render(view=view, fm=_paper_front_matter(view), **self.context)
+        return page.encode("utf-8")
+
+
+def render_papers(corpus: Corpus, slugs: Collection[Slug]) -> dict[str, bytes]:
+    """The pages of the papers ``slugs``: what ``render_site(corpus, elsewhere=slugs)`` leaves out
+    (so that another process can render them)."""
+    site = _Site(corpus)
+    pages = {}
+    for paper in corpus.papers:
+        if paper.slug in slugs:
+            pages[f"papers/{paper.slug}.md"] = site.paper_page(site.view(paper))
+            progress.advance()
+    return pages
+
+
+def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> dict[str, bytes]:
+    """Every generated file under docs/, by relative path, but the pages of the papers ``elsewhere``
+    (``render_papers`` renders those)."""
+    site = _Site(corpus)
+    env, topics, members, counts, context = site.env, site.topics, site.members, site.counts, site.context
+    views = {p.slug: site.view(p) for p in corpus.papers}
     files: dict[str, bytes] = {}
-    paper_page = env.get_template("paper.md.j2")  # once: each lookup checks the file's modification time
     for view in views.values():
-        page = paper_page.render(view=view, fm=_paper_front_matter(view), **context)
-        files[f"papers/{view.paper.slug}.md"] = page.encode("utf-8")
-        progress.advance()
+        if view.paper.slug not in elsewhere:
+            files[f"papers/{view.paper.slug}.md"] = site.paper_page(view)
+            progress.advance()
     cooccurring = _cooccurrence(corpus)
     topic_page = env.get_template("topic.md.j2")
     for topic in corpus.topics:

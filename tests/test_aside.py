@@ -52,7 +52,14 @@ def test_an_error_in_the_work_is_raised_here_with_its_message(fork):
 def test_a_worker_that_dies_is_a_clear_error():
     with Aside(lambda: os.kill(os.getpid(), signal.SIGKILL)) as aside, pytest.raises(RuntimeError) as caught:
         aside.result()
-    assert "ended without a result (killed by signal 9)" in str(caught.value)
+    assert "ended without a readable result (killed by signal 9" in str(caught.value)
+
+
+@needs_fork
+def test_a_large_result_comes_through_whole():
+    pages = {f"papers/{n}.md": bytes([n % 256]) * 5000 for n in range(4000)}  # 20 MB, streamed
+    with Aside(lambda: pages) as aside:
+        assert aside.result() == pages
 
 
 @needs_fork
@@ -61,6 +68,16 @@ def test_leaving_the_block_stops_the_worker():
         pid = aside._pid
         assert pid is not None and not gone(pid)
     assert gone(pid)
+
+
+def test_when_fork_fails_the_work_runs_here(monkeypatch):
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    with Aside(lambda: os.getpid(), fork=True) as aside:
+        assert aside.result() == os.getpid()
+    assert aside.usage is not None and not aside.usage.forked
 
 
 def test_without_a_second_core_the_stages_run_here_when_asked(monkeypatch):
@@ -87,12 +104,12 @@ def test_ctrl_c_ends_the_worker_and_the_run_without_a_traceback(tmp_path):
         """
         import sys, time
         from generator.aside import Aside
-        with Aside(lambda: time.sleep(60)) as aside:
-            print(aside._pid, flush=True)
-            try:
+        try:
+            with Aside(lambda: time.sleep(60)) as aside:
+                print(aside._pid, flush=True)
                 aside.result()
-            except KeyboardInterrupt:
-                sys.exit(130)
+        except KeyboardInterrupt:
+            sys.exit(130)
         """
     )
     process = subprocess.Popen(
