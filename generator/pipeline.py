@@ -73,10 +73,16 @@ class Progress:
     INTERVAL = 0.1
     """Seconds between redraws of the live line."""
 
-    def __init__(self, report: Report, quiet: bool = False, live: bool | None = None) -> None:
+    def __init__(self, report: Report, quiet: bool = False, live: bool | None = None, workers: bool = True) -> None:
         self.report = report
         self.quiet = quiet
         self.live = not quiet and (self.is_terminal() if live is None else live)
+        self.workers = workers
+        """Whether stages may run in a worker process (``aside``); False: all in this one (profiling)."""
+
+    def forks(self) -> bool:
+        """Whether ``aside`` runs stages in a worker process (allowed, fork exists, a second core)."""
+        return self.workers and can_fork()
 
     @staticmethod
     def is_terminal() -> bool:
@@ -122,7 +128,7 @@ class Progress:
         (no fork, a single core) the stages run here, when their results are asked for. Leaving the
         block early (an error, Ctrl-C) stops the worker.
         """
-        worker = Aside(lambda: _timed(stages)) if can_fork() else None
+        worker = Aside(lambda: _timed(stages)) if self.forks() else None
 
         def results() -> dict[str, Any]:
             if worker is None:
@@ -287,7 +293,7 @@ def generate(
         engine = search.choose_engine(len(corpus.papers), search_engine)
         # The search index needs the corpus, not the pages: a worker builds it, then renders every
         # other paper's page, while this process renders the rest.
-        aside = frozenset(p.slug for p in corpus.papers[1::2]) if can_fork() else frozenset()
+        aside = frozenset(p.slug for p in corpus.papers[1::2]) if progress.forks() else frozenset()
         worker = {"search": lambda: search.build(corpus, engine), "pages": lambda: render_papers(corpus, aside)}
         with progress.aside(worker) as done:
             files = progress.stage(
