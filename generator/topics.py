@@ -152,9 +152,6 @@ _TO_RUNS = str.maketrans({chr(c): " " for c in range(128) if not re.fullmatch(r"
 r"""On ASCII text, ``text.translate(_TO_RUNS).split()`` is ``re.findall(r"[\w-]+", text)``, the runs of
 word characters and hyphens (every keyword match starts where such a run starts), twice as fast."""
 
-_VOCABULARY_CHUNK = 2_000
-"""Texts joined at once to collect the runs of a field (bounded memory, few calls)."""
-
 
 @dataclass(frozen=True)
 class _Phrase:
@@ -235,39 +232,42 @@ class _Texts:
         self.lowered: list[str | None] = [t.lower() if t.isascii() else None for t in texts]
         self.other = [i for i, low in enumerate(self.lowered) if low is None]
         self.folded = {i: texts[i].casefold() for i in self.other}
-        ascii_texts = [low for low in self.lowered if low is not None]
-        vocabulary: set[str] = set()
-        for start in range(0, len(ascii_texts), _VOCABULARY_CHUNK):
-            vocabulary.update(" ".join(ascii_texts[start : start + _VOCABULARY_CHUNK]).translate(_TO_RUNS).split())
         phrases = list(phrases) if phrases is not None else None
-        ordered = sorted(vocabulary)
-        if phrases is None:
-            relevant = vocabulary
-        else:
-            relevant = set()
-            for key in {p.key for p in phrases if p.fast is not None and p.key}:
-                relevant.update(ordered[bisect.bisect_left(ordered, key) : bisect.bisect_left(ordered, key + "\x7f")])
+        keys = {p.key for p in phrases if p.fast is not None and p.key} if phrases is not None else set()
+        lengths = sorted({len(key) for key in keys})
         # Which runs hold each required segment (a run's segments are its parts between hyphens).
         wanted = {s for p in phrases or () if p.fast is not None for s in p.segments}
         exact = {segment for segment, prefix in wanted if not prefix}
         prefixes = tuple(sorted({segment for segment, prefix in wanted if prefix}))
         self.segment_runs: dict[tuple[str, bool], list[str]] = {s: [] for s in wanted}
-        for run in ordered:
+
+        def indexed(run: str) -> bool:
+            """Whether a run (seen for the first time) is indexed; note the segments it holds."""
+            keep = phrases is None or any(run[:n] in keys for n in lengths)
             for part in set(run.split("-")) if "-" in run else (run,):
                 if part in exact:
                     self.segment_runs[part, False].append(run)
+                    keep = True
                 if prefixes and part.startswith(prefixes):
                     for segment in prefixes:
                         if part.startswith(segment):
                             self.segment_runs[segment, True].append(run)
-        for runs in self.segment_runs.values():
-            relevant.update(runs)
-        # Each run's texts, a text once per time it holds the run.
-        postings: dict[str, list[int]] = {run: [] for run in relevant}
-        indexed = relevant.__contains__
+                            keep = True
+            return keep
+
+        # Each indexed run's texts, a text once per time it holds the run. A run is classified the
+        # first time it is seen (the set difference finds those in C).
+        postings: dict[str, list[int]] = {}
+        seen: set[str] = set()
         for i, low in enumerate(self.lowered):
             if low is not None:
-                for run in filter(indexed, low.translate(_TO_RUNS).split()):
+                runs = low.translate(_TO_RUNS).split()
+                new = set(runs)
+                new -= seen
+                if new:
+                    seen |= new
+                    postings.update((run, []) for run in new if indexed(run))
+                for run in filter(postings.__contains__, runs):
                     postings[run].append(i)
         self.postings = postings
         self.runs = sorted(postings)
