@@ -28,6 +28,10 @@ from .write import Changes, fill, staged_folder
 
 T = TypeVar("T")
 
+WORKER_PAGES = (4, 7)
+"""The worker renders 4 paper pages of every 7 after the search index: the two processes then take
+about as long (measured at 10k and 100k papers; the rest of the site is rendered here)."""
+
 
 @dataclass
 class Report:
@@ -291,9 +295,14 @@ def generate(
     with cycles_uncollected():
         corpus = load_corpus(paths, topics_file, progress)
         engine = search.choose_engine(len(corpus.papers), search_engine)
-        # The search index needs the corpus, not the pages: a worker builds it, then renders every
-        # other paper's page, while this process renders the rest.
-        aside = frozenset(p.slug for p in corpus.papers[1::2]) if progress.forks() else frozenset()
+        # The search index needs the corpus, not the pages: a worker builds it, then renders some of
+        # the paper pages, while this process renders the rest.
+        share, every = WORKER_PAGES
+        aside = (
+            frozenset(p.slug for i, p in enumerate(corpus.papers) if i % every < share)
+            if progress.forks()
+            else frozenset()
+        )
         worker = {"search": lambda: search.build(corpus, engine), "pages": lambda: render_papers(corpus, aside)}
         with progress.aside(worker) as done:
             files = progress.stage(
