@@ -8,13 +8,14 @@ in this process when ``result()`` is called.
 The child never returns into the caller's code and never touches the terminal: it ends with
 ``os._exit`` whatever happens. Ctrl-C ends it at once (it keeps the default action of SIGINT; the
 parent gets its own ``KeyboardInterrupt``), an aside left unused is killed by ``cancel()`` (or
-the ``with`` block), and an exception in the child is raised again in the parent, with the
-child's traceback as a note.
+the ``with`` block), the system kills it if the parent dies (Linux), and an exception in the child
+is raised again in the parent, with the child's traceback as a note.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import pickle
 import signal
@@ -29,6 +30,9 @@ T = TypeVar("T")
 
 _BUFFER = 1 << 20
 """Bytes buffered on each side of the pipe."""
+
+_PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when its parent dies."""
 
 
 @dataclass(frozen=True)
@@ -78,12 +82,14 @@ class Aside(Generic[T]):
             return
         # SIGINT is held across fork, so the child can reset it before one arrives.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        parent = os.getpid()
         try:
             pid = os.fork()
             if pid == 0:  # the child: never leaves this block
                 try:
                     signal.signal(signal.SIGINT, signal.SIG_DFL)
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                    _die_with(parent)
                     os.close(read)
                     _child(self._work, write)  # type: ignore[arg-type]
                 finally:
@@ -166,6 +172,16 @@ def _child(work: Callable[[], Any], fd: int) -> None:
     with open(fd, "wb", buffering=_BUFFER) as pipe:  # a new file object: none of the parent's locks
         pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)  # a failure here: exit status 70
     os._exit(0)
+
+
+def _die_with(parent: int) -> None:
+    """Have the system kill this child when its parent dies (Linux), rather than let it finish alone."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the child ends when it finds the pipe closed
+        return
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
 
 
 def _status(status: int) -> str:

@@ -20,6 +20,14 @@ needs_fork = pytest.mark.skipif(not can_fork(), reason="needs fork and two cores
 
 
 def gone(pid: int) -> bool:
+    """The process has ended (a zombie not reaped yet by whoever inherited it counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+    except OSError:
+        pass
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -121,6 +129,21 @@ def test_ctrl_c_ends_the_worker_and_the_run_without_a_traceback(tmp_path):
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130 and "Traceback" not in stderr, stderr
+    deadline = time.monotonic() + 10
+    while not gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(child)
+
+
+@needs_fork
+def test_a_worker_does_not_outlive_a_killed_parent():
+    script = "import time\nfrom generator.aside import Aside\nwith Aside(lambda: time.sleep(60)) as a:\n"
+    script += "    print(a._pid, flush=True)\n    a.result()\n"
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    child = int(process.stdout.readline())
+    process.kill()  # SIGKILL: the parent cannot clean up
+    process.wait(timeout=30)
     deadline = time.monotonic() + 10
     while not gone(child) and time.monotonic() < deadline:
         time.sleep(0.05)
