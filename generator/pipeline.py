@@ -1,4 +1,9 @@
-"""The one function that orders the stages: read, clean, dedupe, topics, links, render, write, build."""
+"""The functions that order the stages: read, clean, dedupe, topics, links, render, write, build.
+
+Stages that need each other's results run in order; some that do not run at the same time in a
+worker process, on the second core (``Progress.aside``): topics and mentions beside the similarity
+of papers, the search index and part of the paper pages beside the rest of the site.
+"""
 
 from __future__ import annotations
 
