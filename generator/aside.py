@@ -1,9 +1,9 @@
 """A stage run aside, in a forked child process, while this process runs another (the second core).
 
 ``Aside(work)`` forks; the child runs ``work()`` on its copy of the data and sends the result back
-through a pipe, pickled as it goes (a large result is never held twice); ``result()`` waits for it. The output is the same as running ``work()``
-here: same function, same data. Where fork is missing or only one core is usable, ``work()`` runs
-in this process when ``result()`` is called.
+through a pipe, pickled as it goes (a large result is never held twice); ``result()`` waits for it.
+The output is the same as running ``work()`` here: same function, same data. Where fork is missing
+or fails, or only one core is usable, ``work()`` runs in this process when ``result()`` is called.
 
 The child never returns into the caller's code and never touches the terminal: it ends with
 ``os._exit`` whatever happens. Ctrl-C ends it at once (it keeps the default action of SIGINT; the
@@ -69,7 +69,6 @@ class Aside(Generic[T]):
         self._work: Callable[[], T] | None = work
         self._pid: int | None = None
         self._fd: int | None = None
-        self._started = time.perf_counter()
         self.usage: Usage | None = None
         """Set once the result is taken."""
         if fork if fork is not None else can_fork():

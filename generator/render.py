@@ -274,10 +274,12 @@ class _Site:
         }
 
     def shared_topics(self, a: Slug, b: Slug) -> tuple[Topic, ...]:
+        """The topics of paper ``a`` that paper ``b`` has too, in ``a``'s order."""
         theirs = self.topic_sets[b]
         return tuple(self.topics[t] for t in self.corpus.paper_topics[a] if t in theirs)
 
     def view(self, p: Paper) -> PaperView:
+        """What the templates need to show one paper."""
         corpus, mentioned_by = self.corpus, self.mentioned_by
         return PaperView(
             paper=p,
