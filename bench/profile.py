@@ -1,4 +1,8 @@
-"""cProfile of the generator stages on one corpus: ``python -m bench profile --papers 10000``."""
+"""cProfile of the generator stages on one corpus: ``python -m bench profile --papers 10000``.
+
+The stages run one after the other in this process (no worker process: cProfile sees one process),
+as ``pipeline.generate`` runs them where fork is missing; then write.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +12,18 @@ import tempfile
 from pathlib import Path
 
 from generator import pipeline
-from generator.render import render_site
 from generator.write import write_files
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(listings: Path, top: int = 40, sort: str = "tottime", dump: Path | None = None) -> None:
-    """Profile load_corpus, render and write; print the top functions."""
+    """Profile every stage and the write; print the top functions."""
     profiler = cProfile.Profile()
-    progress = pipeline.Progress(pipeline.Report(), quiet=False)
+    progress = pipeline.Progress(pipeline.Report(), quiet=False, workers=False)
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as work:
         profiler.enable()
-        corpus = pipeline.load_corpus([listings], ROOT / "data" / "topics.yml", progress)
-        files = progress.stage("render", lambda: render_site(corpus))
+        _, files, _ = pipeline.generate([listings], ROOT / "data" / "topics.yml", progress)
         progress.stage("write", lambda: write_files(Path(work) / "docs", files))
         profiler.disable()
     stats = pstats.Stats(profiler)

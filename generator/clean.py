@@ -38,9 +38,13 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 
 def clean_text(text: str) -> str:
     """Normalise Unicode (NFC), drop invisible characters, fold whitespace, make LaTeX readable."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():  # the invisible characters are not ASCII
+        text = text.translate(_INVISIBLE)
     text = _latex_to_text(text)
-    if not _UNUSUAL_SPACE.search(text):  # single plain spaces only: nothing to fold
+    # Single plain spaces only: nothing to fold. Every whitespace character but the space is
+    # unprintable, so a printable text without two spaces in a row is checked without the regex.
+    if ("  " not in text and text.isprintable()) or not _UNUSUAL_SPACE.search(text):
         return text.strip()
     return _SPACES.sub(" ", text).strip()
 

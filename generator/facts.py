@@ -12,6 +12,7 @@ offline build's ``.html`` addresses; external addresses (the link buttons) are k
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,9 @@ from .text import display_url, html_text
 
 LINK_KINDS = {"code": "Code", "model": "Model", "dataset": "Dataset", "demo": "Demo"}
 """Button labels by link kind; any other kind is a project page."""
+
+_escaped = functools.lru_cache(maxsize=1 << 17)(html_text)
+"""``html_text`` of the texts every page repeats (topic names, terms, titles of related papers, files)."""
 
 
 @dataclass(frozen=True)
@@ -67,14 +71,14 @@ def _tags(topics: Sequence[Topic]) -> str:
 def _meta(paper: Paper, date_label: str | None) -> str:
     facts = []
     if paper.date and date_label:
-        facts.append(f'<time datetime="{paper.date.isoformat()}">{html_text(date_label)}</time>')
+        facts.append(f'<time datetime="{paper.date.isoformat()}">{_escaped(date_label)}</time>')
     if paper.authors:
         facts.append(f"<span>{_plural(paper.authors, 'author')}</span>")
     if paper.upvotes:
         facts.append(f"<span>{_plural(paper.upvotes, 'upvote')}</span>")
     if paper.organisation:
         slug = slugify(paper.organisation.handle)
-        facts.append(f'<a href="../../organisations/{slug}/">{html_text(paper.organisation.name)}</a>')
+        facts.append(f'<a href="../../organisations/{slug}/">{_escaped(paper.organisation.name)}</a>')
     if not facts:
         facts.append("<span>No date or author count in the listings</span>")
     return f'<p class="paper-meta">{" · ".join(facts)}</p>'
@@ -99,18 +103,18 @@ def _more(
     mentioned_by_total: int,
 ) -> str:
     out = ['<h2 id="topics">Topics</h2>', '<ul class="paper-topics">']
-    out += [f'<li><a href="../../topics/{t.slug}/">{html_text(t.name)}</a></li>' for t in topics]
+    out += [f'<li><a href="../../topics/{t.slug}/">{_escaped(t.name)}</a></li>' for t in topics]
     out += ["</ul>", '<h2 id="related">Related papers</h2>']
     if related:
         out.append('<ul class="paper-related">')
         for r, other, shared in related:
             reason = ""
             if shared:
-                names = ", ".join(html_text(t.name) for t in shared)
+                names = ", ".join(_escaped(t.name) for t in shared)
                 reason = f"shares {'topics' if len(shared) > 1 else 'the topic'} {names}; "
-            terms = ", ".join(html_text(term) for term in r.terms)
+            terms = ", ".join(_escaped(term) for term in r.terms)
             out.append(
-                f'<li><a href="../{other.slug}/">{html_text(other.title)}</a> <span class="paper-reason">'
+                f'<li><a href="../{other.slug}/">{_escaped(other.title)}</a> <span class="paper-reason">'
                 f"{reason}terms <em>{terms}</em> (similarity {r.score:.2f})</span></li>"
             )
         out.append("</ul>")
@@ -118,13 +122,13 @@ def _more(
         out.append("<p>No paper in this collection is close enough to show.</p>")
     if mentioned_by:
         out += ['<h2 id="mentioned-by">Mentioned by</h2>', '<ul class="paper-mentioned-by">']
-        out += [f'<li><a href="../{q.slug}/">{html_text(q.title)}</a></li>' for q in mentioned_by]
+        out += [f'<li><a href="../{q.slug}/">{_escaped(q.title)}</a></li>' for q in mentioned_by]
         out.append("</ul>")
         if mentioned_by_total > len(mentioned_by):
             out.append(
                 f"<p>And {mentioned_by_total - len(mentioned_by)} more, listed under <code>mentioned_by</code>"
                 ' in <a href="../../papers.json">papers.json</a>.</p>'
             )
-    sources = ", ".join(f"<code>{html_text(s.file)}</code> (line {s.line})" for s in paper.sources)
+    sources = ", ".join(f"<code>{_escaped(s.file)}</code> (line {s.line})" for s in paper.sources)
     out.append(f'<p class="paper-sources">Listed in {sources}.</p>')
     return "\n".join(out)

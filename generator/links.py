@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import array
+import dataclasses
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -26,6 +33,13 @@ _STOP_WORDS = sorted(
        "model", "models", "based", "using", "use", "work", "new", "existing", "performance", "demonstrate"}
 )  # fmt: skip
 """Words too common in abstracts to say why two papers are alike."""
+
+TOKEN_PATTERN = r"\b[^\W\d_][\w-]*[^\W_]\b"
+"""A term: letters, digits, hyphens and underscores, starting with a letter and ending with a letter or digit."""
+
+_TOKEN = re.compile(TOKEN_PATTERN)
+_ASCII_TOKEN = re.compile(TOKEN_PATTERN, re.ASCII)
+"""The same on ASCII text (most abstracts), where ASCII and Unicode classes agree: a third faster."""
 
 TOPIC_BONUS = 0.25
 """How much each shared topic raises a candidate's rank, relative to its similarity."""
@@ -53,6 +67,61 @@ _PAIRS_AT_ONCE = 100_000
 """Pairs whose shared terms are computed at once."""
 
 
+def _terms(text: str) -> list[str]:
+    """The terms of a (lower-cased) text, in order."""
+    found: list[str] = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
+    return found
+
+
+class _Vectorizer(TfidfVectorizer):  # type: ignore[misc]
+    """scikit-learn's TF-IDF, with its first pass (numbering the terms and counting them per paper)
+    done without a Python loop per term: the same vocabulary and count matrix, so the same vectors
+    (tests/test_links.py compares them with TfidfVectorizer's)."""
+
+    def _count_vocab(self, raw_documents: Iterable[str], fixed_vocab: bool) -> tuple[dict[str, int], Any]:
+        if fixed_vocab:
+            return super()._count_vocab(raw_documents, fixed_vocab)  # type: ignore[no-any-return]
+        # Terms numbered in the order they first occur, as scikit-learn numbers them.
+        numbers: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        number = numbers.__getitem__
+        analyze: Callable[[str], list[str]] = self.build_analyzer()
+        columns = array.array("i")
+        ends = [0]
+        for document in raw_documents:
+            columns.extend(map(number, analyze(document)))
+            ends.append(len(columns))
+        vocabulary = dict(numbers)
+        if not vocabulary:
+            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
+        rows = np.repeat(np.arange(len(ends) - 1, dtype=np.int32), np.diff(ends))
+        ones = np.ones(len(columns), dtype=self.dtype)
+        shape = (len(ends) - 1, len(vocabulary))
+        # Repeated (row, column) pairs are summed: the counts, with sorted indices, as scikit-learn makes them.
+        counts = sparse.csr_matrix(
+            (ones, (rows, np.frombuffer(columns, dtype=np.int32))), shape=shape, dtype=self.dtype
+        )
+        counts.sort_indices()
+        return vocabulary, counts
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """The pairs of papers similar enough to be related, before topics rank them (``similar_papers``)."""
+
+    papers: tuple[Slug, ...]
+    """The papers, in the order given."""
+    slugs: list[Slug]
+    """The rows of the matrices: the papers in slug order."""
+    matrix: sparse.csr_matrix | None
+    """TF-IDF vectors by row (None: fewer than two papers, or no term to compare)."""
+    vocabulary: np.ndarray
+    """The term of each column of ``matrix``."""
+    similar: sparse.csr_matrix | None
+    """Similarities that reach the floor among the pairs compared (symmetric)."""
+    k: int
+    """How many related papers each paper may show."""
+
+
 def related_papers(
     papers: Sequence[Paper],
     paper_topics: Mapping[Slug, tuple[Slug, ...]] | None = None,
@@ -67,29 +136,42 @@ def related_papers(
     with all of them, so the work grows linearly with the collection. Among the CANDIDATES × k most
     similar papers compared, each topic two papers share raises the rank by ``topic_bonus`` times the
     similarity. Pairs below ``floor`` are never shown; equal similarities and ranks go by slug.
+
+    The two steps are also separate functions: ``similar_papers`` needs no topics (the pipeline runs
+    it while topics are assigned), ``rank_related`` adds them.
     """
-    topics = paper_topics or {}
-    if len(papers) < 2:
-        return {p.slug: () for p in papers}
+    return rank_related(similar_papers(papers, k, floor), paper_topics, topic_bonus)
+
+
+def similar_papers(papers: Sequence[Paper], k: int = TOP_K, floor: float = MIN_SIMILARITY) -> Similarity:
+    """The first step of ``related_papers``: TF-IDF vectors and the similar pairs among those compared."""
     # In slug order, a paper's row number is its rank among the slugs: ties broken by row are by slug.
     ordered = sorted({p.slug: p for p in papers}.values(), key=lambda p: p.slug)
     slugs = [p.slug for p in ordered]
-    vectorizer = TfidfVectorizer(
-        stop_words=_STOP_WORDS,
-        sublinear_tf=True,
-        max_df=0.5,
-        token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b",
-        dtype=np.float32,
-    )
+    nothing = Similarity(tuple(p.slug for p in papers), slugs, None, np.empty(0, dtype=object), None, k)
+    if len(papers) < 2:
+        return nothing
+    vectorizer = _vectorizer()
     try:
         matrix = vectorizer.fit_transform(f"{p.title}. {p.title}. {p.abstract}" for p in ordered).tocsr()
     except ValueError:  # no term left to compare (a tiny corpus, abstracts of digits only)
-        return {p.slug: () for p in papers}
+        return nothing
     matrix.sort_indices()  # every similarity is then the same float32 sum, term by term in column order
     vocabulary = vectorizer.get_feature_names_out()
-    similar = _similar_pairs(matrix, floor, k)
-    rows, cols, similarities = _ranked(similar, _topic_matrix(slugs, topics), k, topic_bonus)
-    terms = _shared_terms(matrix, rows, cols, vocabulary)
+    return dataclasses.replace(nothing, matrix=matrix, vocabulary=vocabulary, similar=_similar_pairs(matrix, floor, k))
+
+
+def rank_related(
+    similarity: Similarity,
+    paper_topics: Mapping[Slug, tuple[Slug, ...]] | None = None,
+    topic_bonus: float = TOPIC_BONUS,
+) -> dict[Slug, tuple[Related, ...]]:
+    """The second step of ``related_papers``: each paper's k best similar papers, shared topics counted."""
+    if similarity.matrix is None or similarity.similar is None:
+        return {slug: () for slug in similarity.papers}
+    slugs, k = similarity.slugs, similarity.k
+    rows, cols, similarities = _ranked(similarity.similar, _topic_matrix(slugs, paper_topics or {}), k, topic_bonus)
+    terms = _shared_terms(similarity.matrix, rows, cols, similarity.vocabulary)
     bounds = np.searchsorted(rows, np.arange(len(slugs) + 1)).tolist()
     targets = [slugs[j] for j in cols.tolist()]
     scores = [round(s, 4) for s in similarities.tolist()]
@@ -97,7 +179,19 @@ def related_papers(
         slug: tuple(Related(score=scores[x], target=targets[x], terms=terms[x]) for x in range(lo, hi))
         for slug, lo, hi in zip(slugs, bounds, bounds[1:], strict=False)
     }
-    return {p.slug: found[p.slug] for p in papers}
+    return {slug: found[slug] for slug in similarity.papers}
+
+
+def _vectorizer(vectorizer: type[TfidfVectorizer] = _Vectorizer) -> TfidfVectorizer:
+    """The TF-IDF of related papers; ``vectorizer``: the class (``TfidfVectorizer`` gives the same vectors, slower)."""
+    return vectorizer(
+        stop_words=_STOP_WORDS,
+        sublinear_tf=True,
+        max_df=0.5,
+        tokenizer=_terms,
+        token_pattern=None,
+        dtype=np.float32,
+    )
 
 
 def _similar_pairs(matrix: sparse.csr_matrix, floor: float, k: int) -> sparse.csr_matrix:

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -255,63 +255,93 @@ def newest_first(papers: Iterable[Paper]) -> list[Paper]:
     )
 
 
-def render_site(corpus: Corpus) -> dict[str, bytes]:
-    """Every generated file under docs/, by relative path."""
-    env = _environment()
-    by_slug = {p.slug: p for p in corpus.papers}
-    topics = {t.slug: t for t in corpus.topics}
-    members: dict[Slug, list[Paper]] = {t.slug: [] for t in corpus.topics}
-    for paper in corpus.papers:
-        for slug in corpus.paper_topics[paper.slug]:
-            members[slug].append(paper)
-    mentioned_by: dict[Slug, list[Paper]] = {}
-    for paper in corpus.papers:
-        for mention in corpus.mentions.get(paper.slug, ()):
-            mentioned_by.setdefault(mention.target, []).append(paper)
+class _Site:
+    """What every page of one corpus is rendered with: the templates, the lookups, the context."""
 
-    topic_sets = {slug: frozenset(slugs) for slug, slugs in corpus.paper_topics.items()}
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self.env = _environment()
+        self.paper_template = self.env.get_template("paper.md.j2")  # once: each lookup stats the file
+        self.by_slug = {p.slug: p for p in corpus.papers}
+        self.topics = {t.slug: t for t in corpus.topics}
+        self.members: dict[Slug, list[Paper]] = {t.slug: [] for t in corpus.topics}
+        for paper in corpus.papers:
+            for slug in corpus.paper_topics[paper.slug]:
+                self.members[slug].append(paper)
+        self.mentioned_by: dict[Slug, list[Paper]] = {}
+        for paper in corpus.papers:
+            for mention in corpus.mentions.get(paper.slug, ()):
+                self.mentioned_by.setdefault(mention.target, []).append(paper)
+        self.topic_sets = {slug: frozenset(slugs) for slug, slugs in corpus.paper_topics.items()}
+        children: dict[Slug | None, list[Topic]] = {}
+        for topic in corpus.topics:
+            children.setdefault(topic.parent, []).append(topic)
+        self.counts = {slug: len(papers) for slug, papers in self.members.items()}
+        dated = [p.date for p in corpus.papers if p.date]
+        self.context = {
+            "corpus": corpus,
+            "counts": self.counts,
+            "children": children,
+            "topics": self.topics,
+            "date_range": (min(dated), max(dated)) if dated else None,
+            "listings": sorted({f for p in corpus.papers for f in p.listings}),
+        }
 
-    def shared_topics(a: Slug, b: Slug) -> tuple[Topic, ...]:
-        theirs = topic_sets[b]
-        return tuple(topics[t] for t in corpus.paper_topics[a] if t in theirs)
+    def shared_topics(self, a: Slug, b: Slug) -> tuple[Topic, ...]:
+        """The topics of paper ``a`` that paper ``b`` has too, in ``a``'s order."""
+        theirs = self.topic_sets[b]
+        return tuple(self.topics[t] for t in self.corpus.paper_topics[a] if t in theirs)
 
-    views = {
-        p.slug: PaperView(
+    def view(self, p: Paper) -> PaperView:
+        """What the templates need to show one paper."""
+        corpus, mentioned_by = self.corpus, self.mentioned_by
+        return PaperView(
             paper=p,
-            topics=tuple(topics[t] for t in corpus.paper_topics[p.slug]),
+            topics=tuple(self.topics[t] for t in corpus.paper_topics[p.slug]),
             related=tuple(
-                (r, by_slug[r.target], shared_topics(p.slug, r.target)) for r in corpus.related.get(p.slug, ())
+                (r, self.by_slug[r.target], self.shared_topics(p.slug, r.target))
+                for r in corpus.related.get(p.slug, ())
             ),
             abstract_parts=_split_at_mentions(p.abstract, corpus.mentions.get(p.slug, ())),
             mentioned_by=tuple(sorted(mentioned_by.get(p.slug, []), key=lambda q: q.slug)),
             mentioned_by_shown=tuple(newest_first(mentioned_by.get(p.slug, []))[:MENTIONED_BY_SHOWN]),
         )
-        for p in corpus.papers
-    }
-    children: dict[Slug | None, list[Topic]] = {}
-    for topic in corpus.topics:
-        children.setdefault(topic.parent, []).append(topic)
-    counts = {slug: len(papers) for slug, papers in members.items()}
-    dated = [p.date for p in corpus.papers if p.date]
-    context = {
-        "corpus": corpus,
-        "counts": counts,
-        "children": children,
-        "topics": topics,
-        "date_range": (min(dated), max(dated)) if dated else None,
-        "listings": sorted({f for p in corpus.papers for f in p.listings}),
-    }
-    files: dict[str, str] = {}
+
+    def paper_page(self, view: PaperView) -> bytes:
+        """A paper's page, encoded at once: UTF-8 takes less memory than the text."""
+        page = self.paper_template.render(view=view, fm=_paper_front_matter(view), **self.context)
+        return page.encode("utf-8")
+
+
+def render_papers(corpus: Corpus, slugs: Collection[Slug]) -> dict[str, bytes]:
+    """The pages of the papers ``slugs``: what ``render_site(corpus, elsewhere=slugs)`` leaves out
+    (so that another process can render them)."""
+    site = _Site(corpus)
+    pages = {}
+    for paper in corpus.papers:
+        if paper.slug in slugs:
+            pages[f"papers/{paper.slug}.md"] = site.paper_page(site.view(paper))
+            progress.advance()
+    return pages
+
+
+def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> dict[str, bytes]:
+    """Every generated file under docs/, by relative path, but the pages of the papers ``elsewhere``
+    (``render_papers`` renders those)."""
+    site = _Site(corpus)
+    env, topics, members, counts, context = site.env, site.topics, site.members, site.counts, site.context
+    views = {p.slug: site.view(p) for p in corpus.papers}
+    files: dict[str, bytes] = {}
     for view in views.values():
-        files[f"papers/{view.paper.slug}.md"] = env.get_template("paper.md.j2").render(
-            view=view, fm=_paper_front_matter(view), **context
-        )
-        progress.advance()
+        if view.paper.slug not in elsewhere:
+            files[f"papers/{view.paper.slug}.md"] = site.paper_page(view)
+            progress.advance()
     cooccurring = _cooccurrence(corpus)
+    topic_page = env.get_template("topic.md.j2")
     for topic in corpus.topics:
         papers = newest_first(members[topic.slug])
         years = Counter(p.date.year for p in papers if p.date)
-        files[f"topics/{topic.slug}.md"] = env.get_template("topic.md.j2").render(
+        files[f"topics/{topic.slug}.md"] = topic_page.render(
             topic=topic,
             papers=papers,
             related_topics=[(topics[t], n) for t, n in cooccurring.get(topic.slug, [])[:RELATED_TOPICS]],
@@ -322,20 +352,21 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
             undated=sum(1 for p in papers if not p.date),
             fm=front_matter({"title": html_text(topic.name), "description": html_text(topic.description)}),
             **context,
-        )
+        ).encode("utf-8")
     organisations: dict[Slug, list[Paper]] = {}
     for paper in corpus.papers:
         if paper.organisation:
             organisations.setdefault(slugify(paper.organisation.handle), []).append(paper)
+    organisation_page = env.get_template("organisation.md.j2")
     for slug, papers in organisations.items():
         organisation = papers[0].organisation
         assert organisation is not None
-        files[f"organisations/{slug}.md"] = env.get_template("organisation.md.j2").render(
+        files[f"organisations/{slug}.md"] = organisation_page.render(
             organisation=organisation,
             papers=newest_first(papers),
             fm=front_matter({"title": html_text(organisation.name), "search": {"exclude": True}}),
             **context,
-        )
+        ).encode("utf-8")
     upvoted = sorted((p for p in corpus.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), p.title.casefold()))
     pages: dict[str, dict[str, Any]] = {
         "index.md": {"newest": newest_first(corpus.papers)[:HOME_LIST], "upvoted": upvoted[:HOME_LIST]},
@@ -375,12 +406,11 @@ def render_site(corpus: Corpus) -> dict[str, bytes]:
         },
     }
     for path, extra in pages.items():
-        files[path] = env.get_template(path.replace("/", "-") + ".j2").render(**extra, **context)
-    result = {path: files.pop(path).encode("utf-8") for path in list(files)}  # each text freed once encoded
+        files[path] = env.get_template(path.replace("/", "-") + ".j2").render(**extra, **context).encode("utf-8")
     records = [_record(views[p.slug], corpus, topics) for p in corpus.papers]
-    result["papers.json"] = (_json_dumps(records) + "\n").encode("utf-8")
-    result["papers.csv"] = _csv(records)
-    return dict(sorted(result.items()))
+    files["papers.json"] = _json_file(records)
+    files["papers.csv"] = _csv(records)
+    return dict(sorted(files.items()))
 
 
 def _timeline(papers: Iterable[Paper]) -> dict[str, Any]:
@@ -551,13 +581,34 @@ def _json_dumps(value: Any) -> str:
     return "".join(out)
 
 
+def _json_file(records: list[Any]) -> bytes:
+    """``(_json_dumps(records) + "\\n").encode("utf-8")``, each record encoded as soon as it is
+    written: the export of 100k papers is never held whole as text."""
+    out = io.BytesIO()
+    try:
+        for index, record in enumerate(records):
+            parts: list[str] = [",\n " if index else "[\n "]
+            _json_value(record, "\n ", parts)
+            out.write("".join(parts).encode("utf-8"))
+    except _NotFast:
+        return (_json_dumps(records) + "\n").encode("utf-8")
+    out.write(b"\n]\n" if records else b"[]\n")
+    return out.getvalue()
+
+
 _JSON_SCALAR = json.JSONEncoder(ensure_ascii=False).encode
-_JSON_SCALARS = (str, int, float, bool, type(None))
+_JSON_STRING: Any = json.encoder.encode_basestring  # what _JSON_SCALAR does with a str, without its checks
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+_JSON_SCALARS = (int, float, bool, type(None))
 
 
 def _json_value(value: Any, newline: str, out: list[str]) -> None:
     kind = type(value)
-    if kind in _JSON_SCALARS:
+    if kind is str:
+        out.append(_JSON_STRING(value))
+    elif kind is type(None) or kind is bool:
+        out.append(_JSON_CONSTANTS[value])
+    elif kind in _JSON_SCALARS:
         out.append(_JSON_SCALAR(value))
     elif kind is dict:
         if not value:
@@ -568,7 +619,7 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
         for key, item in value.items():
             if type(key) is not str:
                 raise _NotFast  # json.dumps converts other keys to strings
-            out.append(f"{separator}{inner}{_JSON_SCALAR(key)}: ")
+            out.append(f"{separator}{inner}{_JSON_STRING(key)}: ")
             _json_value(item, inner, out)
             separator = ","
         out.append(newline + "}")
@@ -577,6 +628,9 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
             out.append("[]")
             return
         inner = newline + " "
+        if all(type(item) is str for item in value):  # most lists: slugs, names
+            out.append(f"[{inner}{(',' + inner).join(map(_JSON_STRING, value))}{newline}]")
+            return
         separator = "["
         for item in value:
             out.append(separator + inner)
@@ -611,13 +665,13 @@ def _csv(records: list[dict[str, Any]]) -> bytes:
         "sources",
         "url",
     ]
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\n")  # what csv.DictWriter writes, without its per-row checks
+    writer.writerow(columns)
     for r in records:
         row = dict(r)
         row["organisation"] = r["organisation"]["name"] if r["organisation"] else ""
         for key in ("tags", "related", "sources"):
             row[key] = "; ".join(r[key])
         row["links"] = " ".join(link["url"] for link in r["links"])
-        writer.writerow({c: _cell(row[c]) for c in columns})
+        writer.writerow([_cell(row[c]) for c in columns])
     return out.getvalue().encode("utf-8")

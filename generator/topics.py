@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,8 +148,9 @@ def _phrase_regex(phrase: str) -> str:
     return rf"(?<![\w-])(?{flags}:{body}){ending}"
 
 
-_RUN = re.compile(r"[\w-]+")
-"""A run of word characters and hyphens: every keyword match starts where such a run starts."""
+_TO_RUNS = str.maketrans({chr(c): " " for c in range(128) if not re.fullmatch(r"[\w-]", chr(c))})
+r"""On ASCII text, ``text.translate(_TO_RUNS).split()`` is ``re.findall(r"[\w-]+", text)``, the runs of
+word characters and hyphens (every keyword match starts where such a run starts), twice as fast."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,16 @@ class _Phrase:
     where a run of ``[\w-]`` characters starts with ``key``, so only texts holding such a run are
     searched. When ``key`` is the whole first word and no ``*`` may extend it, the run is ``key``
     itself or goes on with a hyphen (``(?!\w)`` or ``[\s-]+`` follows the word): ``whole``.
+
+    ``segments``: what the later words of a phrase of several words require of the lower-cased
+    text, each ``(segment, prefix)``: a maximal run of ``\w`` characters (between hyphens, spaces or
+    punctuation) that is ``segment``, or starts with it when ``prefix``. A later word follows
+    ``[\s-]+``, so it starts such a run: its first ``\w`` characters are that run whole, unless the
+    word is the last, ends the phrase with ``*`` and holds nothing else.
+
+    ``by_runs``: a lower-case phrase of one word of ``[\w-]`` characters matches once at the start
+    of each run that ``key`` and ``whole`` select (within such a word no other run can start), so
+    its count in an ASCII text is the number of those runs the text holds: no regex is run.
     """
 
     needle: str
@@ -171,6 +183,8 @@ class _Phrase:
     fast_lower: bool
     key: str
     whole: bool = False
+    segments: tuple[tuple[str, bool], ...] = ()
+    by_runs: bool = False
 
     @classmethod
     def compile(cls, phrase: str) -> _Phrase:
@@ -188,43 +202,113 @@ class _Phrase:
         fast = re.compile(rf"{first}(?<![\w-]{first}){rest}{ending}")
         key = re.match(r"[\w-]*", words[0].lower())[0]  # type: ignore[index]
         whole = key == words[0].lower() and not (phrase.endswith("*") and len(words) == 1)
-        return cls(needle, pattern, fast, lower, key, whole)
+        segments = []
+        for position, word in enumerate(words[1:], start=2):
+            head = re.match(r"\w+", word.lower())
+            if head:
+                prefix = position == len(words) and phrase.endswith("*") and head[0] == word.lower()
+                segments.append((head[0], prefix))
+        by_runs = lower and len(words) == 1 and bool(key) and key == words[0]
+        return cls(needle, pattern, fast, lower, key, whole, tuple(segments), by_runs)
 
     def count(self, text: str, folded: str) -> int:
         return len(self.pattern.findall(text)) if self.needle in folded else 0
 
 
-class _Texts:
-    """One field of every paper (titles or abstracts), indexed by the word runs they hold."""
+def _holds(run: str, segment: str, prefix: bool) -> bool:
+    """Whether a run has a part (between hyphens) that is ``segment``, or starts with it when ``prefix``."""
+    return any(part.startswith(segment) if prefix else part == segment for part in run.split("-"))
 
-    def __init__(self, texts: list[str]) -> None:
+
+class _Texts:
+    """One field of every paper (titles or abstracts), indexed by the word runs they hold.
+
+    Only the runs the ``phrases`` can need are indexed (all runs when none are given): runs that
+    start with a phrase's ``key``, and runs holding a segment a phrase requires.
+    """
+
+    def __init__(self, texts: list[str], phrases: Iterable[_Phrase] | None = None) -> None:
         self.texts = texts
         self.lowered: list[str | None] = [t.lower() if t.isascii() else None for t in texts]
         self.other = [i for i, low in enumerate(self.lowered) if low is None]
         self.folded = {i: texts[i].casefold() for i in self.other}
+        phrases = list(phrases) if phrases is not None else None
+        keys = {p.key for p in phrases if p.fast is not None and p.key} if phrases is not None else set()
+        lengths = sorted({len(key) for key in keys})
+        # Which runs hold each required segment (a run's segments are its parts between hyphens).
+        wanted = {s for p in phrases or () if p.fast is not None for s in p.segments}
+        exact = {segment for segment, prefix in wanted if not prefix}
+        prefixes = tuple(sorted({segment for segment, prefix in wanted if prefix}))
+        self.segment_runs: dict[tuple[str, bool], list[str]] = {s: [] for s in wanted}
+
+        def indexed(run: str) -> bool:
+            """Whether a run (seen for the first time) is indexed; note the segments it holds."""
+            keep = phrases is None or any(run[:n] in keys for n in lengths)
+            for part in set(run.split("-")) if "-" in run else (run,):
+                if part in exact:
+                    self.segment_runs[part, False].append(run)
+                    keep = True
+                if prefixes and part.startswith(prefixes):
+                    for segment in prefixes:
+                        if part.startswith(segment):
+                            self.segment_runs[segment, True].append(run)
+                            keep = True
+            return keep
+
+        # Each indexed run's texts, a text once per time it holds the run. A run is classified the
+        # first time it is seen (the set difference finds those in C).
         postings: dict[str, list[int]] = {}
+        seen: set[str] = set()
         for i, low in enumerate(self.lowered):
             if low is not None:
-                for run in set(_RUN.findall(low)):
-                    postings.setdefault(run, []).append(i)
+                runs = low.translate(_TO_RUNS).split()
+                new = set(runs)
+                new -= seen
+                if new:
+                    seen |= new
+                    postings.update((run, []) for run in new if indexed(run))
+                for run in filter(postings.__contains__, runs):
+                    postings[run].append(i)
         self.postings = postings
         self.runs = sorted(postings)
+        self._holding: dict[tuple[str, bool], set[int]] = {}
+        self._candidates: dict[tuple[str, bool], set[int]] = {}
+
+    def _runs(self, key: str, whole: bool) -> list[str]:
+        """The indexed runs that start with ``key``; ``whole``: that are ``key`` or start with ``key-``."""
+        lo = bisect.bisect_left(self.runs, key)
+        hi = bisect.bisect_left(self.runs, key + "\x7f", lo)
+        runs = self.runs[lo:hi]
+        if whole:
+            runs = [run for run in runs if len(run) == len(key) or run[len(key)] == "-"]
+        return runs
 
     def candidates(self, key: str, whole: bool = False) -> Iterable[int]:
         """The ASCII texts holding a run that starts with ``key`` (all of them for no key); ``whole``:
         a run that is ``key`` or starts with ``key-``."""
         if not key:
             return (i for i, low in enumerate(self.lowered) if low is not None)
-        lo = bisect.bisect_left(self.runs, key)
-        hi = bisect.bisect_left(self.runs, key + "\x7f", lo)
-        runs = self.runs[lo:hi]
-        if whole:
-            runs = [run for run in runs if len(run) == len(key) or run[len(key)] == "-"]
-        if len(runs) == 1:
-            return self.postings[runs[0]]
-        found: set[int] = set()
-        for run in runs:
-            found.update(self.postings[run])
+        found = self._candidates.get((key, whole))
+        if found is None:  # phrases often share a first word
+            found = self._candidates[key, whole] = set()
+            for run in self._runs(key, whole):
+                found.update(self.postings[run])
+        return found
+
+    def _with_segments(self, candidates: Iterable[int], segments: tuple[tuple[str, bool], ...]) -> Iterable[int]:
+        """The candidates whose lower-cased text holds every required segment."""
+        if not segments:
+            return candidates
+        found = set(candidates)
+        for segment in segments:
+            holding = self._holding.get(segment)
+            if holding is None:
+                if segment not in self.segment_runs:  # a phrase the index was not made for: all runs are indexed
+                    self.segment_runs[segment] = [run for run in self.runs if _holds(run, *segment)]
+                holding = self._holding[segment] = set()
+                for run in self.segment_runs[segment]:
+                    holding.update(self.postings[run])
+            found &= holding
         return found
 
     def counts(self, phrase: _Phrase) -> dict[int, int]:
@@ -237,11 +321,17 @@ class _Texts:
                 if n := phrase.count(text, folded):
                     result[i] = n
             return result
-        findall = phrase.fast.findall
-        source = self.lowered if phrase.fast_lower else texts
-        for i in self.candidates(phrase.key, phrase.whole):
-            if n := len(findall(source[i])):  # type: ignore[arg-type]
-                result[i] = n
+        if phrase.by_runs:
+            counted: Counter[int] = Counter()
+            for run in self._runs(phrase.key, phrase.whole):
+                counted.update(self.postings[run])
+            result.update(counted)
+        else:
+            findall = phrase.fast.findall
+            source = self.lowered if phrase.fast_lower else texts
+            for i in self._with_segments(self.candidates(phrase.key, phrase.whole), phrase.segments):
+                if n := len(findall(source[i])):  # type: ignore[arg-type]
+                    result[i] = n
         for i in self.other:
             if n := phrase.count(texts[i], self.folded[i]):
                 result[i] = n
@@ -299,7 +389,7 @@ def assign_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[Slug, tup
         ([p.title for p in papers], in_title, title_hits),
         ([p.abstract for p in papers], in_abstract, abstract_hits),
     ):
-        texts = _Texts(field)
+        texts = _Texts(field, [compiled[p] for p in wanted])
         for p in sorted(wanted):
             for i, n in texts.counts(compiled[p]).items():
                 hits[i][p] = n

@@ -76,10 +76,13 @@ def write_files(target: Path, files: Mapping[str, bytes]) -> Changes:
 
 def fill(stage: Stage, files: Mapping[str, bytes]) -> None:
     """Write ``files`` (relative POSIX path -> bytes) into a staging folder."""
+    made: set[Path] = set()  # folders made so far: most files share one
     try:
         for relative, data in files.items():
             path = stage.path.joinpath(*relative.split("/"))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             path.write_bytes(data)
             progress.advance()
     except OSError as error:
@@ -175,17 +178,24 @@ def _remove(path: Path) -> None:
 
 def _link_unchanged(stage: Path, target: Path) -> Changes:
     written = unchanged = 0
-    before = {p.relative_to(target) for p in target.rglob("*") if p.is_file()} if target.is_dir() else set()
-    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
-        relative = path.relative_to(stage)
-        previous = target / relative
-        if relative in before and _same_bytes(path, previous):
-            _keep(previous, path)
+    before = set(_files_under(target)) if target.is_dir() else set()
+    for relative in _files_under(stage):
+        if relative in before and _same_bytes(stage / relative, target / relative):
+            _keep(target / relative, stage / relative)
             unchanged += 1
         else:
             written += 1
         before.discard(relative)
     return Changes(written=written, unchanged=unchanged, removed=len(before))
+
+
+def _files_under(folder: Path) -> list[str]:
+    """The files under ``folder`` as relative paths (strings: Path objects cost more than the walk)."""
+    found: list[str] = []
+    for parent, _, names in os.walk(folder):
+        relative = os.path.relpath(parent, folder)
+        found.extend(names if relative == "." else (os.path.join(relative, name) for name in names))
+    return found
 
 
 def _keep(previous: Path, path: Path) -> None:

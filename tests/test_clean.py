@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.clean import clean_text, extract_links
+
+WHITESPACE = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
 
 
 @pytest.mark.parametrize(
@@ -23,6 +30,13 @@ from generator.clean import clean_text, extract_links
 )
 def test_clean_text(raw, clean):
     assert clean_text(raw) == clean
+
+
+@given(st.text(st.sampled_from([*WHITESPACE, "a", "B", "é", "\u200b", "\x00", "\ue000", "-", "."]), max_size=30))
+def test_whitespace_of_every_kind_folds_to_single_spaces(text):
+    """Whatever shortcut skips the folding, the result is the regex fold of every whitespace run."""
+    folded = re.sub(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text.replace("\u200b", "")).strip()
+    assert clean_text(text) == folded
 
 
 @pytest.mark.parametrize(

@@ -99,3 +99,28 @@ def test_papers_whose_terms_are_all_common_still_find_related_papers(bundled, mo
     second_look = links.related_papers(bundled)
     with_related = {slug for slug, found in usual.items() if found}
     assert len({slug for slug, found in second_look.items() if found} & with_related) > 0.9 * len(with_related)
+
+
+def test_the_fast_vectorizer_makes_scikit_learns_vectors_bit_for_bit(bundled):
+    """Same vocabulary, same sparse layout, same float32 bits as TfidfVectorizer with the old
+    (Unicode) token pattern, on the bundled abstracts and on texts mixing ASCII and not."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    rng = random.Random(5)
+    words = ["Über", "naïve", "model", "Models", "x2", "2x", "a_b", "_a", "b_", "co-op", "--", "ab-", "İx", "ǅa",
+             "ß", "²a", "a²", "٣b", "GPT-4", "the", "and", "ﬁne", "model.", "\u00a0", "x", "LLaMA", "7B"]  # fmt: skip
+    mixed = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 30))) for _ in range(300)]
+    texts = [f"{p.title}. {p.title}. {p.abstract}" for p in bundled]
+    for documents in (texts, mixed, [t.encode("ascii", "ignore").decode() for t in mixed]):
+        old = TfidfVectorizer(
+            stop_words=links._STOP_WORDS,
+            sublinear_tf=True,
+            max_df=0.5,
+            token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b",
+            dtype=np.float32,
+        )
+        new = links._vectorizer()
+        want, got = old.fit_transform(documents).tocsr(), new.fit_transform(documents).tocsr()
+        assert list(new.get_feature_names_out()) == list(old.get_feature_names_out())
+        assert np.array_equal(got.indptr, want.indptr) and np.array_equal(got.indices, want.indices)
+        assert got.data.tobytes() == want.data.tobytes()

@@ -103,3 +103,40 @@ def test_title_keywords_count_only_in_titles(tmp_path):
 def test_topic_names_stay_plain_text_and_shallow(tmp_path, text, message):
     with pytest.raises(TaxonomyError, match=message):
         load_taxonomy(write(tmp_path, text))
+
+
+EDGE_PHRASES = ["pre- training", "a-", "x y*", "ab-*", "-", "a_b c", "4-bit*", "ab ab*", "e.g.", "-based", "C++",
+                "4-bit", "a b", "x*", "A-b*", "straße", "Kelvin", "k", "s", "(x)", "a.b*", "mo-e", "x_y", "ab ab",
+                "--", "_a", "model", "Model", "language model*", "in context learning", "a b-c d"]  # fmt: skip
+
+
+@pytest.mark.parametrize("ascii_only", [True, False])
+def test_keyword_counts_from_the_index_are_the_phrase_regex_counts(ascii_only):
+    """The index of word runs (relevant runs only, counts of one-word phrases without a regex) counts
+    exactly the matches of the phrase's own pattern, on texts full of hyphens, case and punctuation."""
+    import random
+
+    from generator.topics import _Phrase, _Texts
+
+    taxonomy = load_taxonomy(ROOT / "data" / "topics.yml")
+    phrases = sorted({p for t in taxonomy.topics for p in (*t.keywords, *t.title_keywords, *t.exclude)})
+    phrases += EDGE_PHRASES
+    atoms = [w for p in phrases for w in p.rstrip("*").split()] + ["É", "é", "ſ", "K", "x", "-", "_", "0", "AB", "s"]
+    separators = [" ", "  ", "-", "--", " - ", "", ".", ",", "(", ")", "\t", "/", "_", "é", "\u00a0"]
+    rng = random.Random(7)
+
+    def text() -> str:
+        words = []
+        for _ in range(rng.randint(0, 40)):
+            word = rng.choice(atoms)
+            word = word.upper() if rng.random() < 0.2 else word.capitalize() if rng.random() < 0.1 else word
+            words.append(word + rng.choice(separators))
+        joined = "".join(words)
+        return joined.encode("ascii", "ignore").decode() if ascii_only else joined
+
+    texts = [text() for _ in range(600)]
+    compiled = [_Phrase.compile(p) for p in phrases]
+    for index in (_Texts(texts, compiled), _Texts(texts)):
+        for phrase, source in zip(compiled, phrases, strict=True):
+            want = {i: n for i, t in enumerate(texts) if (n := len(phrase.pattern.findall(t)))}
+            assert index.counts(phrase) == want, source
