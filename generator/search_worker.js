@@ -156,26 +156,37 @@ function highlight(html, queryWords) {
 /* The worker's script address, read while it runs (an iframe's currentScript is gone later). */
 var scriptUrl = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : null
 
-/* The search file named by the settings: fetched over http, run as a script from file://. */
+/* The search file named by the settings, by what it is: the offline site's script (search/lunr_index.js)
+   is run, from file:// in the shim's iframe and over http (an offline copy put on a server) in a
+   real worker; the hosted site's JSON is fetched. */
 function loadData(settings) {
   var url = new URL("../../" + settings.data, scriptUrl || self.location.href).href
-  if (typeof document === "undefined")
+  var script = /\.js(\?|$)/.test(settings.data)
+  if (typeof document === "undefined" && !script)
     return fetch(url).then(function (response) {
       if (!response.ok)
         throw new Error(url + ": " + response.status)
       return response.json()
     })
+  if (typeof document === "undefined")
+    return Promise.resolve().then(function () {
+      importScripts(url)
+      return takeScriptData()
+    })
   return new Promise(function (resolve, reject) {
-    var script = document.createElement("script")
-    script.src = url
-    script.onload = function () {
-      var data = self[SCRIPT_VARIABLE]
-      self[SCRIPT_VARIABLE] = undefined
-      resolve(data)
-    }
-    script.onerror = function () { reject(new Error(url + " could not be loaded")) }
-    document.body.appendChild(script)
+    var element = document.createElement("script")
+    element.src = url
+    element.onload = function () { resolve(takeScriptData()) }
+    element.onerror = function () { reject(new Error(url + " could not be loaded")) }
+    document.body.appendChild(element)
   })
+}
+
+/* The data the offline site's script set, taken out of the global scope. */
+function takeScriptData() {
+  var data = self[SCRIPT_VARIABLE]
+  self[SCRIPT_VARIABLE] = undefined
+  return data
 }
 
 /* lunr's index from the search file's compact one: what lunr.Index.load makes of the index

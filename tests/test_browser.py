@@ -491,6 +491,22 @@ def test_offline_search_from_a_paper_page(
     assert not watch.errors, f"JavaScript errors in the offline site: {watch.errors}"
 
 
+def test_offline_site_served_over_http_finds_papers(
+    open_page: Callable[..., tuple[Page, Watch]], real_site: Path
+) -> None:
+    """The offline copy put on a web server: there the search runs in a real worker (the shim acts
+    on file:// only), which must run the offline site's search script rather than fetch it as JSON."""
+    page, watch = open_page()
+    with serve(real_site / "site-offline") as url:
+        page.goto(url + "index.html")
+        query, title = OFFLINE_QUERIES[0].values
+        found = search(page, query)
+        assert_found(query, title, found, page)
+        assert any("lunr_index.js" in u for u in watch.requests), f"test premise: {watch.requests}"
+        open_first_result(page, found, query)
+    assert not watch.errors, f"JavaScript errors in the offline site over http: {watch.errors}"
+
+
 # --- no request leaves the machine ---------------------------------------------------------------------
 
 
