@@ -420,8 +420,68 @@ def test_search_command_messages_and_exit_codes(real_site: Path, tmp_path: Path)
     assert none.returncode == 1 and none.stdout == "" and "0 results for 'zzqxv'" in none.stderr
     missing = run_generator(real_site, "search", "attention", "--site", str(tmp_path / "site"))
     assert missing.returncode == 2
-    assert "site/search/search_index.json not found: build the site first" in missing.stderr
+    assert "site/search/search_index.json: not found: build the site first" in missing.stderr
     assert "Traceback" not in unknown.stderr + none.stderr + missing.stderr
+
+
+def _damage(data: dict[str, Any], where: str, value: Any) -> dict[str, Any]:
+    """``data`` with the value at a dotted path (``docs.topics.0``) replaced."""
+    keys = [int(k) if k.isdigit() else k for k in where.split(".")]
+    target = data
+    for key in keys[:-1]:
+        target = target[key]
+    target[keys[-1]] = value
+    return data
+
+
+BROKEN_SITES = [
+    # (case, file under site/search/ to replace, its new content: JSON text, a change, or a folder)
+    pytest.param("lunr_index.json", "[]", "not a JSON object", id="search-file-a-list"),
+    pytest.param("lunr_index.json", "{", "not valid JSON", id="search-file-cut-short"),
+    pytest.param("lunr_index.json", ("docs.topics.0", 99999), "a topic set that is not there", id="topic-set-99999"),
+    pytest.param("lunr_index.json", ("docs.org", []), "columns of different lengths", id="short-column"),
+    pytest.param("lunr_index.json", ("index.vectors.title.0.0", 10**6), "names a term that is not there", id="term"),
+    pytest.param("lunr_index.json", ("index.term_index.0", 10**6), "not one per term", id="term-number"),
+    pytest.param("lunr_index.json", ("format", 1), "format 1; this version reads format 2", id="old-format"),
+    pytest.param("lunr_index.json", ("topic_sets.0.0", [-5]), "topic that is not there", id="topic-number"),
+    pytest.param("lunr_index.json", None, "cannot be read (Is a directory)", id="search-file-a-folder"),
+    pytest.param("search_index.json", '{"config": []}', "holds no search settings", id="settings-config-a-list"),
+    pytest.param("search_index.json", "[1]", "holds no search settings", id="settings-a-list"),
+    pytest.param("search_index.json", ("config.papers.data", 5), "settings of an unknown shape", id="settings-data"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BROKEN_SITES)
+def test_search_command_on_a_damaged_site_names_the_file_and_exits_2(
+    real_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: Any, message: str
+) -> None:
+    """A search file or settings file that is damaged, hand-edited or of another version: one line
+    naming the file and saying to rebuild, exit status 2 (1 means "no results"), no traceback."""
+    from generator.__main__ import main
+
+    site = tmp_path / "site"
+    shutil.copytree(real_site / "site" / "search", site / "search")
+    damaged = site / "search" / name
+    if content is None:
+        damaged.unlink()
+        damaged.mkdir()
+    elif isinstance(content, tuple):
+        data = _damage(json.loads(damaged.read_text(encoding="utf-8")), *content)
+        damaged.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        damaged.write_text(content, encoding="utf-8")
+    assert main(["search", "attention", "--site", str(site)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {damaged}: "), err
+    assert message in err and "build the site again with `python -m generator build`" in err, err
+
+
+def test_search_command_names_a_file_given_as_the_site(real_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.__main__ import main
+
+    readme = real_site / "mkdocs.yml"
+    assert main(["search", "attention", "--site", str(readme)]) == 2
+    assert capsys.readouterr().err == f"error: {readme}: not a folder: name the built site's folder (such as site/)\n"
 
 
 def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch: pytest.MonkeyPatch) -> None:
