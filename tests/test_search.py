@@ -515,6 +515,31 @@ def test_search_command_on_a_pagefind_site_uses_the_offline_index(pagefind_site:
     )
 
 
+def test_search_command_inside_a_pagefind_site(
+    pagefind_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--site .`` from inside site/: the offline build beside it is ../site-offline/, not -offline/."""
+    from generator.__main__ import main
+
+    monkeypatch.chdir(pagefind_site / "site")
+    assert main(["search", "GPTQ", "--limit", "1", "--site", "."]) == 0, capsys.readouterr().err
+    assert f"searching {pagefind_site / 'site-offline' / 'search' / 'lunr_index.js'}" in capsys.readouterr().err
+
+
+def test_a_stale_offline_copy_of_a_pagefind_site_is_named_in_the_error(
+    pagefind_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.__main__ import main
+
+    for folder in ("site", "site-offline"):
+        shutil.copytree(pagefind_site / folder / "search", tmp_path / folder / "search")
+    stale = tmp_path / "site-offline" / search.SITE_SETTINGS
+    stale.write_text(stale.read_text(encoding="utf-8").replace('"format":2', '"format":1'), encoding="utf-8")
+    assert main(["search", "GPTQ", "--site", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"error: {stale}: search data of format 1; this version reads format 2"), err
+
+
 def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind indexes only pages marked data-pagefind-body; a theme that no longer has the article
     element the hook marks would otherwise leave every filter out, silently."""
