@@ -260,17 +260,31 @@ def _write_search_data(config: MkDocsConfig) -> None:
         settings["engine"] = "lunr"
         settings["data"] = SITE_DATA["offline" if _offline(config) else "hosted"]
         text = (Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8")
-        if _offline(config):  # from file:// the worker can only run a script: JSON.parse of a string literal
-            literal = text.replace("\\", "\\\\").replace("'", "\\'")
-            text = f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
+        if _offline(config):  # from file:// the worker can only run a script
+            text = _as_script(text)
         (Path(config.site_dir) / settings["data"]).write_text(text, encoding="utf-8")
     # Addresses in the search file have no ending: the offline build's pages are papers/x.html.
     settings["suffix"] = "/" if config.use_directory_urls else ".html"
     settings["site_url"] = config.site_url or ""
     merged = {"config": {**material["config"], "papers": settings}, "docs": []}
-    target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    facets = json.dumps(settings["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    target.write_text(_json(merged), encoding="utf-8")
+    facets = _json({name: settings["facets"][name] for name in sorted(settings["facets"])})
     (target.parent / "facets.js").write_text(f"var __facets = {facets}\n", encoding="utf-8")
+
+
+def _as_script(data: str) -> str:
+    """The search file as the offline site's script (generator/search.py ``as_script``, which a test
+    compares): JSON.parse of a string literal, with U+2028 and U+2029 escaped (raw, they end the
+    literal in JavaScript before ES2019)."""
+    literal = data.replace("\\", "\\\\").replace("'", "\\'").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
+
+
+def _json(value: Any) -> str:
+    """JSON text that is also a JavaScript literal in any browser (U+2028 and U+2029 escaped): the
+    settings become ``search_index.js`` in the offline build, and the facet values ``facets.js``."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _fix_feed_titles(config: MkDocsConfig) -> None:

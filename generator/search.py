@@ -628,10 +628,17 @@ class SearchIndex:
 # --- the files of a built site ----------------------------------------------------------------------
 
 
+_LINE_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+"""Characters JSON allows raw in a string and JavaScript before ES2019 does not (they end a line)."""
+
+
 def as_script(data: str) -> str:
     """The search file (JSON text) as the offline site's script: a string literal handed to
-    ``JSON.parse``, which browsers read several times faster than the same data as an object literal."""
+    ``JSON.parse``, which browsers read several times faster than the same data as an object literal.
+    U+2028 and U+2029 are written as escapes: raw, they end the literal in older browsers."""
     literal = data.replace("\\", "\\\\").replace("'", "\\'")
+    for raw, escaped in _LINE_SEPARATORS.items():
+        literal = literal.replace(raw, escaped)
     return f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
 
 
@@ -640,7 +647,8 @@ def from_script(script: str) -> str:
     head = f"var {SCRIPT_VARIABLE} = JSON.parse('"
     if not script.startswith(head) or not script.rstrip().endswith("')"):
         raise ValueError("not a search script of this version")
-    return re.sub(r"\\(.)", r"\1", script[len(head) : script.rstrip().rindex("')")])
+    literal = script[len(head) : script.rstrip().rindex("')")]
+    return re.sub(r"\\(u202[89]|.)", lambda m: chr(int(m[1][1:], 16)) if len(m[1]) > 1 else m[1], literal)
 
 
 class SearchFileError(UserError):

@@ -161,9 +161,15 @@ def test_the_compact_index_expands_to_the_one_it_came_from(site_data: dict[str, 
 def test_the_offline_script_holds_the_search_file_and_the_hook_writes_it_so() -> None:
     from generator import mkdocs_hooks
 
-    text = json.dumps({"title": 'It\'s a \\ "quoted"   line</script>', "n": [1, 2.5]}, ensure_ascii=False)
+    title = 'It\'s a \\ "quoted" \u2028 line\u2029</script> \\u2028 \\\u2028'
+    text = json.dumps({"title": title, "n": [1, 2.5]}, ensure_ascii=False)
     script = search.as_script(text)
     assert search.from_script(script) == text
+    # Raw, U+2028 and U+2029 end a string literal in JavaScript before ES2019.
+    assert "\u2028" not in script and "\u2029" not in script
+    assert mkdocs_hooks._as_script(text) == script
+    settings = mkdocs_hooks._json({"facets": {"org": [["x", "Lab\u2028name", 1]]}})
+    assert "\u2028" not in settings and json.loads(settings)["facets"]["org"][0][1] == "Lab\u2028name"
     node = shutil.which("node")
     if node:
         run = f"{script}; process.stdout.write(JSON.stringify({search.SCRIPT_VARIABLE}))"
