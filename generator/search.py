@@ -116,14 +116,19 @@ def choose_engine(papers: int, option: str = "auto") -> str:
     return "lunr" if papers <= LUNR_LIMIT else "pagefind"
 
 
-_SEPARATOR = re.compile(r"[ \t\n\r\f\v\xa0-]+")
+SPACES = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+"""What separates words, as a regular expression's character class (the worker has a copy): every
+character Python's ``str.isspace`` or JavaScript's ``\\s`` calls a space, line or paragraph
+separator, so that no engine's idea of a space decides where a word ends."""
+
+_SEPARATOR = re.compile(f"[{SPACES}-]+")
 _TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
 _BRITISH = re.compile(r"isation(s?)$")
 _FACET = re.compile(
-    r'(?:^|[ \t\n\r\f\v\xa0])(topic|year|org|organisation):(?:"([^"]*)"|([^ \t\n\r\f\v\xa0]*))',
+    f'(?:^|[{SPACES}])(topic|year|org|organisation):(?:"([^"]*)"|([^{SPACES}]*))',
     re.IGNORECASE | re.ASCII,
 )
-"""A facet term; spaces and letter case in the ASCII sense, as the worker's regular expression reads them."""
+"""A facet term; letter case in the ASCII sense, as the worker's regular expression reads it."""
 _STOP_WORDS = frozenset(WORDS)
 
 

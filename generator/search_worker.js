@@ -17,10 +17,12 @@ var FORMAT = 2
 var SCRIPT_VARIABLE = "__lunr_index"  // generator/search.py SCRIPT_VARIABLE
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
-var SEPARATOR = /[ \t\n\r\f\v\u00a0-]+/
+// generator/search.py SPACES: what Python or JavaScript calls a space, line or paragraph separator.
+var SPACES = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+var SEPARATOR = new RegExp("[" + SPACES + "-]+")
 var TRIM = /^\W+|\W+$/g
 var BRITISH = /isation(s?)$/
-var FACET = /(^|[ \t\n\r\f\v\u00a0])(topic|year|org|organisation):(?:"([^"]*)"|([^ \t\n\r\f\v\u00a0]*))/gi
+var FACET = new RegExp('(^|[' + SPACES + '])(topic|year|org|organisation):(?:"([^"]*)"|([^' + SPACES + ']*))', "gi")
 
 var engine = null
 

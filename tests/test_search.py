@@ -228,6 +228,7 @@ const out = vm.runInContext(`({
   distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
   matched: input.queries.map(q => matchedWords(parse(q).words, input.keys, t => knownTerms.has(t), input.settings)),
   highlighted: highlight("<p>Don&#x27;t x-ray &amp; amplify <b>x</b></p>", ["x", "amp", "don"]),
+  spaces: SPACES,
   unreadable: (() => {
     // An index this worker cannot read (another format): ready all the same, and no results.
     return handle({ type: 0, data: { config: { papers: { format: 999 } }, docs: [] } })
@@ -254,6 +255,9 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         "graph constructor __proto__ toString",
         "a\x85topic:efficiency b\ufefftopic:code organiſation:x topıc:y",
         'topic:"Mixture of experts" org:"Parameter Lab"',
+        # Line and paragraph separators, and spaces only one of Python and JavaScript calls spaces.
+        "speculative\u2028decoding\u2029topic:efficiency",
+        "thin\u2009space\u202fnarrow\u3000ideographic\x1cfile\x85next\ufeffbom",
     ]
     known = {search.stem(w) for w in vocabulary[::2]}  # half the collection's words "in the index"
     keys = sorted(known)[::7]  # the terms a result matched
@@ -284,7 +288,11 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
     )
     js = json.loads(result.stdout)
     python_parsed = [search.parse(q) for q in queries]
+    assert js["spaces"] == search.SPACES
     assert js["parsed"] == [{"words": list(p.words), "filters": [list(f) for f in p.filters]} for p in python_parsed]
+    assert search.parse("speculative\u2028decoding\u2029topic:efficiency") == search.Parsed(
+        ("speculative", "decoding"), (("topic", "efficiency"),)
+    )
     python_plans = [search.plan(p.words, known.__contains__) for p in python_parsed]
     assert js["plans"] == python_plans
     differing = [(w, s) for w, s in zip(vocabulary, js["stems"], strict=True) if search.stem(w) != s]
