@@ -486,11 +486,28 @@ def parse(query: str) -> Parsed:
     return Parsed(tuple(words(rest)), tuple(filters))
 
 
+def _units(text: str) -> str | list[int]:
+    """A text as JavaScript sees it, in UTF-16 code units: itself unless it holds a character past
+    U+FFFF (which JavaScript counts, and lunr.js edits, as two)."""
+    if text.isascii() or max(text) <= "\uffff":
+        return text
+    return _code_units(text)
+
+
+def _code_units(text: str) -> list[int]:
+    return memoryview(text.encode("utf-16-le")).cast("H").tolist()
+
+
+def _length(word: str) -> int:
+    """A word's length as the worker's ``word.length`` counts it (UTF-16 code units)."""
+    return len(_units(word))
+
+
 def _fuzzy_distance(word: str, settings: Mapping[str, float], known: Callable[[str], bool]) -> int:
     """Edits a query word may be off by: none for stop words, short words and words the index holds."""
-    if word in _STOP_WORDS or len(word) < settings["fuzzy_from"] or known(stem(word)):
+    if word in _STOP_WORDS or _length(word) < settings["fuzzy_from"] or known(stem(word)):
         return 0
-    return 2 if len(word) >= settings["fuzzy_two_from"] else 1
+    return 2 if _length(word) >= settings["fuzzy_two_from"] else 1
 
 
 def plan(
@@ -503,7 +520,7 @@ def plan(
     for word in query_words:
         stemmed = stem(word)
         clauses.append({"term": stemmed, "boost": settings["exact"]})
-        if word not in _STOP_WORDS and len(word) >= settings["prefix_from"]:
+        if word not in _STOP_WORDS and _length(word) >= settings["prefix_from"]:
             clauses.append({"term": word, "boost": settings["prefix"], "wildcard": True})
         distance = _fuzzy_distance(word, settings, known)
         if distance:
@@ -511,8 +528,13 @@ def plan(
     return clauses
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (a swap of neighbours is one edit), or ``limit + 1`` beyond ``limit``."""
+def edit_distance(text_a: str, text_b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), or ``limit + 1`` beyond
+    ``limit``; in UTF-16 code units, as the worker computes it, when either text holds a character
+    past U+FFFF."""
+    a, b = _units(text_a), _units(text_b)
+    if isinstance(a, str) != isinstance(b, str):  # compare like with like
+        a, b = _code_units(text_a), _code_units(text_b)
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     before = list(range(len(b) + 1))
@@ -538,7 +560,7 @@ def matched_words(
             continue
         stemmed = stem(word)
         distance = _fuzzy_distance(word, settings, known)
-        prefix = word not in _STOP_WORDS and len(word) >= settings["prefix_from"]
+        prefix = _length(word) >= settings["prefix_from"]
         out[word] = out.get(word, False) or any(
             k == stemmed
             or (prefix and k.startswith(word))

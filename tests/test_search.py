@@ -258,10 +258,13 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         # Line and paragraph separators, and spaces only one of Python and JavaScript calls spaces.
         "speculative\u2028decoding\u2029topic:efficiency",
         "thin\u2009space\u202fnarrow\u3000ideographic\x1cfile\x85next\ufeffbom",
+        # Characters past U+FFFF: JavaScript counts each as two, which decides the clauses.
+        "a\U0001d401c a\U0001d401\U0001d404b ab\U0001d401\U0001d404cdefg",
     ]
     known = {search.stem(w) for w in vocabulary[::2]}  # half the collection's words "in the index"
-    keys = sorted(known)[::7]  # the terms a result matched
+    keys = [*sorted(known)[::7], "abc", "a\U0001d401d", "a\U0001d402\U0001d404b"]  # the terms a result matched
     pairs = [["kitten", "sitting"], ["quantiz", "quantis"], ["retriev", "retreiv"], ["abc", "abcdef"], ["", "ab"]]
+    pairs += [["a\U0001d401c", "abc"], ["a\U0001d401\U0001d404b", "a\U0001d404\U0001d401b"], ["a\U0001d401", "a"]]
     probe = tmp_path / "probe.js"
     probe.write_text(NODE_PROBE, encoding="utf-8")
     result = subprocess.run(
