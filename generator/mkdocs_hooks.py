@@ -55,8 +55,9 @@ loaded by MkDocs on its own and cannot import the generator's)."""
 SCRIPT_VARIABLE = "__lunr_index"
 """What the offline site's search script sets (generator/search.py SCRIPT_VARIABLE)."""
 
-SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets")
-"""Parts of the search file the worker reads from the file, not from the page's settings."""
+SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets", "query", "full_text")
+"""Parts of the search file the worker reads from the file, not from the page's settings (which
+keep the facet values: Pagefind's worker and the facet menus have no search file)."""
 
 _MATERIAL_WORKER = re.compile(r'("search": "[^"]*assets/javascripts/)workers/search\.[0-9a-f]+\.min\.js"')
 _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)

@@ -66,8 +66,9 @@ number of the organisation in ``facets.org`` (-1 for none)."""
 
 SITE_SETTINGS = "search/search_index.json"
 """Where a built site has Material's search settings, with this module's in ``config.papers``
-(the MkDocs hook writes them): ``engine``, ``data`` (the file below, when lunr answers), the query
-settings and the facet values. Material's page loads this file (as ``search_index.js`` from
+(the MkDocs hook writes them): ``format``, ``engine``, ``data`` (the file below, when lunr
+answers), ``suffix``, ``site_url`` and the facet values (for Pagefind's worker; the lunr worker, like
+the terminal, reads the query settings and facets from the search file). Material's page loads this file (as ``search_index.js`` from
 ``file://``) and hands it to the worker, which then loads the search file itself."""
 
 SITE_DATA = {"hosted": "search/lunr_index.json", "offline": "search/lunr_index.js"}

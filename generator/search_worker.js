@@ -151,10 +151,6 @@ function highlighter(queryWords) {
   }
 }
 
-function highlight(html, queryWords) {
-  return highlighter(queryWords)(html)
-}
-
 /* The worker's script address, read while it runs (an iframe's currentScript is gone later). */
 var scriptUrl = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : null
 
@@ -307,14 +303,14 @@ Documents.prototype.get = function (ref) {
   return doc
 }
 
-/* The search data as the site serves it: the settings Material hands over (`config.papers`:
-   query settings, facets, the file's address and the ending of page addresses) and the search
-   file itself (documents and index). */
+/* The search data as the site serves it: the settings Material hands over (`config.papers`: the
+   file's address and the ending of page addresses) and the search file itself (query settings,
+   facets, documents and index), which `python -m generator search` reads too. */
 function Engine(settings, data) {
   if (!data || data.format !== FORMAT)
     throw new Error("search file of format " + (data && data.format) + "; this site's worker reads format " + FORMAT)
-  this.settings = settings.query
-  this.facets = settings.facets
+  this.settings = data.query
+  this.facets = data.facets
   this.docs = new Documents(data, settings.suffix || "/")
   this.index = loadIndex(data.index)
 }
@@ -436,7 +432,7 @@ PagefindEngine.prototype.item = function (page, rank, current) {
   var self = this
   var item = { location: "", title: PLACEHOLDER, text: "", score: current.results.length - rank, terms: current.terms }
   if (page) {
-    item.location = page.url.replace(/^\//, "")
+    item.location = page.url  // from the site's root: "/papers/x/", or "/prefix/papers/x/" below a prefix
     item.title = escapeHtml(page.meta.title || page.url)
     item.text = "<p>" + page.excerpt + "</p>"
     item.tags = ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) })

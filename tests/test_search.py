@@ -188,6 +188,8 @@ def test_both_sites_name_the_search_file_their_worker_loads(real_site: Path) -> 
         assert settings["docs"] == [], "the page would parse and copy the documents"
         papers = settings["config"]["papers"]
         assert papers["data"] == search.SITE_DATA[kind] and "index" not in papers
+        # What the worker reads from the search file, as the terminal does, is not sent twice.
+        assert not {"index", "docs", "topic_sets", "query", "full_text"} & set(papers), sorted(papers)
         assert papers["suffix"] == ("/" if kind == "hosted" else ".html")
     hosted_file = (real_site / "site" / search.SITE_DATA["hosted"]).read_text(encoding="utf-8")
     offline_file = (real_site / "site-offline" / search.SITE_DATA["offline"]).read_text(encoding="utf-8")
@@ -227,7 +229,7 @@ const out = vm.runInContext(`({
   stems: input.words.map(w => stem(w)),
   distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
   matched: input.queries.map(q => matchedWords(parse(q).words, input.keys, t => knownTerms.has(t), input.settings)),
-  highlighted: highlight("<p>Don&#x27;t x-ray &amp; amplify <b>x</b></p>", ["x", "amp", "don"]),
+  highlighted: highlighter(["x", "amp", "don"])("<p>Don&#x27;t x-ray &amp; amplify <b>x</b></p>"),
   spaces: SPACES,
   unreadable: (() => {
     // An index this worker cannot read (another format): ready all the same, and no results.
