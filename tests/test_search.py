@@ -187,7 +187,7 @@ def test_both_sites_name_the_search_file_their_worker_loads(real_site: Path) -> 
         settings = json.loads((real_site / folder / search.SITE_SETTINGS).read_text(encoding="utf-8"))
         assert settings["docs"] == [], "the page would parse and copy the documents"
         papers = settings["config"]["papers"]
-        assert papers["data"] == search.SITE_DATA[kind] and "index" not in papers
+        assert papers["data"].split("?v=")[0] == search.SITE_DATA[kind]
         # What the worker reads from the search file, as the terminal does, is not sent twice.
         assert not {"index", "docs", "topic_sets", "query", "full_text"} & set(papers), sorted(papers)
         assert papers["suffix"] == ("/" if kind == "hosted" else ".html")
@@ -197,6 +197,24 @@ def test_both_sites_name_the_search_file_their_worker_loads(real_site: Path) -> 
     offline = search.open_site(real_site / "site-offline").index
     hosted = search.open_site(real_site / "site").index
     assert offline.docs == hosted.docs
+
+
+def test_the_worker_and_the_search_file_are_addressed_by_their_content(real_site: Path) -> None:
+    """After a deploy that changes the worker or the search file, browsers load the new ones: their
+    addresses change with their content (as Material names its own worker), and only then."""
+    import hashlib
+
+    def version(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+
+    for kind, folder in (("hosted", "site"), ("offline", "site-offline")):
+        site = real_site / folder
+        (worker,) = (site / "assets" / "javascripts").glob("search-worker.*.js")
+        assert worker.name == f"search-worker.{version(worker)}.js"
+        page = (site / "index.html").read_text(encoding="utf-8")
+        assert f'assets/javascripts/{worker.name}"' in page and "workers/search." not in page
+        settings = json.loads((site / search.SITE_SETTINGS).read_text(encoding="utf-8"))["config"]["papers"]
+        assert settings["data"] == f"{search.SITE_DATA[kind]}?v={version(site / search.SITE_DATA[kind])}"
 
 
 def test_words_split_and_trim_like_lunr() -> None:
@@ -377,7 +395,8 @@ def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_
         timeout=120,
     )
     js = json.loads(result.stdout)
-    assert js["requested"][0] == "http://127.0.0.1:8000/search/lunr_index.json"
+    assert js["requested"][0] == f"http://127.0.0.1:8000/{settings['data']}"
+    assert js["requested"][0].startswith("http://127.0.0.1:8000/search/lunr_index.json?v=")
     assert js["ready"] == {"type": 1}
     assert js["missing"] == [{"type": 1}, {"type": 3, "data": {"items": []}}], "a missing search file stalls the box"
     differ = []
@@ -574,6 +593,6 @@ def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyP
     page: Any = SimpleNamespace(url="papers/x/", file=SimpleNamespace(src_uri="papers/x.md"))
     worker = '"search": "../../assets/javascripts/workers/search.a7633da7.min.js"'
     marked = mkdocs_hooks.on_post_page(f'{worker}<article class="md-content__inner md-typeset">', page, config)
-    assert "data-pagefind-body><div hidden></div>" in marked and "search-worker.js" in marked
+    assert "data-pagefind-body><div hidden></div>" in marked and "javascripts/search-worker." in marked
     with pytest.raises(PluginError, match="article element was not found"):
         mkdocs_hooks.on_post_page(f"{worker}<article>", page, config)
