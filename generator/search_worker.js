@@ -512,9 +512,10 @@ function handle(message) {
         engine = new PagefindEngine(settings)
         engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
       }).catch(function (err) {
-        // An index this worker cannot read (a site built by another version): answer, with nothing.
+        // An index this worker cannot read (a site built by another version): answer, with nothing,
+        // saying so (the page's script, search-facets.js, shows it instead of "No matching documents").
         console.warn("search: the search index could not be loaded; rebuild the site", err)
-        engine = { search: function () { return { items: [] } } }
+        engine = { search: function () { return { items: [], unavailable: true } } }
       }).then(function () { return { type: READY } })
     case QUERY:
       var mine = ++latest

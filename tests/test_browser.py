@@ -508,6 +508,25 @@ def test_offline_site_served_over_http_finds_papers(
     assert not watch.errors, f"JavaScript errors in the offline site over http: {watch.errors}"
 
 
+def test_a_site_whose_search_file_cannot_be_loaded_says_search_is_unavailable(
+    open_page: Callable[..., tuple[Page, Watch]], real_site: Path, tmp_path: Path
+) -> None:
+    """A search file the worker cannot read (damaged, or a cached one of another version): the
+    dialog says search is unavailable, not that nothing matches."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(real_site / "site", site)
+    (site / site_search.SITE_DATA["hosted"]).write_text('{"format": 1}', encoding="utf-8")
+    page, _ = open_page()
+    with serve(site) as url:
+        page.goto(url)
+        box = search_box(page)
+        box.click()
+        box.press_sequentially("quantization", delay=20)
+        expect(page.locator(RESULT_META)).to_have_text(re.compile(r"^Search is unavailable: .*Rebuild the site\.$"))
+
+
 # --- no request leaves the machine ---------------------------------------------------------------------
 
 

@@ -323,7 +323,9 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         f"lunr.js and lunr stem {len(differing)} of {len(vocabulary)} words differently: {differing[:10]}"
     )
     assert js["distances"] == [search.edit_distance(a, b, 2) for a, b in pairs]
-    assert js["unreadable"] == [{"type": 1}, {"type": 3, "data": {"items": []}}], "an unreadable index stalls the box"
+    assert js["unreadable"] == [{"type": 1}, {"type": 3, "data": {"items": [], "unavailable": True}}], (
+        "an unreadable index stalls the box"
+    )
     # Marks never land inside a tag or an entity of the escaped text.
     assert js["highlighted"] == (
         "<p><mark>Don</mark>&#x27;t <mark>x</mark>-ray &amp; <mark>amplify</mark> <b><mark>x</mark></b></p>"
@@ -398,7 +400,9 @@ def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_
     assert js["requested"][0] == f"http://127.0.0.1:8000/{settings['data']}"
     assert js["requested"][0].startswith("http://127.0.0.1:8000/search/lunr_index.json?v=")
     assert js["ready"] == {"type": 1}
-    assert js["missing"] == [{"type": 1}, {"type": 3, "data": {"items": []}}], "a missing search file stalls the box"
+    assert js["missing"] == [{"type": 1}, {"type": 3, "data": {"items": [], "unavailable": True}}], (
+        "a missing search file stalls the box"
+    )
     differ = []
     for query, answer in zip(queries, js["answers"], strict=True):
         hits = opened.index.search(query)

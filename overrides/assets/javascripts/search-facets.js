@@ -199,9 +199,33 @@
     new MutationObserver(show).observe(list, { childList: true })
   }
 
+  /* A worker that could not load the search index answers `unavailable`: the count line says so,
+     rather than "No matching documents" (Material writes that line as it renders the answer). */
+  var UNAVAILABLE = "Search is unavailable: the search index could not be loaded. Rebuild the site."
+
+  function mountUnavailable() {
+    var meta = document.querySelector(".md-search-result__meta")
+    if (!meta || !window.component$ || meta.__unavailable)
+      return
+    meta.__unavailable = true
+    var unavailable = false
+    function say() {
+      if (unavailable && meta.textContent !== UNAVAILABLE)
+        meta.textContent = UNAVAILABLE
+    }
+    window.component$.subscribe(function (component) {
+      if (component.items) {
+        unavailable = !!component.unavailable
+        say()
+      }
+    })
+    new MutationObserver(say).observe(meta, { childList: true, characterData: true, subtree: true })
+  }
+
   function start() {
     mount()
     mountPagefindResults()
+    mountUnavailable()
   }
 
   if (window.document$)
