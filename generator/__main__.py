@@ -101,16 +101,8 @@ def _search(args: argparse.Namespace) -> int:
     """``search``: the site's search box in the terminal."""
     try:
         opened = search.open_site(args.site)
-    except FileNotFoundError as error:
-        print(
-            f"error: {error.filename} not found: build the site first with `python -m generator build`", file=sys.stderr
-        )
-        return 2
-    except (ValueError, KeyError, TypeError) as error:
-        print(
-            f"error: {args.site}/ holds no search index this version reads ({error}): build the site again",
-            file=sys.stderr,
-        )
+    except search.SearchFileError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     if opened.note:
         print(f"note: {opened.note}", file=sys.stderr)

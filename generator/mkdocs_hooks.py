@@ -18,6 +18,7 @@ the offline shim.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -42,8 +43,13 @@ LUNR = Path("node_modules/lunr/lunr.min.js")
 """lunr.js as ``npm ci`` installs it, relative to the project root."""
 
 WORKER = Path(__file__).with_name("search_worker.js")
-WORKER_URI = "assets/javascripts/search-worker.js"
-"""Where the site's search worker (lunr.js and the worker script in one file) lands in the site."""
+WORKER_URI = "assets/javascripts/search-worker.{hash}.js"
+"""Where the site's search worker (lunr.js and the worker script in one file) lands in the site,
+named by its content as Material names its own worker: a deploy that changes it changes the
+address the pages give, so no browser keeps answering with a cached older worker."""
+
+_worker_uri = WORKER_URI.format(hash="0" * 8)
+"""The worker's address in the build running (set in ``on_files``)."""
 
 SEARCH_DATA = "search/index.json"
 """The generator's search data in docs/ (generator/search.py INDEX_FILE); kept out of the site as it is."""
@@ -55,8 +61,9 @@ loaded by MkDocs on its own and cannot import the generator's)."""
 SCRIPT_VARIABLE = "__lunr_index"
 """What the offline site's search script sets (generator/search.py SCRIPT_VARIABLE)."""
 
-SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets")
-"""Parts of the search file the worker reads from the file, not from the page's settings."""
+SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets", "query", "full_text")
+"""Parts of the search file the worker reads from the file, not from the page's settings (which
+keep the facet values: Pagefind's worker and the facet menus have no search file)."""
 
 _MATERIAL_WORKER = re.compile(r'("search": "[^"]*assets/javascripts/)workers/search\.[0-9a-f]+\.min\.js"')
 _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)
@@ -161,7 +168,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         if _pagefind(config):
             _pagefind_articles.update(_pagefind_markup(_search_data))
         worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
-        files.append(File.generated(config, WORKER_URI, content=worker))
+        global _worker_uri
+        _worker_uri = WORKER_URI.format(hash=_content_hash(worker))
+        files.append(File.generated(config, _worker_uri, content=worker))
     if not _offline(config):
         return files
     files.append(File.generated(config, SHIM_URI, abs_src_path=str(_project_file(config, SHIM))))
@@ -226,7 +235,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Point the page's search at the site's worker; mark pages for Pagefind when it answers the
     search box; give the search dialog an accessible name."""
     if _own_search(config):
-        output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + WORKER_URI.rsplit("/", 1)[1] + '"', output, count=1)
+        output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + _worker_uri.rsplit("/", 1)[1] + '"', output, count=1)
         if not found:
             raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
         article = _pagefind_articles.get(page.url)
@@ -258,19 +267,40 @@ def _write_search_data(config: MkDocsConfig) -> None:
     settings = {k: v for k, v in _search_data.items() if k not in SETTINGS_LEFT_OUT}
     if not _pagefind(config):
         settings["engine"] = "lunr"
-        settings["data"] = SITE_DATA["offline" if _offline(config) else "hosted"]
+        data = SITE_DATA["offline" if _offline(config) else "hosted"]
         text = (Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8")
-        if _offline(config):  # from file:// the worker can only run a script: JSON.parse of a string literal
-            literal = text.replace("\\", "\\\\").replace("'", "\\'")
-            text = f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
-        (Path(config.site_dir) / settings["data"]).write_text(text, encoding="utf-8")
+        if _offline(config):  # from file:// the worker can only run a script
+            text = _as_script(text)
+        (Path(config.site_dir) / data).write_text(text, encoding="utf-8")
+        # Versioned by its content: after a deploy the worker fetches the new file, not a cached one.
+        settings["data"] = f"{data}?v={_content_hash(text)}"
     # Addresses in the search file have no ending: the offline build's pages are papers/x.html.
     settings["suffix"] = "/" if config.use_directory_urls else ".html"
     settings["site_url"] = config.site_url or ""
     merged = {"config": {**material["config"], "papers": settings}, "docs": []}
-    target.write_text(json.dumps(merged, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    facets = json.dumps(settings["facets"], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    target.write_text(_json(merged), encoding="utf-8")
+    facets = _json({name: settings["facets"][name] for name in sorted(settings["facets"])})
     (target.parent / "facets.js").write_text(f"var __facets = {facets}\n", encoding="utf-8")
+
+
+def _content_hash(text: str) -> str:
+    """Eight hex digits of the text's SHA-256: a file's version in its address."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _as_script(data: str) -> str:
+    """The search file as the offline site's script (generator/search.py ``as_script``, which a test
+    compares): JSON.parse of a string literal, with U+2028 and U+2029 escaped (raw, they end the
+    literal in JavaScript before ES2019)."""
+    literal = data.replace("\\", "\\\\").replace("'", "\\'").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
+
+
+def _json(value: Any) -> str:
+    """JSON text that is also a JavaScript literal in any browser (U+2028 and U+2029 escaped): the
+    settings become ``search_index.js`` in the offline build, and the facet values ``facets.js``."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _fix_feed_titles(config: MkDocsConfig) -> None:

@@ -43,6 +43,7 @@ from lunr.query import Query  # type: ignore[import-untyped]
 from lunr.stop_word_filter import WORDS  # type: ignore[import-untyped]
 
 from . import progress
+from .errors import UserError
 from .ids import slugify
 from .model import Corpus, Paper, Slug, Topic
 from .render import ancestors, newest_first
@@ -65,8 +66,9 @@ number of the organisation in ``facets.org`` (-1 for none)."""
 
 SITE_SETTINGS = "search/search_index.json"
 """Where a built site has Material's search settings, with this module's in ``config.papers``
-(the MkDocs hook writes them): ``engine``, ``data`` (the file below, when lunr answers), the query
-settings and the facet values. Material's page loads this file (as ``search_index.js`` from
+(the MkDocs hook writes them): ``format``, ``engine``, ``data`` (the file below, when lunr
+answers), ``suffix``, ``site_url`` and the facet values (for Pagefind's worker; the lunr worker, like
+the terminal, reads the query settings and facets from the search file). Material's page loads this file (as ``search_index.js`` from
 ``file://``) and hands it to the worker, which then loads the search file itself."""
 
 SITE_DATA = {"hosted": "search/lunr_index.json", "offline": "search/lunr_index.js"}
@@ -115,14 +117,19 @@ def choose_engine(papers: int, option: str = "auto") -> str:
     return "lunr" if papers <= LUNR_LIMIT else "pagefind"
 
 
-_SEPARATOR = re.compile(r"[ \t\n\r\f\v\xa0-]+")
+SPACES = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+"""What separates words, as a regular expression's character class (the worker has a copy): every
+character Python's ``str.isspace`` or JavaScript's ``\\s`` calls a space, line or paragraph
+separator, so that no engine's idea of a space decides where a word ends."""
+
+_SEPARATOR = re.compile(f"[{SPACES}-]+")
 _TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
 _BRITISH = re.compile(r"isation(s?)$")
 _FACET = re.compile(
-    r'(?:^|[ \t\n\r\f\v\xa0])(topic|year|org|organisation):(?:"([^"]*)"|([^ \t\n\r\f\v\xa0]*))',
+    f'(?:^|[{SPACES}])(topic|year|org|organisation):(?:"([^"]*)"|([^{SPACES}]*))',
     re.IGNORECASE | re.ASCII,
 )
-"""A facet term; spaces and letter case in the ASCII sense, as the worker's regular expression reads them."""
+"""A facet term; letter case in the ASCII sense, as the worker's regular expression reads it."""
 _STOP_WORDS = frozenset(WORDS)
 
 
@@ -480,11 +487,28 @@ def parse(query: str) -> Parsed:
     return Parsed(tuple(words(rest)), tuple(filters))
 
 
+def _units(text: str) -> str | list[int]:
+    """A text as JavaScript sees it, in UTF-16 code units: itself unless it holds a character past
+    U+FFFF (which JavaScript counts, and lunr.js edits, as two)."""
+    if text.isascii() or max(text) <= "\uffff":
+        return text
+    return _code_units(text)
+
+
+def _code_units(text: str) -> list[int]:
+    return memoryview(text.encode("utf-16-le")).cast("H").tolist()
+
+
+def _length(word: str) -> int:
+    """A word's length as the worker's ``word.length`` counts it (UTF-16 code units)."""
+    return len(_units(word))
+
+
 def _fuzzy_distance(word: str, settings: Mapping[str, float], known: Callable[[str], bool]) -> int:
     """Edits a query word may be off by: none for stop words, short words and words the index holds."""
-    if word in _STOP_WORDS or len(word) < settings["fuzzy_from"] or known(stem(word)):
+    if word in _STOP_WORDS or _length(word) < settings["fuzzy_from"] or known(stem(word)):
         return 0
-    return 2 if len(word) >= settings["fuzzy_two_from"] else 1
+    return 2 if _length(word) >= settings["fuzzy_two_from"] else 1
 
 
 def plan(
@@ -497,7 +521,7 @@ def plan(
     for word in query_words:
         stemmed = stem(word)
         clauses.append({"term": stemmed, "boost": settings["exact"]})
-        if word not in _STOP_WORDS and len(word) >= settings["prefix_from"]:
+        if word not in _STOP_WORDS and _length(word) >= settings["prefix_from"]:
             clauses.append({"term": word, "boost": settings["prefix"], "wildcard": True})
         distance = _fuzzy_distance(word, settings, known)
         if distance:
@@ -505,8 +529,13 @@ def plan(
     return clauses
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance (a swap of neighbours is one edit), or ``limit + 1`` beyond ``limit``."""
+def edit_distance(text_a: str, text_b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), or ``limit + 1`` beyond
+    ``limit``; in UTF-16 code units, as the worker computes it, when either text holds a character
+    past U+FFFF."""
+    a, b = _units(text_a), _units(text_b)
+    if isinstance(a, str) != isinstance(b, str):  # compare like with like
+        a, b = _code_units(text_a), _code_units(text_b)
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     before = list(range(len(b) + 1))
@@ -532,7 +561,7 @@ def matched_words(
             continue
         stemmed = stem(word)
         distance = _fuzzy_distance(word, settings, known)
-        prefix = word not in _STOP_WORDS and len(word) >= settings["prefix_from"]
+        prefix = _length(word) >= settings["prefix_from"]
         out[word] = out.get(word, False) or any(
             k == stemmed
             or (prefix and k.startswith(word))
@@ -562,7 +591,7 @@ class SearchIndex:
     def __init__(self, data: Mapping[str, Any]) -> None:
         """``data``: the search file (:func:`build`; a built site's, see :func:`open_site`)."""
         if data.get("format") != FORMAT:
-            raise ValueError(f"search data of format {data.get('format')!r}; this version reads format {FORMAT}")
+            raise SearchFileError(_other_format(data.get("format")))
         self.settings: Mapping[str, float] = data["query"]
         self.full_text: bool = data["full_text"]
         self.engine: str = data["engine"]
@@ -627,10 +656,17 @@ class SearchIndex:
 # --- the files of a built site ----------------------------------------------------------------------
 
 
+_LINE_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+"""Characters JSON allows raw in a string and JavaScript before ES2019 does not (they end a line)."""
+
+
 def as_script(data: str) -> str:
     """The search file (JSON text) as the offline site's script: a string literal handed to
-    ``JSON.parse``, which browsers read several times faster than the same data as an object literal."""
+    ``JSON.parse``, which browsers read several times faster than the same data as an object literal.
+    U+2028 and U+2029 are written as escapes: raw, they end the literal in older browsers."""
     literal = data.replace("\\", "\\\\").replace("'", "\\'")
+    for raw, escaped in _LINE_SEPARATORS.items():
+        literal = literal.replace(raw, escaped)
     return f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
 
 
@@ -639,7 +675,16 @@ def from_script(script: str) -> str:
     head = f"var {SCRIPT_VARIABLE} = JSON.parse('"
     if not script.startswith(head) or not script.rstrip().endswith("')"):
         raise ValueError("not a search script of this version")
-    return re.sub(r"\\(.)", r"\1", script[len(head) : script.rstrip().rindex("')")])
+    literal = script[len(head) : script.rstrip().rindex("')")]
+    return re.sub(r"\\(u202[89]|.)", lambda m: chr(int(m[1][1:], 16)) if len(m[1]) > 1 else m[1], literal)
+
+
+class SearchFileError(UserError):
+    """A built site's search settings or search file that is missing, damaged or of another version."""
+
+
+REBUILD = "build the site again with `python -m generator build`"
+"""What to do about a search file that cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -659,24 +704,133 @@ class SiteSearch:
 def open_site(site: Path) -> SiteSearch:
     """Load a built site's search file as its search box does; for a site whose search box asks
     Pagefind, the offline build's beside it (``site-offline/`` next to ``site/``), which has the
-    same papers. Raises FileNotFoundError for a missing file, ValueError for another version's."""
-    settings = _settings(site / SITE_SETTINGS)
-    site_url = str(settings.get("site_url") or "")
+    same papers. Raises :class:`SearchFileError`, naming the file, for a missing folder or file
+    and for one that is damaged or of another version."""
+    if site.exists() and not site.is_dir():
+        raise SearchFileError("not a folder: name the built site's folder (such as site/)", str(site))
+    settings_file = site / SITE_SETTINGS
+    settings = _settings(settings_file)
+    site_url = settings["site_url"]
     note = None
-    if settings.get("engine") == "pagefind":
-        offline = site.parent / f"{site.name}-offline"
+    if settings["engine"] == "pagefind":
+        # Resolved first: the folder of `--site .` has a name only once resolved.
+        hosted = site.resolve()
+        offline = hosted.parent / f"{hosted.name}-offline"
         note = f"{site}/ is searched with Pagefind in the browser; searching {offline / SITE_DATA['offline']}"
-        site, settings = offline, _settings(offline / SITE_SETTINGS)
-    if "data" not in settings:
-        raise ValueError("the site's search settings name no search file")
-    source = site / str(settings["data"])
-    text = source.read_text(encoding="utf-8")
-    data = json.loads(from_script(text) if source.suffix == ".js" else text)
-    return SiteSearch(SearchIndex(data), source, site_url, note)
+        site, settings_file = offline, offline / SITE_SETTINGS
+        settings = _settings(settings_file)
+    if not settings["data"]:
+        raise SearchFileError(f"the search settings name no search file: {REBUILD}", str(settings_file))
+    source = site / settings["data"].split("?", 1)[0]
+    text = _read(source)
+    try:
+        data = json.loads(from_script(text) if source.suffix == ".js" else text)
+    except ValueError as error:
+        raise SearchFileError(f"not valid JSON ({error}): {REBUILD}", str(source)) from None
+    try:
+        check(data)
+        index = SearchIndex(data)
+    except SearchFileError as error:
+        raise SearchFileError(error.message, str(source)) from None
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+        reason = f"{type(error).__name__}: {error}"
+        raise SearchFileError(f"not a search file this version reads ({reason}): {REBUILD}", str(source)) from None
+    return SiteSearch(index, source, site_url, note)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SearchFileError("not found: build the site first with `python -m generator build`", str(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        raise SearchFileError(f"cannot be read ({reason}): {REBUILD}", str(path)) from None
 
 
 def _settings(path: Path) -> dict[str, Any]:
-    settings = json.loads(path.read_text(encoding="utf-8")).get("config", {}).get("papers", {})
+    """The generator's part of a built site's search settings (``config.papers``), checked."""
+    try:
+        loaded = json.loads(_read(path))
+    except ValueError as error:
+        raise SearchFileError(f"not valid JSON ({error}): {REBUILD}", str(path)) from None
+    config = loaded.get("config") if isinstance(loaded, dict) else None
+    settings = config.get("papers") if isinstance(config, dict) else None
+    if not isinstance(settings, dict):
+        raise SearchFileError(f"holds no search settings of this generator: {REBUILD}", str(path))
     if settings.get("format") != FORMAT:
-        raise ValueError(f"search data of format {settings.get('format')!r}; this version reads format {FORMAT}")
-    return dict(settings)
+        raise SearchFileError(_other_format(settings.get("format")), str(path))
+    engine, data, site_url = settings.get("engine"), settings.get("data", ""), settings.get("site_url", "")
+    if engine not in ENGINES or not isinstance(data, str) or not isinstance(site_url, str):
+        raise SearchFileError(f"search settings of an unknown shape: {REBUILD}", str(path))
+    return {**settings, "data": data, "site_url": site_url}
+
+
+def _other_format(found: object) -> str:
+    return f"search data of format {found!r}; this version reads format {FORMAT}: {REBUILD}"
+
+
+def check(data: Any) -> None:
+    """Raise :class:`SearchFileError` unless ``data`` has the layout :func:`build` writes: the
+    one place that checks what :class:`SearchIndex` and the worker index into (every column as
+    long as the others, every number naming an entry that exists)."""
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise SearchFileError(f"not a search file this version reads ({what}): {REBUILD}")
+
+    def numbers(values: Any, low: int, high: int) -> bool:
+        return isinstance(values, list) and all(type(v) is int and low <= v < high for v in values)
+
+    need(isinstance(data, dict), "not a JSON object")
+    if data.get("format") != FORMAT:
+        raise SearchFileError(_other_format(data.get("format")))
+    query, facets, sets, docs, index = (data.get(k) for k in ("query", "facets", "topic_sets", "docs", "index"))
+    need(isinstance(data.get("full_text"), bool) and data.get("engine") in ENGINES, "no engine or full_text")
+    need(
+        isinstance(query, dict) and all(isinstance(query.get(k), int | float) for k in QUERY),
+        "no query settings",
+    )
+    need(
+        isinstance(facets, dict)
+        and all(
+            isinstance(facets.get(name), list) and all(isinstance(row, list) and len(row) == 3 for row in facets[name])
+            for name in FACETS
+        ),
+        "no facet values",
+    )
+    topics, orgs = len(facets["topic"]), len(facets["org"])
+    need(
+        isinstance(sets, list)
+        and all(isinstance(s, list) and len(s) == 2 and all(numbers(n, 0, topics) for n in s) for s in sets),
+        "a topic set names a topic that is not there",
+    )
+    need(isinstance(docs, dict) and all(isinstance(docs.get(name), list) for name in DOCS), "no documents")
+    count = len(docs["location"])
+    need(all(len(docs[name]) == count for name in DOCS), "document columns of different lengths")
+    need(
+        all(isinstance(docs[name], list) and all(isinstance(v, str) for v in docs[name]) for name in DOCS[:3])
+        and all(isinstance(v, str) for v in docs["date"]),
+        "a document's address, title, text or date is not text",
+    )
+    need(numbers(docs["topics"], -1, len(sets)), "a document names a topic set that is not there")
+    need(numbers(docs["org"], -1, orgs), "a document names an organisation that is not there")
+    need(isinstance(index, dict), "no index")
+    terms, term_index, vectors = index.get("terms"), index.get("term_index"), index.get("vectors")
+    need(index.get("fields") == list(FIELDS) and isinstance(vectors, dict), "an index of other fields")
+    need(isinstance(terms, list) and all(isinstance(t, str) for t in terms), "no index terms")
+    need(
+        numbers(term_index, 0, len(terms)) and len(set(term_index)) == len(terms),
+        "index term numbers that are not one per term",
+    )
+    for name in FIELDS:
+        of_field = vectors.get(name)
+        need(isinstance(of_field, list) and len(of_field) == count, f"no {name} vector for every document")
+        for elements in of_field:
+            need(
+                isinstance(elements, list)
+                and len(elements) % 2 == 0
+                and numbers(elements[::2], 0, len(terms))
+                and all(isinstance(v, int | float) for v in elements[1::2]),
+                f"a {name} vector names a term that is not there",
+            )

@@ -17,10 +17,12 @@ var FORMAT = 2
 var SCRIPT_VARIABLE = "__lunr_index"  // generator/search.py SCRIPT_VARIABLE
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
-var SEPARATOR = /[ \t\n\r\f\v\u00a0-]+/
+// generator/search.py SPACES: what Python or JavaScript calls a space, line or paragraph separator.
+var SPACES = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+var SEPARATOR = new RegExp("[" + SPACES + "-]+")
 var TRIM = /^\W+|\W+$/g
 var BRITISH = /isation(s?)$/
-var FACET = /(^|[ \t\n\r\f\v\u00a0])(topic|year|org|organisation):(?:"([^"]*)"|([^ \t\n\r\f\v\u00a0]*))/gi
+var FACET = new RegExp('(^|[' + SPACES + '])(topic|year|org|organisation):(?:"([^"]*)"|([^' + SPACES + ']*))', "gi")
 
 var engine = null
 
@@ -149,33 +151,40 @@ function highlighter(queryWords) {
   }
 }
 
-function highlight(html, queryWords) {
-  return highlighter(queryWords)(html)
-}
-
 /* The worker's script address, read while it runs (an iframe's currentScript is gone later). */
 var scriptUrl = typeof document !== "undefined" && document.currentScript ? document.currentScript.src : null
 
-/* The search file named by the settings: fetched over http, run as a script from file://. */
+/* The search file named by the settings, by what it is: the offline site's script (search/lunr_index.js)
+   is run, from file:// in the shim's iframe and over http (an offline copy put on a server) in a
+   real worker; the hosted site's JSON is fetched. */
 function loadData(settings) {
   var url = new URL("../../" + settings.data, scriptUrl || self.location.href).href
-  if (typeof document === "undefined")
+  var script = /\.js(\?|$)/.test(settings.data)
+  if (typeof document === "undefined" && !script)
     return fetch(url).then(function (response) {
       if (!response.ok)
         throw new Error(url + ": " + response.status)
       return response.json()
     })
+  if (typeof document === "undefined")
+    return Promise.resolve().then(function () {
+      importScripts(url)
+      return takeScriptData()
+    })
   return new Promise(function (resolve, reject) {
-    var script = document.createElement("script")
-    script.src = url
-    script.onload = function () {
-      var data = self[SCRIPT_VARIABLE]
-      self[SCRIPT_VARIABLE] = undefined
-      resolve(data)
-    }
-    script.onerror = function () { reject(new Error(url + " could not be loaded")) }
-    document.body.appendChild(script)
+    var element = document.createElement("script")
+    element.src = url
+    element.onload = function () { resolve(takeScriptData()) }
+    element.onerror = function () { reject(new Error(url + " could not be loaded")) }
+    document.body.appendChild(element)
   })
+}
+
+/* The data the offline site's script set, taken out of the global scope. */
+function takeScriptData() {
+  var data = self[SCRIPT_VARIABLE]
+  self[SCRIPT_VARIABLE] = undefined
+  return data
 }
 
 /* lunr's index from the search file's compact one: what lunr.Index.load makes of the index
@@ -294,14 +303,14 @@ Documents.prototype.get = function (ref) {
   return doc
 }
 
-/* The search data as the site serves it: the settings Material hands over (`config.papers`:
-   query settings, facets, the file's address and the ending of page addresses) and the search
-   file itself (documents and index). */
+/* The search data as the site serves it: the settings Material hands over (`config.papers`: the
+   file's address and the ending of page addresses) and the search file itself (query settings,
+   facets, documents and index), which `python -m generator search` reads too. */
 function Engine(settings, data) {
   if (!data || data.format !== FORMAT)
     throw new Error("search file of format " + (data && data.format) + "; this site's worker reads format " + FORMAT)
-  this.settings = settings.query
-  this.facets = settings.facets
+  this.settings = data.query
+  this.facets = data.facets
   this.docs = new Documents(data, settings.suffix || "/")
   this.index = loadIndex(data.index)
 }
@@ -423,7 +432,7 @@ PagefindEngine.prototype.item = function (page, rank, current) {
   var self = this
   var item = { location: "", title: PLACEHOLDER, text: "", score: current.results.length - rank, terms: current.terms }
   if (page) {
-    item.location = page.url.replace(/^\//, "")
+    item.location = page.url  // from the site's root: "/papers/x/", or "/prefix/papers/x/" below a prefix
     item.title = escapeHtml(page.meta.title || page.url)
     item.text = "<p>" + page.excerpt + "</p>"
     item.tags = ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) })
@@ -503,9 +512,10 @@ function handle(message) {
         engine = new PagefindEngine(settings)
         engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
       }).catch(function (err) {
-        // An index this worker cannot read (a site built by another version): answer, with nothing.
+        // An index this worker cannot read (a site built by another version): answer, with nothing,
+        // saying so (the page's script, search-facets.js, shows it instead of "No matching documents").
         console.warn("search: the search index could not be loaded; rebuild the site", err)
-        engine = { search: function () { return { items: [] } } }
+        engine = { search: function () { return { items: [], unavailable: true } } }
       }).then(function () { return { type: READY } })
     case QUERY:
       var mine = ++latest

@@ -161,9 +161,15 @@ def test_the_compact_index_expands_to_the_one_it_came_from(site_data: dict[str, 
 def test_the_offline_script_holds_the_search_file_and_the_hook_writes_it_so() -> None:
     from generator import mkdocs_hooks
 
-    text = json.dumps({"title": 'It\'s a \\ "quoted"   line</script>', "n": [1, 2.5]}, ensure_ascii=False)
+    title = 'It\'s a \\ "quoted" \u2028 line\u2029</script> \\u2028 \\\u2028'
+    text = json.dumps({"title": title, "n": [1, 2.5]}, ensure_ascii=False)
     script = search.as_script(text)
     assert search.from_script(script) == text
+    # Raw, U+2028 and U+2029 end a string literal in JavaScript before ES2019.
+    assert "\u2028" not in script and "\u2029" not in script
+    assert mkdocs_hooks._as_script(text) == script
+    settings = mkdocs_hooks._json({"facets": {"org": [["x", "Lab\u2028name", 1]]}})
+    assert "\u2028" not in settings and json.loads(settings)["facets"]["org"][0][1] == "Lab\u2028name"
     node = shutil.which("node")
     if node:
         run = f"{script}; process.stdout.write(JSON.stringify({search.SCRIPT_VARIABLE}))"
@@ -181,7 +187,9 @@ def test_both_sites_name_the_search_file_their_worker_loads(real_site: Path) -> 
         settings = json.loads((real_site / folder / search.SITE_SETTINGS).read_text(encoding="utf-8"))
         assert settings["docs"] == [], "the page would parse and copy the documents"
         papers = settings["config"]["papers"]
-        assert papers["data"] == search.SITE_DATA[kind] and "index" not in papers
+        assert papers["data"].split("?v=")[0] == search.SITE_DATA[kind]
+        # What the worker reads from the search file, as the terminal does, is not sent twice.
+        assert not {"index", "docs", "topic_sets", "query", "full_text"} & set(papers), sorted(papers)
         assert papers["suffix"] == ("/" if kind == "hosted" else ".html")
     hosted_file = (real_site / "site" / search.SITE_DATA["hosted"]).read_text(encoding="utf-8")
     offline_file = (real_site / "site-offline" / search.SITE_DATA["offline"]).read_text(encoding="utf-8")
@@ -189,6 +197,24 @@ def test_both_sites_name_the_search_file_their_worker_loads(real_site: Path) -> 
     offline = search.open_site(real_site / "site-offline").index
     hosted = search.open_site(real_site / "site").index
     assert offline.docs == hosted.docs
+
+
+def test_the_worker_and_the_search_file_are_addressed_by_their_content(real_site: Path) -> None:
+    """After a deploy that changes the worker or the search file, browsers load the new ones: their
+    addresses change with their content (as Material names its own worker), and only then."""
+    import hashlib
+
+    def version(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+
+    for kind, folder in (("hosted", "site"), ("offline", "site-offline")):
+        site = real_site / folder
+        (worker,) = (site / "assets" / "javascripts").glob("search-worker.*.js")
+        assert worker.name == f"search-worker.{version(worker)}.js"
+        page = (site / "index.html").read_text(encoding="utf-8")
+        assert f'assets/javascripts/{worker.name}"' in page and "workers/search." not in page
+        settings = json.loads((site / search.SITE_SETTINGS).read_text(encoding="utf-8"))["config"]["papers"]
+        assert settings["data"] == f"{search.SITE_DATA[kind]}?v={version(site / search.SITE_DATA[kind])}"
 
 
 def test_words_split_and_trim_like_lunr() -> None:
@@ -221,7 +247,8 @@ const out = vm.runInContext(`({
   stems: input.words.map(w => stem(w)),
   distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
   matched: input.queries.map(q => matchedWords(parse(q).words, input.keys, t => knownTerms.has(t), input.settings)),
-  highlighted: highlight("<p>Don&#x27;t x-ray &amp; amplify <b>x</b></p>", ["x", "amp", "don"]),
+  highlighted: highlighter(["x", "amp", "don"])("<p>Don&#x27;t x-ray &amp; amplify <b>x</b></p>"),
+  spaces: SPACES,
   unreadable: (() => {
     // An index this worker cannot read (another format): ready all the same, and no results.
     return handle({ type: 0, data: { config: { papers: { format: 999 } }, docs: [] } })
@@ -248,10 +275,16 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         "graph constructor __proto__ toString",
         "a\x85topic:efficiency b\ufefftopic:code organiſation:x topıc:y",
         'topic:"Mixture of experts" org:"Parameter Lab"',
+        # Line and paragraph separators, and spaces only one of Python and JavaScript calls spaces.
+        "speculative\u2028decoding\u2029topic:efficiency",
+        "thin\u2009space\u202fnarrow\u3000ideographic\x1cfile\x85next\ufeffbom",
+        # Characters past U+FFFF: JavaScript counts each as two, which decides the clauses.
+        "a\U0001d401c a\U0001d401\U0001d404b ab\U0001d401\U0001d404cdefg",
     ]
     known = {search.stem(w) for w in vocabulary[::2]}  # half the collection's words "in the index"
-    keys = sorted(known)[::7]  # the terms a result matched
+    keys = [*sorted(known)[::7], "abc", "a\U0001d401d", "a\U0001d402\U0001d404b"]  # the terms a result matched
     pairs = [["kitten", "sitting"], ["quantiz", "quantis"], ["retriev", "retreiv"], ["abc", "abcdef"], ["", "ab"]]
+    pairs += [["a\U0001d401c", "abc"], ["a\U0001d401\U0001d404b", "a\U0001d404\U0001d401b"], ["a\U0001d401", "a"]]
     probe = tmp_path / "probe.js"
     probe.write_text(NODE_PROBE, encoding="utf-8")
     result = subprocess.run(
@@ -278,7 +311,11 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
     )
     js = json.loads(result.stdout)
     python_parsed = [search.parse(q) for q in queries]
+    assert js["spaces"] == search.SPACES
     assert js["parsed"] == [{"words": list(p.words), "filters": [list(f) for f in p.filters]} for p in python_parsed]
+    assert search.parse("speculative\u2028decoding\u2029topic:efficiency") == search.Parsed(
+        ("speculative", "decoding"), (("topic", "efficiency"),)
+    )
     python_plans = [search.plan(p.words, known.__contains__) for p in python_parsed]
     assert js["plans"] == python_plans
     differing = [(w, s) for w, s in zip(vocabulary, js["stems"], strict=True) if search.stem(w) != s]
@@ -286,7 +323,9 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         f"lunr.js and lunr stem {len(differing)} of {len(vocabulary)} words differently: {differing[:10]}"
     )
     assert js["distances"] == [search.edit_distance(a, b, 2) for a, b in pairs]
-    assert js["unreadable"] == [{"type": 1}, {"type": 3, "data": {"items": []}}], "an unreadable index stalls the box"
+    assert js["unreadable"] == [{"type": 1}, {"type": 3, "data": {"items": [], "unavailable": True}}], (
+        "an unreadable index stalls the box"
+    )
     # Marks never land inside a tag or an entity of the escaped text.
     assert js["highlighted"] == (
         "<p><mark>Don</mark>&#x27;t <mark>x</mark>-ray &amp; <mark>amplify</mark> <b><mark>x</mark></b></p>"
@@ -358,9 +397,12 @@ def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_
         timeout=120,
     )
     js = json.loads(result.stdout)
-    assert js["requested"][0] == "http://127.0.0.1:8000/search/lunr_index.json"
+    assert js["requested"][0] == f"http://127.0.0.1:8000/{settings['data']}"
+    assert js["requested"][0].startswith("http://127.0.0.1:8000/search/lunr_index.json?v=")
     assert js["ready"] == {"type": 1}
-    assert js["missing"] == [{"type": 1}, {"type": 3, "data": {"items": []}}], "a missing search file stalls the box"
+    assert js["missing"] == [{"type": 1}, {"type": 3, "data": {"items": [], "unavailable": True}}], (
+        "a missing search file stalls the box"
+    )
     differ = []
     for query, answer in zip(queries, js["answers"], strict=True):
         hits = opened.index.search(query)
@@ -420,8 +462,68 @@ def test_search_command_messages_and_exit_codes(real_site: Path, tmp_path: Path)
     assert none.returncode == 1 and none.stdout == "" and "0 results for 'zzqxv'" in none.stderr
     missing = run_generator(real_site, "search", "attention", "--site", str(tmp_path / "site"))
     assert missing.returncode == 2
-    assert "site/search/search_index.json not found: build the site first" in missing.stderr
+    assert "site/search/search_index.json: not found: build the site first" in missing.stderr
     assert "Traceback" not in unknown.stderr + none.stderr + missing.stderr
+
+
+def _damage(data: dict[str, Any], where: str, value: Any) -> dict[str, Any]:
+    """``data`` with the value at a dotted path (``docs.topics.0``) replaced."""
+    keys = [int(k) if k.isdigit() else k for k in where.split(".")]
+    target = data
+    for key in keys[:-1]:
+        target = target[key]
+    target[keys[-1]] = value
+    return data
+
+
+BROKEN_SITES = [
+    # (case, file under site/search/ to replace, its new content: JSON text, a change, or a folder)
+    pytest.param("lunr_index.json", "[]", "not a JSON object", id="search-file-a-list"),
+    pytest.param("lunr_index.json", "{", "not valid JSON", id="search-file-cut-short"),
+    pytest.param("lunr_index.json", ("docs.topics.0", 99999), "a topic set that is not there", id="topic-set-99999"),
+    pytest.param("lunr_index.json", ("docs.org", []), "columns of different lengths", id="short-column"),
+    pytest.param("lunr_index.json", ("index.vectors.title.0.0", 10**6), "names a term that is not there", id="term"),
+    pytest.param("lunr_index.json", ("index.term_index.0", 10**6), "not one per term", id="term-number"),
+    pytest.param("lunr_index.json", ("format", 1), "format 1; this version reads format 2", id="old-format"),
+    pytest.param("lunr_index.json", ("topic_sets.0.0", [-5]), "topic that is not there", id="topic-number"),
+    pytest.param("lunr_index.json", None, "cannot be read (Is a directory)", id="search-file-a-folder"),
+    pytest.param("search_index.json", '{"config": []}', "holds no search settings", id="settings-config-a-list"),
+    pytest.param("search_index.json", "[1]", "holds no search settings", id="settings-a-list"),
+    pytest.param("search_index.json", ("config.papers.data", 5), "settings of an unknown shape", id="settings-data"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BROKEN_SITES)
+def test_search_command_on_a_damaged_site_names_the_file_and_exits_2(
+    real_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: Any, message: str
+) -> None:
+    """A search file or settings file that is damaged, hand-edited or of another version: one line
+    naming the file and saying to rebuild, exit status 2 (1 means "no results"), no traceback."""
+    from generator.__main__ import main
+
+    site = tmp_path / "site"
+    shutil.copytree(real_site / "site" / "search", site / "search")
+    damaged = site / "search" / name
+    if content is None:
+        damaged.unlink()
+        damaged.mkdir()
+    elif isinstance(content, tuple):
+        data = _damage(json.loads(damaged.read_text(encoding="utf-8")), *content)
+        damaged.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        damaged.write_text(content, encoding="utf-8")
+    assert main(["search", "attention", "--site", str(site)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {damaged}: "), err
+    assert message in err and "build the site again with `python -m generator build`" in err, err
+
+
+def test_search_command_names_a_file_given_as_the_site(real_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.__main__ import main
+
+    readme = real_site / "mkdocs.yml"
+    assert main(["search", "attention", "--site", str(readme)]) == 2
+    assert capsys.readouterr().err == f"error: {readme}: not a folder: name the built site's folder (such as site/)\n"
 
 
 def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -455,6 +557,31 @@ def test_search_command_on_a_pagefind_site_uses_the_offline_index(pagefind_site:
     )
 
 
+def test_search_command_inside_a_pagefind_site(
+    pagefind_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--site .`` from inside site/: the offline build beside it is ../site-offline/, not -offline/."""
+    from generator.__main__ import main
+
+    monkeypatch.chdir(pagefind_site / "site")
+    assert main(["search", "GPTQ", "--limit", "1", "--site", "."]) == 0, capsys.readouterr().err
+    assert f"searching {pagefind_site / 'site-offline' / 'search' / 'lunr_index.js'}" in capsys.readouterr().err
+
+
+def test_a_stale_offline_copy_of_a_pagefind_site_is_named_in_the_error(
+    pagefind_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator.__main__ import main
+
+    for folder in ("site", "site-offline"):
+        shutil.copytree(pagefind_site / folder / "search", tmp_path / folder / "search")
+    stale = tmp_path / "site-offline" / search.SITE_SETTINGS
+    stale.write_text(stale.read_text(encoding="utf-8").replace('"format":2', '"format":1'), encoding="utf-8")
+    assert main(["search", "GPTQ", "--site", str(tmp_path / "site")]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"error: {stale}: search data of format 1; this version reads format 2"), err
+
+
 def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind indexes only pages marked data-pagefind-body; a theme that no longer has the article
     element the hook marks would otherwise leave every filter out, silently."""
@@ -470,6 +597,6 @@ def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyP
     page: Any = SimpleNamespace(url="papers/x/", file=SimpleNamespace(src_uri="papers/x.md"))
     worker = '"search": "../../assets/javascripts/workers/search.a7633da7.min.js"'
     marked = mkdocs_hooks.on_post_page(f'{worker}<article class="md-content__inner md-typeset">', page, config)
-    assert "data-pagefind-body><div hidden></div>" in marked and "search-worker.js" in marked
+    assert "data-pagefind-body><div hidden></div>" in marked and "javascripts/search-worker." in marked
     with pytest.raises(PluginError, match="article element was not found"):
         mkdocs_hooks.on_post_page(f"{worker}<article>", page, config)

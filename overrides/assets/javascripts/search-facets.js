@@ -16,7 +16,9 @@
     { name: "year", label: "Year", all: "All years" },
     { name: "org", label: "Organisation", all: "All organisations" }
   ]
-  var TERM = /(^|\s)(topic|year|org|organisation):(?:"[^"]*"|\S*)/gi
+  // generator/search.py SPACES: where a word ends, as the search reads a query.
+  var SPACES = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+  var TERM = new RegExp('(^|[' + SPACES + '])(topic|year|org|organisation):(?:"[^"]*"|[^' + SPACES + ']*)', "gi")
 
   function base() {
     var config = document.getElementById("__config")
@@ -53,7 +55,7 @@
       input.value.replace(TERM, function (term, lead, found) {
         var name = found.toLowerCase() === "organisation" ? "org" : found.toLowerCase()
         if (name === menu.name)
-          value = slug(term.trim().slice(found.length + 1).replace(/"/g, ""))
+          value = slug(term.slice(lead.length + found.length + 1).replace(/"/g, ""))
         return term
       })
       var options = Array.prototype.slice.call(menu.select.options, 1)
@@ -197,9 +199,33 @@
     new MutationObserver(show).observe(list, { childList: true })
   }
 
+  /* A worker that could not load the search index answers `unavailable`: the count line says so,
+     rather than "No matching documents" (Material writes that line as it renders the answer). */
+  var UNAVAILABLE = "Search is unavailable: the search index could not be loaded. Rebuild the site."
+
+  function mountUnavailable() {
+    var meta = document.querySelector(".md-search-result__meta")
+    if (!meta || !window.component$ || meta.__unavailable)
+      return
+    meta.__unavailable = true
+    var unavailable = false
+    function say() {
+      if (unavailable && meta.textContent !== UNAVAILABLE)
+        meta.textContent = UNAVAILABLE
+    }
+    window.component$.subscribe(function (component) {
+      if (component.items) {
+        unavailable = !!component.unavailable
+        say()
+      }
+    })
+    new MutationObserver(say).observe(meta, { childList: true, characterData: true, subtree: true })
+  }
+
   function start() {
     mount()
     mountPagefindResults()
+    mountUnavailable()
   }
 
   if (window.document$)
