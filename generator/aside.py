@@ -19,6 +19,7 @@ import ctypes
 import os
 import pickle
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -58,8 +59,9 @@ def usable_cores() -> int:
 
 
 def can_fork() -> bool:
-    """Whether work can run aside: fork exists and a second core is there to run it."""
-    return hasattr(os, "fork") and usable_cores() >= 2
+    """Whether work can run aside: Linux (fork is unsafe on macOS, and the worker's death with its
+    parent needs prctl), and a second core to run it."""
+    return sys.platform == "linux" and hasattr(os, "fork") and usable_cores() >= 2
 
 
 class Aside(Generic[T]):
@@ -80,6 +82,7 @@ class Aside(Generic[T]):
         except OSError:  # out of file descriptors: run here instead
             return
         # SIGINT is held across fork, so the child can reset it before one arrives.
+        prctl = _prctl()  # looked up here: the child should call, not load, anything
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         parent = os.getpid()
         try:
@@ -88,7 +91,7 @@ class Aside(Generic[T]):
                 try:
                     signal.signal(signal.SIGINT, signal.SIG_DFL)
                     signal.pthread_sigmask(signal.SIG_SETMASK, held)
-                    _die_with(parent)
+                    _die_with(parent, prctl)
                     os.close(read)
                     _child(self._work, write)  # type: ignore[arg-type]
                 finally:
@@ -114,10 +117,12 @@ class Aside(Generic[T]):
             value = work()
             self.usage = Usage(time.perf_counter() - began, time.process_time() - cpu, None, False)
             return value
-        assert self._fd is not None
+        # Each resource is taken from self before the call that can be interrupted (Ctrl-C) uses it,
+        # so that cancel() never closes the pipe twice.
+        fd, self._fd = self._fd, None
+        assert fd is not None
         try:
-            with open(self._fd, "rb", buffering=_BUFFER) as pipe:
-                self._fd = None  # closed with the file
+            with open(fd, "rb", buffering=_BUFFER) as pipe:  # closes the pipe
                 try:
                     ok, sent, seconds = pickle.load(pipe)
                     problem = None
@@ -139,15 +144,17 @@ class Aside(Generic[T]):
         return result
 
     def cancel(self) -> None:
-        """Stop the child if it still runs and reap it."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-        if self._pid is not None:
-            pid, self._pid = self._pid, None
+        """Stop the child if it still runs and reap it (a Ctrl-C may come after it was reaped)."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        pid, self._pid = self._pid, None
+        if pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
         self._work = None
 
     def __enter__(self) -> Aside[T]:
@@ -166,19 +173,41 @@ def _child(work: Callable[[], Any], fd: int) -> None:
         outcome: tuple[bool, Any, float] = (True, work(), 0.0)
     except BaseException as error:  # sent to the parent, which raises it
         error.add_note(f"(in a worker process)\n{''.join(traceback.format_exception(error)).rstrip()}")
-        outcome = (False, error, 0.0)
+        outcome = (False, _portable(error), 0.0)
     outcome = (outcome[0], outcome[1], time.perf_counter() - began)
     with open(fd, "wb", buffering=_BUFFER) as pipe:  # a new file object: none of the parent's locks
         pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)  # a failure here: exit status 70
     os._exit(0)
 
 
-def _die_with(parent: int) -> None:
-    """Have the system kill this child when its parent dies (Linux), rather than let it finish alone."""
+def _portable(error: BaseException) -> BaseException:
+    """``error`` if the parent can rebuild it from a pickle; else a RuntimeError with its type, message
+    and notes (an exception class whose ``__init__`` takes other arguments, or that holds something
+    that cannot be pickled, would otherwise reach the parent as "no readable result")."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the child ends when it finds the pipe closed
+        pickle.loads(pickle.dumps(error, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        copy = RuntimeError(f"{type(error).__name__}: {error}")
+        for note in getattr(error, "__notes__", ()):
+            copy.add_note(note)
+        return copy
+    return error
+
+
+def _prctl() -> Callable[..., int] | None:
+    """prctl(2) from the C library, or None where there is none."""
+    try:
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return prctl
+
+
+def _die_with(parent: int, prctl: Callable[..., int] | None) -> None:
+    """Have the system kill this child when its parent dies (Linux), rather than let it finish alone."""
+    if prctl is None:  # the child ends when it finds the pipe closed
         return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before that took effect
         os._exit(1)
 

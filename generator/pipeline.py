@@ -170,6 +170,10 @@ class Progress:
 
         from . import progress
 
+        # No tqdm monitor thread: the redraw thread below refreshes the bar, and a thread writing to
+        # stderr while the worker process is forked could leave the worker a locked stream.
+        tqdm.monitor_interval = 0
+
         progress.reset()
         if total:
             layout = "{desc} {percentage:3.0f}% |{bar:20}| {n_fmt}/{total_fmt} {elapsed}<{remaining}"

@@ -56,6 +56,33 @@ def test_an_error_in_the_work_is_raised_here_with_its_message(fork):
         assert "in a worker process" in "".join(caught.value.__notes__)
 
 
+class _TwoArguments(Exception):
+    def __init__(self, what: str, where: str) -> None:
+        super().__init__(f"{what} at {where}")
+
+
+@needs_fork
+def test_an_error_pickle_cannot_rebuild_keeps_its_type_and_message():
+    def fail() -> None:
+        raise _TwoArguments("bad topic", "data/topics.yml")
+
+    with Aside(fail) as aside, pytest.raises(RuntimeError) as caught:
+        aside.result()
+    assert str(caught.value) == "_TwoArguments: bad topic at data/topics.yml"
+    assert "in a worker process" in "".join(caught.value.__notes__)
+
+
+@needs_fork
+def test_stopping_a_worker_already_reaped_is_quiet():
+    # Ctrl-C can arrive after the worker was waited for but before the aside knows it.
+    aside = Aside(lambda: 1)
+    assert aside._pid is not None
+    os.waitpid(aside._pid, 0)
+    aside.cancel()
+    aside.cancel()
+    assert aside._pid is None and aside._fd is None
+
+
 @needs_fork
 def test_a_worker_that_dies_is_a_clear_error():
     with Aside(lambda: os.kill(os.getpid(), signal.SIGKILL)) as aside, pytest.raises(RuntimeError) as caught:
