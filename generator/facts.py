@@ -58,13 +58,14 @@ def paper_facts(
     )
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word if n == 1 else word + 's'}"
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 upvote``, ``2 upvotes``; ``words`` where adding an s is wrong."""
+    return f"{n} {word if n == 1 else words or word + 's'}"
 
 
 def _tags(topics: Sequence[Topic]) -> str:
     # Material's tag markup and look; the tags link to the topic pages, not to a page of every tag.
-    tags = "".join(f'<a href="../../topics/{t.slug}/" class="md-tag">{html_text(t.name)}</a>' for t in topics)
+    tags = "".join(f'<a href="../../topics/{t.slug}/" class="md-tag">{_escaped(t.name)}</a>' for t in topics)
     return f'<nav class="md-tags" aria-label="Topics of this paper">{tags}</nav>'
 
 
@@ -73,9 +74,9 @@ def _meta(paper: Paper, date_label: str | None) -> str:
     if paper.date and date_label:
         facts.append(f'<time datetime="{paper.date.isoformat()}">{_escaped(date_label)}</time>')
     if paper.authors:
-        facts.append(f"<span>{_plural(paper.authors, 'author')}</span>")
+        facts.append(f"<span>{plural(paper.authors, 'author')}</span>")
     if paper.upvotes:
-        facts.append(f"<span>{_plural(paper.upvotes, 'upvote')}</span>")
+        facts.append(f"<span>{plural(paper.upvotes, 'upvote')}</span>")
     if paper.organisation:
         slug = slugify(paper.organisation.handle)
         facts.append(f'<a href="../../organisations/{slug}/">{_escaped(paper.organisation.name)}</a>')

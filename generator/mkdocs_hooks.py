@@ -112,6 +112,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 _memo: dict[tuple[str, ...], str] = {}
 """Template blocks rendered once per build (see ``memo``)."""
 
+_memo_on = True
+"""False with ``extra: {memo: false}``: every block rendered on every page (tests compare the two)."""
+
 _TITLE = "\x00page title\x00"
 """Where ``memo(..., title=...)`` puts each page's title into a block rendered once."""
 
@@ -127,21 +130,19 @@ def memo(*key: str, caller: Callable[[], str], title: str | None = None) -> str:
     is met, then the same text again. For blocks that come out the same on many pages (a paper
     page's navigation, footer and scripts); the key must name everything the body depends on.
     With ``title``, the body is rendered for ``titled_page`` and each page's title put in."""
-    found = _memo.get(key)
+    found = _memo.get(key) if _memo_on else None
     if found is None:
         found = _memo[key] = caller()
     return found if title is None else found.replace(_TITLE, title)
 
 
-def _render(*key: str, caller: Callable[[], str], title: str | None = None) -> str:
-    return caller() if title is None else caller().replace(_TITLE, title)
-
-
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """Give templates ``memo``; forget what an earlier build (``mkdocs serve``) rendered.
     ``extra: {memo: false}`` renders every block on every page (tests compare the two)."""
+    global _memo_on
     _memo.clear()
-    env.globals["memo"] = memo if config.extra.get("memo", True) else _render
+    _memo_on = bool(config.extra.get("memo", True))
+    env.globals["memo"] = memo
     env.globals["titled_page"] = titled_page
     return env
 

@@ -23,7 +23,7 @@ import jinja2
 import yaml
 
 from . import links, progress
-from .facts import paper_facts
+from .facts import paper_facts, plural
 from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
 from .svg import bar_chart, topic_map
@@ -109,12 +109,16 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["trusted"] = Trusted
-    env.filters["date"] = lambda d: _date_label(d) if d else "undated"
-    env.filters["plural"] = lambda n, word, words=None: f"{n} {word if n == 1 else words or word + 's'}"
+    env.filters["date"] = _date_or_undated
+    env.filters["plural"] = plural
     # Text inside a line, such as a title in a link's label: the same rendering with fewer escapes.
     env.filters["inline"] = lambda text: Trusted(inline_markdown(text))
     env.filters["paper_list"] = paper_list
     return env
+
+
+def _date_or_undated(date: dt.date | None) -> str:
+    return _date_label(date) if date else "undated"
 
 
 def paper_list(papers: Iterable[Paper], to_root: str) -> Trusted:
@@ -127,9 +131,10 @@ def paper_list(papers: Iterable[Paper], to_root: str) -> Trusted:
     """
     items = []
     for p in papers:
-        upvotes = f" · {p.upvotes} upvote{'' if p.upvotes == 1 else 's'}" if p.upvotes else ""
-        date = _date_label(p.date) if p.date else "undated"
-        items.append(f'<li>{date} · <a href="{to_root}papers/{p.slug}/">{html_text(p.title)}</a>{upvotes}</li>')
+        upvotes = f" · {plural(p.upvotes, 'upvote')}" if p.upvotes else ""
+        items.append(
+            f'<li>{_date_or_undated(p.date)} · <a href="{to_root}papers/{p.slug}/">{html_text(p.title)}</a>{upvotes}</li>'
+        )
     return Trusted('<ul class="paper-list">\n' + "\n".join(items) + "\n</ul>")
 
 
