@@ -1,4 +1,5 @@
-"""Relations between papers: related papers by TF-IDF cosine similarity, with the terms they share."""
+"""Which papers to compare: TF-IDF vectors of words and two-word phrases, and the candidate pairs
+each paper proposes through its weightiest less common terms (``generator/ranking.py`` ranks them)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ from .model import Paper, Related, Slug
 TOP_K = 5
 """How many related papers a paper shows at most."""
 
-MIN_SIMILARITY = 0.09
-"""Pairs less similar than this are not shown as related."""
+MIN_SIMILARITY = 0.0
+"""Pairs compared but less similar than this are not candidates (0: every pair compared is one)."""
+
+URL = re.compile(r"\S*://\S*|\bwww\.\S+|\b[\w.-]+\.(?:com|org|io|dev|net|ai|html?)\b/?\S*", re.IGNORECASE)
+"""An address in an abstract: never part of what makes two papers alike (``b-61j``, ``github``)."""
 
 SHARED_TERMS = 4
 """How many shared terms explain a relation."""
@@ -30,7 +34,12 @@ SHARED_TERMS = 4
 _STOP_WORDS = sorted(
     ENGLISH_STOP_WORDS
     | {"al", "et", "paper", "propose", "proposed", "approach", "method", "methods", "results", "show", "shows",
-       "model", "models", "based", "using", "use", "work", "new", "existing", "performance", "demonstrate"}
+       "model", "models", "based", "using", "use", "work", "new", "existing", "performance", "demonstrate",
+       "achieve", "achieves", "achieving", "improve", "improves", "improved", "improving", "significant",
+       "significantly", "various", "novel", "effective", "effectively", "outperforms", "state-of-the-art",
+       "art", "state", "task", "tasks", "experiments", "experimental", "extensive", "wide", "range", "make",
+       "making", "great", "success", "time", "thousands", "able", "including", "different", "high", "large",
+       "code", "available", "github", "https", "http", "com", "project", "page", "huggingface"}
 )  # fmt: skip
 """Words too common in abstracts to say why two papers are alike."""
 
@@ -120,6 +129,8 @@ class Similarity:
     """Similarities that reach the floor among the pairs compared (symmetric)."""
     k: int
     """How many related papers each paper may show."""
+    vectorizer: Any = None
+    """The fitted TF-IDF (``transform`` puts other texts, such as topic descriptions, in the same space)."""
 
 
 def related_papers(
@@ -153,12 +164,13 @@ def similar_papers(papers: Sequence[Paper], k: int = TOP_K, floor: float = MIN_S
         return nothing
     vectorizer = _vectorizer()
     try:
-        matrix = vectorizer.fit_transform(f"{p.title}. {p.title}. {p.abstract}" for p in ordered).tocsr()
+        matrix = vectorizer.fit_transform(paper_text(p) for p in ordered).tocsr()
     except ValueError:  # no term left to compare (a tiny corpus, abstracts of digits only)
         return nothing
     matrix.sort_indices()  # every similarity is then the same float32 sum, term by term in column order
     vocabulary = vectorizer.get_feature_names_out()
-    return dataclasses.replace(nothing, matrix=matrix, vocabulary=vocabulary, similar=_similar_pairs(matrix, floor, k))
+    similar = _similar_pairs(matrix, floor, k)
+    return dataclasses.replace(nothing, matrix=matrix, vocabulary=vocabulary, similar=similar, vectorizer=vectorizer)
 
 
 def rank_related(
@@ -182,12 +194,24 @@ def rank_related(
     return {slug: found[slug] for slug in similarity.papers}
 
 
+def paper_text(paper: Paper) -> str:
+    """What a paper's vector is made of: its title twice and its abstract, addresses left out."""
+    abstract = URL.sub(" ", paper.abstract) if "." in paper.abstract else paper.abstract
+    return f"{paper.title}. {paper.title}. {abstract}"
+
+
 def _vectorizer(vectorizer: type[TfidfVectorizer] = _Vectorizer) -> TfidfVectorizer:
-    """The TF-IDF of related papers; ``vectorizer``: the class (``TfidfVectorizer`` gives the same vectors, slower)."""
+    """The TF-IDF of related papers; ``vectorizer``: the class (``TfidfVectorizer`` gives the same vectors, slower).
+
+    Words and two-word phrases (stop words left out first), each used by two papers at least: a
+    phrase says more than its words, and a term of one paper never makes two papers alike.
+    """
     return vectorizer(
         stop_words=_STOP_WORDS,
         sublinear_tf=True,
         max_df=0.5,
+        min_df=2,
+        ngram_range=(1, 2),
         tokenizer=_terms,
         token_pattern=None,
         dtype=np.float32,

@@ -141,6 +141,9 @@ class Topic:
     """How many abstract matches one title match is worth."""
     threshold: float = 2.0
     """The score a paper needs to get the topic."""
+    kind: str = "subject"
+    """``subject`` (what a paper is about), ``facet`` (what kind of paper: evaluations) or ``survey``:
+    papers that share only a facet or a survey topic are not alike for it."""
     line: int = 0
     """The line of the topic in the taxonomy file, for messages."""
 
@@ -150,11 +153,13 @@ class Related:
     """A link from one paper to a similar one."""
 
     score: float
-    """Cosine similarity of the two papers' TF-IDF vectors."""
+    """How likely a reader finds the pair related, 0 to 1 (``generator/ranking.py``): what orders the list."""
     target: Slug
     """The related paper."""
     terms: tuple[str, ...] = ()
-    """The terms the two papers share that weigh most."""
+    """The key phrases the two papers share that weigh most."""
+    mention: str = ""
+    """``mentions it`` or ``mentioned by it`` when one abstract names the other paper's method."""
 
 
 @dataclass(frozen=True, order=True)
@@ -171,22 +176,22 @@ class Mention:
 
 @dataclass(frozen=True)
 class Quality:
-    """Agreement of the build with one set of hand labels."""
+    """Agreement of the build with the papers labelled by reading (``generator/quality.py``)."""
 
-    name: str
-    """Which label set (``labelled``, ``held out``)."""
-    about: str
-    """What the set is, in a few words."""
     papers: int
     """Labelled papers found in the corpus."""
     precision: float
-    """Share of assigned topics (with their parents) that the labels hold."""
+    """Share of assigned topics (with their broader ones) that the labels hold central or acceptable."""
     recall: float
-    """Share of labelled topics (with their parents) that were assigned."""
-    related_links: int
-    """Related links between two labelled papers."""
-    related_agreement: float
-    """Share of those links whose two papers share a labelled topic (parents included)."""
+    """Share of the labels' central topics (with their broader ones) that were assigned."""
+    related_recall: float
+    """Mean share of a paper's strong related papers (up to 5) among the 5 it shows."""
+    related_precision: float
+    """Mean share of the 5 shown related papers that the labels hold strong or acceptable."""
+    held_out_recall: float | None = None
+    """``related_recall`` with the ranking's weights fitted without the paper (cross-validation)."""
+    held_out_precision: float | None = None
+    """``related_precision`` the same way."""
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,14 @@ from . import read, search
 from .aside import Aside, Usage, can_fork
 from .clean import clean_entry
 from .dedupe import dedupe
-from .links import rank_related, similar_papers
+from .links import similar_papers
 from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Entry, Mention, Slug
 from .quality import measure_all
+from .ranking import rank_related, signals
 from .render import render_papers, render_site
 from .site import SiteResult, build_sites
-from .topics import assign_topics, load_taxonomy
+from .topics import Evidence, assign_topics, closeness, keyword_evidence, load_taxonomy
 from .write import Changes, fill, staged_folder
 
 T = TypeVar("T")
@@ -250,15 +251,26 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
     progress.stage("read", read_all)
     cleaned = progress.stage("clean", lambda: [clean_entry(e) for e in entries])
     papers = progress.stage("dedupe", lambda: dedupe(cleaned))
-    # Topics and mentions need only the papers, and so does the costly first step of related
-    # papers (which pairs are similar): they run at the same time, on two cores.
-    labels = {"topics": lambda: assign_topics(papers, taxonomy), "mentions": lambda: find_mentions(papers)}
+    # Keyword evidence and mentions need only the papers, and so does the costly first step of
+    # related papers (which pairs are similar): they run at the same time, on two cores.
+    labels = {"evidence": lambda: keyword_evidence(papers, taxonomy), "mentions": lambda: find_mentions(papers)}
     with progress.aside(labels) as labelled:
         similarity = progress.stage("similarity", lambda: similar_papers(papers), total=len(papers))
         found = labelled()
-    paper_topics: dict[Slug, tuple[Slug, ...]] = found["topics"]
+    evidence: Evidence = found["evidence"]
     mentions: dict[Slug, tuple[Mention, ...]] = found["mentions"]
-    related = progress.stage("related", lambda: rank_related(similarity, paper_topics))
+
+    def topics() -> tuple[dict[Slug, tuple[Slug, ...]], Any]:
+        close = (
+            closeness(evidence, similarity.matrix, similarity.vectorizer.transform, taxonomy)
+            if similarity.matrix is not None
+            else None
+        )
+        return assign_topics(papers, taxonomy, evidence, close), close
+
+    paper_topics, close = progress.stage("topics", topics)
+    ranking = signals(similarity, papers, paper_topics, taxonomy.topics, close, mentions, taxonomy.fallback)
+    related = progress.stage("related", lambda: rank_related(ranking))
     report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)
     corpus = Corpus(
         papers=papers,
@@ -270,7 +282,7 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
         fallback=taxonomy.fallback,
         mentions=mentions,
     )
-    quality = progress.stage("quality", lambda: measure_all(corpus, topics_file.parent))
+    quality = progress.stage("quality", lambda: measure_all(corpus, topics_file.parent, ranking))
     return dataclasses.replace(corpus, quality=quality)
 
 

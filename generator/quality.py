@@ -1,45 +1,76 @@
-"""How good topics and related links are, measured against papers labelled by hand."""
+"""How good topics and related papers are, measured against papers labelled by reading (data/labels.yml)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import yaml
 
 from .errors import TaxonomyError, yaml_problem
-from .model import Corpus, Quality, Slug, Topic
+from .model import Corpus, Quality, Related, Slug, Topic
 
-LABEL_SETS = (
-    ("labelled", "topic-labels.yml", "papers labelled before the rules were tuned, and used to tune them"),
-    ("held out", "topic-labels-holdout.yml", "papers labelled later and never used to tune the rules"),
-)
-"""Hand-labelled samples beside the taxonomy file: ``slug: [topic name, ...]``."""
+LABELS_FILE = "labels.yml"
+"""The labels, beside the taxonomy file."""
+
+FOLDS = 5
+"""Cross-validation folds of the held-out related figures."""
+
+K = 5
+"""Related papers judged per paper (the ones a page shows)."""
 
 
-def load_labels(path: Path, topics: tuple[Topic, ...]) -> dict[Slug, tuple[Slug, ...]]:
+@dataclass(frozen=True)
+class Label:
+    """What readers said of one paper."""
+
+    strong: tuple[Slug, ...]
+    """The papers a researcher would most want linked."""
+    acceptable: tuple[Slug, ...]
+    """Other papers reasonable to show."""
+    topics: tuple[Slug, ...]
+    """Topics central to the paper."""
+    topics_ok: tuple[Slug, ...]
+    """Other topics that are acceptable tags."""
+
+
+def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
     """Read the labels file; topic names must be those of the taxonomy."""
     by_name = {t.name: t.slug for t in topics}
     text = path.read_text(encoding="utf-8")
+    name = path.as_posix()
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc, text)
-        raise TaxonomyError(f"invalid YAML: {problem}; fix the file and run again", path.as_posix(), line) from None
-    if not isinstance(data, dict) or not all(
-        isinstance(v, list) and all(isinstance(n, str) for n in v) for v in data.values()
-    ):
-        raise TaxonomyError("expected `paper-slug: [topic name, ...]` entries", path.as_posix(), 1)
+        raise TaxonomyError(f"invalid YAML: {problem}; fix the file and run again", name, line) from None
+    if not isinstance(data, dict):
+        raise TaxonomyError("expected `paper-slug: {strong: [...], topics: [...]}` entries", name, 1)
     labels = {}
-    for slug, names in data.items():
-        unknown = [n for n in names if n not in by_name]
+    for slug, entry in data.items():
+        if not isinstance(entry, dict):
+            raise TaxonomyError(f"paper {slug!r}: expected strong, acceptable, topics and topics_ok lists", name)
+        lists = {key: entry.get(key) or [] for key in ("strong", "acceptable", "topics", "topics_ok")}
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in lists.values()):
+            raise TaxonomyError(f"paper {slug!r}: each of strong, acceptable, topics, topics_ok is a list", name)
+        unknown = [n for n in lists["topics"] + lists["topics_ok"] if n not in by_name]
         if unknown:
-            raise TaxonomyError(f"paper {slug!r}: unknown topic(s) {', '.join(unknown)}", path.as_posix())
-        labels[Slug(slug)] = tuple(by_name[n] for n in names)
+            raise TaxonomyError(
+                f"paper {slug!r}: unknown topic(s) {', '.join(unknown)}; use the names of the taxonomy", name
+            )
+        labels[Slug(slug)] = Label(
+            strong=tuple(Slug(s) for s in lists["strong"]),
+            acceptable=tuple(Slug(s) for s in lists["acceptable"]),
+            topics=tuple(by_name[n] for n in lists["topics"]),
+            topics_ok=tuple(by_name[n] for n in lists["topics_ok"]),
+        )
     return labels
 
 
-def _closure(slugs: tuple[Slug, ...], parents: Mapping[Slug, Slug | None]) -> set[Slug]:
+def _closure(slugs: Sequence[Slug], parents: Mapping[Slug, Slug | None]) -> set[Slug]:
     result: set[Slug] = set()
     for slug in slugs:
         current: Slug | None = slug
@@ -49,38 +80,68 @@ def _closure(slugs: tuple[Slug, ...], parents: Mapping[Slug, Slug | None]) -> se
     return result
 
 
-def measure_all(corpus: Corpus, folder: Path) -> tuple[Quality, ...]:
-    """Quality against every label set present in ``folder`` (the taxonomy's folder)."""
-    return tuple(
-        measure(corpus, load_labels(folder / file, corpus.topics), name, about)
-        for name, file, about in LABEL_SETS
-        if (folder / file).is_file()
-    )
+def related_scores(related: Mapping[Slug, Sequence[Related]], labels: Mapping[Slug, Label]) -> tuple[float, float]:
+    """Strong recall@K (share of a paper's strong papers, up to K, among its first K) and precision@K
+    (share of the K shown that are strong or acceptable; a paper showing fewer counts the gap as wrong)."""
+    recalls, precisions = [], []
+    for slug, label in labels.items():
+        if slug not in related:
+            continue
+        shown = {r.target for r in related[slug][:K]}
+        if label.strong:
+            recalls.append(len(shown & set(label.strong)) / min(len(label.strong), K))
+        precisions.append(len(shown & set(label.strong + label.acceptable)) / K)
+    return (float(np.mean(recalls)) if recalls else 0.0, float(np.mean(precisions)) if precisions else 0.0)
 
 
-def measure(corpus: Corpus, labels: Mapping[Slug, tuple[Slug, ...]], name: str = "", about: str = "") -> Quality:
-    """Precision and recall of topics, and topic agreement of related links, on the labelled papers."""
+def measure(corpus: Corpus, labels: Mapping[Slug, Label], held_out: tuple[float, float] | None = None) -> Quality:
+    """Tag precision and recall, and related recall and precision, on the labelled papers present."""
     parents = {t.slug: t.parent for t in corpus.topics}
-    present = [s for s in labels if s in corpus.paper_topics]
-    hits = assigned = expected = 0
-    for slug in present:
-        gold = _closure(labels[slug], parents)
+    present = {s: label for s, label in labels.items() if s in corpus.paper_topics}
+    hits = assigned = expected = found = 0
+    for slug, label in present.items():
         predicted = _closure(corpus.paper_topics[slug], parents)
-        hits += len(gold & predicted)
+        allowed = _closure(label.topics + label.topics_ok, parents) | {corpus.fallback} - {None}
+        central = _closure(label.topics, parents)
+        hits += len(predicted & allowed)
         assigned += len(predicted)
-        expected += len(gold)
-    links = agreeing = 0
-    for slug in present:
-        for relation in corpus.related.get(slug, ()):
-            if relation.target in labels:
-                links += 1
-                agreeing += bool(_closure(labels[slug], parents) & _closure(labels[relation.target], parents))
+        found += len(predicted & central)
+        expected += len(central)
+    recall, precision = related_scores(corpus.related, present)
     return Quality(
-        name=name,
-        about=about,
         papers=len(present),
         precision=hits / assigned if assigned else 0.0,
-        recall=hits / expected if expected else 0.0,
-        related_links=links,
-        related_agreement=agreeing / links if links else 0.0,
+        recall=found / expected if expected else 0.0,
+        related_recall=recall,
+        related_precision=precision,
+        held_out_recall=held_out[0] if held_out else None,
+        held_out_precision=held_out[1] if held_out else None,
     )
+
+
+def measure_all(corpus: Corpus, folder: Path, signals: Any = None) -> tuple[Quality, ...]:
+    """Quality against the labels beside the taxonomy, if there are any; with the ranking's
+    ``signals`` also the related figures of cross-validation (``held_out``)."""
+    path = folder / LABELS_FILE
+    if not path.is_file():
+        return ()
+    labels = load_labels(path, corpus.topics)
+    held = held_out(signals, labels) if signals is not None else None
+    return (measure(corpus, labels, held),)
+
+
+def held_out(signals: Any, labels: Mapping[Slug, Label], folds: int = FOLDS) -> tuple[float, float] | None:
+    """Related recall and precision on held-out folds: the ranking's weights fitted again on the
+    other folds' papers, then the fold's papers ranked with them (papers assigned to folds by slug order)."""
+    from . import ranking
+
+    slugs = [s for s in sorted(labels) if s in set(signals.similarity.slugs)]
+    if len(slugs) < folds * 2:
+        return None
+    pairs = ranking.labelled_pairs(signals, {s: labels[s] for s in slugs})
+    related: dict[Slug, tuple[Related, ...]] = {}
+    for fold in range(folds):
+        test = set(slugs[fold::folds])
+        weights, intercept = ranking.fit(pairs, exclude=test)
+        related.update(ranking.rank_pairs(pairs, weights, intercept, only=test))
+    return related_scores(related, {s: labels[s] for s in slugs})

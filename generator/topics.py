@@ -5,27 +5,32 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from .errors import TaxonomyError, yaml_problem
 from .ids import slugify
 from .model import Paper, Slug, Topic
 
-MAX_TOPICS = 5
-"""A paper gets at most this many topics, the best-scoring ones."""
+MAX_TOPICS = 3
+"""A paper gets at most this many topics, the best-ranked ones (a fourth was right less often than wrong)."""
 
 RESCUE_SCORE = 2.0
 """A paper below every threshold still gets its best topic if it scores this much (two keyword hits);
 otherwise it gets the fallback topic, so one passing word never decides a topic."""
 
 _TOPIC_KEYS = {
-    "name", "slug", "description", "keywords", "title_keywords", "exclude", "title_weight", "threshold", "children"
+    "name", "slug", "description", "keywords", "title_keywords", "exclude", "title_weight", "threshold", "kind",
+    "children"
 }  # fmt: skip
+
+KINDS = ("subject", "facet", "survey")
+"""What a topic may be (``Topic.kind``)."""
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,11 @@ def _walk(items: Any, parent: Topic | None, file: str) -> Iterator[Topic]:
             exclude=exclude,
             title_weight=float(item.get("title_weight", 3.0)),
             threshold=float(item.get("threshold", 2.0)),
+            kind=str(item.get("kind", "subject")),
             line=line,
         )
+        if topic.kind not in KINDS:
+            raise TaxonomyError(f"{where}: 'kind' must be one of {', '.join(KINDS)}", file, line)
         if not topic.description:
             raise TaxonomyError(f"{where}: add a one-sentence 'description'", file, line)
         if any(c in topic.name for c in '<>&"'):
@@ -139,13 +147,14 @@ def _strings(value: Any, what: str, file: str, line: int) -> tuple[str, ...]:
 def _phrase_regex(phrase: str) -> str:
     """A phrase as a whole-word pattern; ``*`` at the end matches any word ending; spaces match hyphens.
 
-    A phrase with a capital letter matches that case only; others match any case.
+    A phrase may start after a hyphen, inside a compound (``distill*`` in ``self-distillation``). A
+    phrase with a capital letter matches that case only; others match any case.
     """
     prefix = phrase.endswith("*")
     body = r"[\s-]+".join(re.escape(w) for w in phrase.rstrip("*").split())
     ending = r"[\w-]*" if prefix else r"(?!\w)"
     flags = "" if any(c.isupper() for c in phrase) else "i"
-    return rf"(?<![\w-])(?{flags}:{body}){ending}"
+    return rf"(?<!\w)(?{flags}:{body}){ending}"
 
 
 _TO_RUNS = str.maketrans({chr(c): " " for c in range(128) if not re.fullmatch(r"[\w-]", chr(c))})
@@ -199,7 +208,7 @@ class _Phrase:
         first = re.escape(words[0])
         rest = "".join(r"[\s-]+" + re.escape(w) for w in words[1:])
         ending = r"[\w-]*" if phrase.endswith("*") else r"(?!\w)"
-        fast = re.compile(rf"{first}(?<![\w-]{first}){rest}{ending}")
+        fast = re.compile(rf"{first}(?<!\w{first}){rest}{ending}")
         key = re.match(r"[\w-]*", words[0].lower())[0]  # type: ignore[index]
         whole = key == words[0].lower() and not (phrase.endswith("*") and len(words) == 1)
         segments = []
@@ -208,11 +217,25 @@ class _Phrase:
             if head:
                 prefix = position == len(words) and phrase.endswith("*") and head[0] == word.lower()
                 segments.append((head[0], prefix))
-        by_runs = lower and len(words) == 1 and bool(key) and key == words[0]
+        # A ``*`` phrase matches a compound once, however many of its parts start with the key.
+        by_runs = lower and len(words) == 1 and bool(key) and key == words[0] and not phrase.endswith("*")
         return cls(needle, pattern, fast, lower, key, whole, tuple(segments), by_runs)
 
     def count(self, text: str, folded: str) -> int:
         return len(self.pattern.findall(text)) if self.needle in folded else 0
+
+
+def _with_compound_parts(runs: list[str]) -> list[str]:
+    """The runs, each hyphenated one followed by what comes after each of its hyphens
+    (``self-distillation`` adds ``distillation``): a phrase may start there too."""
+    if not any("-" in run for run in runs):
+        return runs
+    result = []
+    for run in runs:
+        result.append(run)
+        if "-" in run:
+            result.extend(part for part in (run[i + 1 :] for i, c in enumerate(run) if c == "-") if part)
+    return result
 
 
 def _holds(run: str, segment: str, prefix: bool) -> bool:
@@ -261,7 +284,7 @@ class _Texts:
         seen: set[str] = set()
         for i, low in enumerate(self.lowered):
             if low is not None:
-                runs = low.translate(_TO_RUNS).split()
+                runs = _with_compound_parts(low.translate(_TO_RUNS).split())
                 new = set(runs)
                 new -= seen
                 if new:
@@ -347,20 +370,33 @@ class _Matcher:
 
     def score(self, title: Mapping[int, int], abstract: Mapping[int, int]) -> float:
         """The topic's score for a paper from its phrase counts (phrase id -> matches, zero left out):
-        title matches weigh ``title_weight``, repeats in the abstract add half."""
+        title matches weigh ``title_weight`` but count only when the abstract holds a keyword of the
+        topic too (a lone title word decides nothing), repeats in the abstract add half."""
         if any(p in title or p in abstract for p in self.exclude):
             return 0.0
-        total = sum(self.topic.title_weight for p in self.title_keywords if p in title)
+        total = 0.0
         for p in self.keywords:
-            if p in title:
-                total += self.topic.title_weight
             hits = min(abstract.get(p, 0), 3)
             total += 1.0 + 0.5 * (hits - 1) if hits else 0.0
+        if not total:
+            return 0.0
+        total += sum(self.topic.title_weight for p in self.title_keywords if p in title)
+        total += sum(self.topic.title_weight for p in self.keywords if p in title)
         return total
 
 
-def assign_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[Slug, tuple[Slug, ...]]:
-    """Each paper's topics (1 to MAX_TOPICS), best score first, ties in taxonomy order.
+@dataclass(frozen=True)
+class Evidence:
+    """What the keywords say: each paper's score for each topic (``_Matcher.score``)."""
+
+    papers: tuple[Slug, ...]
+    """The rows: the papers in the order given."""
+    scores: np.ndarray
+    """Keyword scores, papers × topics in taxonomy order (float32)."""
+
+
+def keyword_evidence(papers: Iterable[Paper], taxonomy: Taxonomy) -> Evidence:
+    """Every paper's keyword score for every topic.
 
     Each keyword is searched once over the whole corpus (only in the texts that can hold it); a
     paper's score for a topic is then computed from its counts as if every keyword were matched
@@ -394,17 +430,120 @@ def assign_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[Slug, tup
             for i, n in texts.counts(compiled[p]).items():
                 hits[i][p] = n
         del texts
-    zero = [m.score({}, {}) for m in matchers]
-    result: dict[Slug, tuple[Slug, ...]] = {}
-    for paper, title, abstract in zip(papers, title_hits, abstract_hits, strict=True):
-        values = list(zero)
+    scores = np.zeros((len(papers), len(matchers)), dtype=np.float32)
+    for row, (title, abstract) in enumerate(zip(title_hits, abstract_hits, strict=True)):
         for index in {index for p in (*title, *abstract) for index in users[p]}:
-            values[index] = matchers[index].score(title, abstract)
-        scores = [(values[i], i, m.topic) for i, m in enumerate(matchers)]
-        chosen = [(s, i, t) for s, i, t in scores if s >= t.threshold]
-        if not chosen:
-            best = max(scores, key=lambda x: (x[0], -x[1]))
-            chosen = [best] if best[0] >= RESCUE_SCORE else []
-        chosen.sort(key=lambda x: (-x[0], x[1]))
-        result[paper.slug] = tuple(t.slug for _, _, t in chosen[:MAX_TOPICS]) or (taxonomy.fallback,)
+            scores[row, index] = matchers[index].score(title, abstract)
+    return Evidence(tuple(p.slug for p in papers), scores)
+
+
+CONFIRM = 0.8
+"""A topic the keywords give is kept when the paper is at least this close to the topic (``closeness``)."""
+
+ADD = 1.5
+"""A topic the keywords hint at (a score above 0, below the threshold) is added when the paper is this
+close to it: closer than a typical paper the keywords give it."""
+
+RESCUE = 0.6
+"""A paper left with no topic gets its closest one if it is at least this close; otherwise the fallback."""
+
+DESCRIPTION_WEIGHT = 0.5
+"""How much the topic's own words (name, description, keywords) weigh in its profile, against the
+mean of the papers its keywords give it (weight 1)."""
+
+
+def closeness(
+    evidence: Evidence, vectors: Any, describe: Callable[[list[str]], Any], taxonomy: Taxonomy
+) -> np.ndarray:
+    """How close each paper is to each topic, papers × topics: 1 is as close as the typical paper
+    the keywords clearly give the topic.
+
+    A topic's profile, in the space of the paper vectors (``vectors``, unit rows in the order of
+    ``evidence``), is its own words (``describe`` turns texts into vectors of that space) plus the
+    mean of the papers whose keyword score reaches the threshold. A paper's closeness is its cosine
+    with the profile (its own part left out of the mean when it is one of those papers), divided by
+    the median cosine of those papers.
+    """
+    from scipy import sparse
+
+    topics = taxonomy.topics
+    words = [" ".join([t.name, t.description, *(k.rstrip("*") for k in t.keywords)]) for t in topics]
+    own = sparse.csr_matrix(describe(words), dtype=np.float32)
+    own = _unit_rows(own) * DESCRIPTION_WEIGHT
+    thresholds = np.array([t.threshold for t in topics], dtype=np.float32)
+    clear = evidence.scores >= thresholds
+    clear[:, [i for i, t in enumerate(topics) if t.slug == taxonomy.fallback]] = False
+    members = sparse.csr_matrix(clear.T.astype(np.float32))
+    sizes = np.asarray(clear.sum(axis=0)).ravel().astype(np.float32)
+    sums = members @ vectors  # topics × terms
+    means = sparse.diags(1 / np.maximum(sizes, 1)) @ sums
+    profiles = sparse.csr_matrix(own + means)
+    norms = np.sqrt(np.asarray(profiles.multiply(profiles).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    raw = np.asarray((vectors @ profiles.T).todense(), dtype=np.float32)
+    # A clear member's own vector is part of the mean: take it out (its cosine with itself is 1).
+    leave_out = np.asarray((vectors @ sums.T).todense(), dtype=np.float32)
+    own_part = np.asarray((vectors @ own.T).todense(), dtype=np.float32)
+    without = own_part + (leave_out - 1.0) / np.maximum(sizes - 1, 1)
+    cosine = np.where(clear & (sizes > 1), without, raw) / norms
+    typical = np.array(
+        [np.median(cosine[clear[:, i], i]) if sizes[i] >= 3 else np.nan for i in range(len(topics))],
+        dtype=np.float32,
+    )
+    fallback_typical = np.nanmedian(typical) if np.isfinite(typical).any() else 1.0
+    typical = np.where(np.isfinite(typical) & (typical > 0), typical, fallback_typical)
+    result: np.ndarray = (cosine / typical).astype(np.float32)
+    return result
+
+
+def _unit_rows(matrix: Any) -> Any:
+    from scipy import sparse
+
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1 / norms) @ matrix
+
+
+def assign_topics(
+    papers: Iterable[Paper],
+    taxonomy: Taxonomy,
+    evidence: Evidence | None = None,
+    close: np.ndarray | None = None,
+) -> dict[Slug, tuple[Slug, ...]]:
+    """Each paper's topics (1 to MAX_TOPICS), best first, ties in taxonomy order.
+
+    With only keywords (``close`` None): the topics whose score reaches their threshold; else the
+    best-scoring topic if it scores RESCUE_SCORE; else the fallback. With ``close`` (``closeness``):
+    a topic the keywords give is kept if the paper is CONFIRM close to it; one they hint at is added
+    if it is ADD close; a paper with none gets its closest topic if RESCUE close; else the fallback.
+    """
+    papers = list(papers)
+    if evidence is None:
+        evidence = keyword_evidence(papers, taxonomy)
+    topics = taxonomy.topics
+    thresholds = np.array([t.threshold for t in topics], dtype=np.float32)
+    scores = evidence.scores
+    given = scores >= thresholds
+    if close is None:
+        chosen = given
+        rank = scores / thresholds
+        best = np.argmax(np.where(scores >= RESCUE_SCORE, scores, -1.0), axis=1)
+        rescue = ~chosen.any(axis=1) & (scores.max(axis=1, initial=0.0) >= RESCUE_SCORE)
+    else:
+        fallback = np.array([t.slug == taxonomy.fallback for t in topics])
+        chosen = (given & (close >= CONFIRM)) | ((scores > 0) & (close >= ADD))
+        chosen[:, fallback] = False
+        rank = close + np.minimum(scores / thresholds, 2.0)
+        candidates = np.where(fallback, -np.inf, close)
+        best = np.argmax(candidates, axis=1)
+        rescue = ~chosen.any(axis=1) & (candidates.max(axis=1, initial=-np.inf) >= RESCUE)
+    rows = np.flatnonzero(rescue)
+    chosen = chosen.copy()
+    chosen[rows, best[rows]] = True
+    fallback_index = next(i for i, t in enumerate(topics) if t.slug == taxonomy.fallback)
+    result: dict[Slug, tuple[Slug, ...]] = {}
+    for row, paper in enumerate(papers):
+        picked = np.flatnonzero(chosen[row])
+        order = sorted(picked.tolist(), key=lambda i: (-float(rank[row, i]), i))[:MAX_TOPICS]
+        result[paper.slug] = tuple(topics[i].slug for i in order) or (topics[fallback_index].slug,)
     return result

@@ -1,0 +1,414 @@
+"""Related papers: the candidate pairs ``links.py`` proposes, ranked by a weighted sum of signals.
+
+Each signal is one way two papers can be alike; the weights that combine them were learned from
+papers labelled by reading (``python -m bench related-quality`` fits them with cross-validation and
+prints the held-out figures; ``bench/RESULTS.md`` keeps them). Every signal is computed for the
+candidate pairs only, so the work grows with the collection, never with its square.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from .links import TOP_K, URL, Similarity, _best_per_row, _similarities, _top_per_row
+from .model import Mention, Paper, Related, Slug, Topic
+
+FEATURES = (
+    "similarity",
+    "semantic",
+    "neighbours",
+    "topic_profile",
+    "shared_topics",
+    "survey",
+    "mention",
+    "names",
+)
+"""The signals of a candidate pair, in the order of WEIGHTS:
+
+- ``similarity``: cosine of the TF-IDF vectors of words and two-word phrases;
+- ``semantic``: cosine in a reduced space of SEMANTIC_DIMENSIONS directions (latent semantic
+  analysis), where papers that use different words for one idea can still meet;
+- ``neighbours``: how much the two papers' NEIGHBOURS most similar papers overlap;
+- ``topic_profile``: cosine of how close each paper is to every subject topic (``topics.closeness``);
+- ``shared_topics``: subject topics both papers carry (at most 2 counted; catch-all topics such as
+  Surveys, Evaluation and the fallback never count);
+- ``survey``: one paper is a survey and the other is on a subject it covers;
+- ``mention``: one abstract names the method the other introduces;
+- ``names``: method and model names (``LoRA``, ``GPT-4``) both abstracts use, at most 3, among names
+  used by few papers."""
+
+WEIGHTS = np.array([1.858, 5.658, 2.675, 5.073, 0.775, 1.305, 0.816, 0.668], dtype=np.float64)
+"""What each signal of FEATURES weighs: a logistic regression fitted on every labelled pair."""
+
+INTERCEPT = -8.447
+"""The regression's intercept: it turns the weighted sum into a probability, nothing more."""
+
+RELATIVE_CUTOFF = 0.2
+"""A candidate is shown only if its probability is at least this share of the paper's best
+candidate's: a relative cut-off, so a paper shows its TOP_K best whatever the collection's scale."""
+
+SEMANTIC_DIMENSIONS = 100
+"""Directions of the reduced space of the ``semantic`` signal."""
+
+SEMANTIC_SAMPLE = 20_000
+"""Papers the reduced space is fitted on (evenly spaced in slug order); every paper is then projected."""
+
+NEIGHBOURS = 20
+"""Most similar papers per paper compared by the ``neighbours`` signal."""
+
+PHRASES = 3
+"""How many shared key phrases explain a relation."""
+
+_PAIRS_AT_ONCE = 200_000
+"""Pairs whose signals are computed at once (memory)."""
+
+_NAME = re.compile(r"(?<![\w-])[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w.-]*\w|(?<![\w-])[A-Z]{2,}\b")
+"""A coined name: inner capitals, two capitals or a letter before a digit (``LoRA``, ``GPT-4``, ``T5``)."""
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Everything the ranking reads, rows in slug order (``Similarity.slugs``)."""
+
+    similarity: Similarity
+    """TF-IDF vectors and the candidate pairs."""
+    semantic: np.ndarray
+    """Each paper in the reduced space, unit rows (float32)."""
+    profile: np.ndarray
+    """Each paper's closeness to every subject topic, unit rows, negatives as 0 (float32)."""
+    topics: sparse.csr_matrix
+    """Which subject topics each paper carries (1 or 0)."""
+    families: sparse.csr_matrix
+    """Which subject topics each paper carries or falls under (its topics and their broader ones)."""
+    surveys: np.ndarray
+    """Whether each paper carries a survey topic (bool)."""
+    mentions: sparse.csr_matrix
+    """Row paper's abstract names the method column paper introduces (1 or 0)."""
+    names: sparse.csr_matrix
+    """Which coined names each paper uses, among names 2 to ``max(3, n / 50)`` papers use."""
+    explain: Callable[[str], bool]
+    """Whether a single word may explain a relation (a word the taxonomy uses, or a coined name)."""
+
+
+def semantic_space(matrix: sparse.csr_matrix, dimensions: int = SEMANTIC_DIMENSIONS) -> np.ndarray:
+    """Every row of ``matrix`` projected on its ``dimensions`` main directions (truncated SVD), unit rows."""
+    from sklearn.decomposition import TruncatedSVD
+
+    n, width = matrix.shape
+    dimensions = min(dimensions, n - 1, width - 1)
+    if dimensions < 1:
+        return np.zeros((n, 1), dtype=np.float32)
+    step = max(1, n // SEMANTIC_SAMPLE)
+    svd = TruncatedSVD(dimensions, algorithm="randomized", n_iter=5, random_state=0)
+    svd.fit(matrix[::step])
+    space = np.asarray(svd.transform(matrix), dtype=np.float32)
+    return _unit(space)
+
+
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: np.ndarray = (rows / norms).astype(np.float32)
+    return result
+
+
+def signals(
+    similarity: Similarity,
+    papers: Sequence[Paper],
+    paper_topics: Mapping[Slug, tuple[Slug, ...]],
+    topics: Sequence[Topic],
+    close: np.ndarray | None = None,
+    mentions: Mapping[Slug, tuple[Mention, ...]] | None = None,
+    fallback: Slug | None = None,
+) -> Signals:
+    """The signals of a collection: ``close`` (papers × topics, rows in ``papers`` order) from
+    ``topics.closeness``, ``mentions`` from ``mentions.find_mentions``."""
+    slugs = similarity.slugs
+    n = len(slugs)
+    row = {slug: i for i, slug in enumerate(slugs)}
+    subject = [t for t in topics if t.kind == "subject" and t.slug != fallback]
+    column = {t.slug: i for i, t in enumerate(subject)}
+    parents = {t.slug: t.parent for t in topics}
+    pairs = [(row[s], column[t]) for s in slugs for t in set(paper_topics.get(s, ())) if t in column]
+    family = {
+        (row[s], column[a]) for s in slugs for t in paper_topics.get(s, ()) for a in (t, parents.get(t)) if a in column
+    }
+    survey_topics = {t.slug for t in topics if t.kind == "survey"}
+    surveys = np.array([bool(survey_topics & set(paper_topics.get(s, ()))) for s in slugs])
+    if close is not None and len(subject):
+        order = [row[p.slug] for p in papers]
+        profile = np.zeros((n, len(subject)), dtype=np.float32)
+        keep = [i for i, t in enumerate(topics) if t.slug in column]
+        profile[order] = np.clip(close[:, keep], 0, None)
+        profile = _unit(profile)
+    else:
+        profile = np.zeros((n, 1), dtype=np.float32)
+    mentioned = [(row[s], row[m.target]) for s, found in (mentions or {}).items() for m in found if m.target in row]
+    by_slug = {p.slug: p for p in papers}
+    names = _names([by_slug[s] for s in slugs])
+    vocabulary = _taxonomy_words(topics)
+    return Signals(
+        similarity=similarity,
+        semantic=semantic_space(similarity.matrix) if similarity.matrix is not None else np.zeros((n, 1), "f4"),
+        profile=profile,
+        topics=_ones(pairs, (n, max(1, len(subject)))),
+        families=_ones(sorted(family), (n, max(1, len(subject)))),
+        surveys=surveys,
+        mentions=_ones(mentioned, (n, n)),
+        names=names,
+        explain=lambda word: _explains(word, vocabulary),
+    )
+
+
+def _ones(pairs: Sequence[tuple[int, int]], shape: tuple[int, int]) -> sparse.csr_matrix:
+    """A matrix of 1 at each (row, column) given (repeats count once)."""
+    if not pairs:
+        return sparse.csr_matrix(shape, dtype=np.float32)
+    rows, columns = zip(*pairs, strict=True)
+    matrix = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=shape)
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def _names(papers: Sequence[Paper]) -> sparse.csr_matrix:
+    """Which coined names each paper's title and abstract use, among names few papers use."""
+    found = [set(_NAME.findall(URL.sub(" ", f"{p.title} {p.abstract}"))) for p in papers]
+    counts: dict[str, int] = {}
+    for names in found:
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    most = max(3, len(papers) // 50)
+    numbers = {name: i for i, name in enumerate(sorted(n for n, c in counts.items() if 2 <= c <= most))}
+    pairs = [(i, numbers[name]) for i, names in enumerate(found) for name in names if name in numbers]
+    return _ones(pairs, (len(papers), max(1, len(numbers))))
+
+
+def _taxonomy_words(topics: Sequence[Topic]) -> tuple[set[str], tuple[str, ...]]:
+    """The single words of the taxonomy's names and keywords, and its keywords' prefixes (``quantiz``)."""
+    words: set[str] = set()
+    prefixes: set[str] = set()
+    for topic in topics:
+        for phrase in (topic.name, *topic.keywords, *topic.title_keywords):
+            for word in phrase.lower().split():
+                if word.endswith("*"):
+                    if len(word) > 4:
+                        prefixes.add(word.rstrip("*"))
+                elif len(word) > 2 and word.isalpha():
+                    words.add(word)
+    return words, tuple(sorted(prefixes))
+
+
+def _explains(word: str, vocabulary: tuple[set[str], tuple[str, ...]]) -> bool:
+    words, prefixes = vocabulary
+    return word in words or word.startswith(prefixes) or any(c.isdigit() for c in word)
+
+
+def features(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The FEATURES of each pair (row paper, column paper), pairs × features (float32)."""
+    s = signals
+    matrix = s.similarity.matrix
+    assert matrix is not None
+    out = np.zeros((len(rows), len(FEATURES)), dtype=np.float32)
+    similar = s.similarity.similar
+    neighbours = _strongest(similar, NEIGHBOURS) if similar is not None else None
+    for start in range(0, len(rows), _PAIRS_AT_ONCE):
+        a, b = rows[start : start + _PAIRS_AT_ONCE], columns[start : start + _PAIRS_AT_ONCE]
+        part = out[start : start + len(a)]
+        part[:, 0] = _row_products(matrix, a, b)
+        part[:, 1] = np.einsum("ij,ij->i", s.semantic[a], s.semantic[b])
+        if neighbours is not None:
+            part[:, 2] = _row_products(neighbours, a, b)
+        part[:, 3] = np.einsum("ij,ij->i", s.profile[a], s.profile[b])
+        part[:, 4] = np.minimum(_row_products(s.topics, a, b), 2)
+        shares_subject = _row_products(s.families, a, b) > 0
+        part[:, 5] = (s.surveys[a] != s.surveys[b]) & shares_subject
+        part[:, 6] = np.maximum(_lookup(s.mentions, a, b), _lookup(s.mentions, b, a))
+        part[:, 7] = np.minimum(_row_products(s.names, a, b), 3)
+    return out
+
+
+def _row_products(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The dot product of row ``a[i]`` and row ``b[i]`` of a sparse matrix, for each i."""
+    result: np.ndarray = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1), dtype=np.float32).ravel()
+    return result
+
+
+def _lookup(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``matrix[a[i], b[i]]`` for each i, as float32."""
+    if not matrix.nnz:
+        return np.zeros(len(a), dtype=np.float32)
+    result: np.ndarray = np.asarray(matrix[a, b], dtype=np.float32).ravel()
+    return result
+
+
+def _strongest(similar: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
+    """Each row's ``count`` largest entries (unit rows): a paper's nearest neighbours and how near."""
+    keep = np.zeros(similar.nnz, dtype=bool)
+    keep[_top_per_row(similar.indptr, np.abs(similar.data), count)] = True
+    rows = np.repeat(np.arange(similar.shape[0]), np.diff(similar.indptr))
+    kept = sparse.csr_matrix((similar.data[keep], (rows[keep], similar.indices[keep])), shape=similar.shape)
+    norms = np.sqrt(np.asarray(kept.multiply(kept).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1 / norms) @ kept)
+
+
+def candidates(signals: Signals) -> sparse.csr_matrix:
+    """The pairs ranked: those ``links.py`` compared, and those where one paper mentions the other."""
+    similar = signals.similarity.similar
+    n = len(signals.similarity.slugs)
+    pattern = sparse.csr_matrix((n, n), dtype=np.float32)
+    if similar is not None:
+        pattern = similar.copy()
+        pattern.data[:] = 1.0
+    pattern = pattern + signals.mentions + signals.mentions.T
+    pattern.setdiag(0)
+    pattern.eliminate_zeros()
+    pattern.sort_indices()
+    pattern.data[:] = 1.0
+    return sparse.csr_matrix(pattern)
+
+
+def rank_related(
+    signals: Signals, weights: np.ndarray = WEIGHTS, intercept: float = INTERCEPT, k: int = TOP_K
+) -> dict[Slug, tuple[Related, ...]]:
+    """Each paper's k best candidates by the weighted signals, best first (equal scores: by slug),
+    with the phrases they share and whether one mentions the other."""
+    similarity = signals.similarity
+    if similarity.matrix is None:
+        return {slug: () for slug in similarity.papers}
+    pool = candidates(signals)
+    rows = np.repeat(np.arange(pool.shape[0]), np.diff(pool.indptr))
+    columns = pool.indices
+    probability = _probability(features(signals, rows, columns), weights, intercept)
+    best = _top_per_row(pool.indptr, probability, k)
+    rows, columns, probability = rows[best], columns[best], probability[best]
+    first = np.zeros(pool.shape[0], dtype=np.float32)
+    np.maximum.at(first, rows, probability)
+    shown = probability >= RELATIVE_CUTOFF * first[rows]
+    rows, columns, probability = rows[shown], columns[shown], probability[shown]
+    phrases = shared_phrases(signals, rows, columns)
+    mentions = _lookup(signals.mentions, rows, columns), _lookup(signals.mentions, columns, rows)
+    slugs = similarity.slugs
+    found: dict[Slug, list[Related]] = {slug: [] for slug in slugs}
+    for x, (i, j) in enumerate(zip(rows.tolist(), columns.tolist(), strict=True)):
+        how = "mentions it" if mentions[0][x] else "mentioned by it" if mentions[1][x] else ""
+        found[slugs[i]].append(Related(round(float(probability[x]), 4), slugs[j], phrases[x], how))
+    return {slug: tuple(found.get(slug, ())) for slug in similarity.papers}
+
+
+def _probability(values: np.ndarray, weights: np.ndarray, intercept: float) -> np.ndarray:
+    """The logistic function of the weighted sum (float32, between 0 and 1)."""
+    result: np.ndarray = (1 / (1 + np.exp(-(values.astype(np.float64) @ weights + intercept)))).astype(np.float32)
+    return result
+
+
+def shared_phrases(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> list[tuple[str, ...]]:
+    """The key phrases each pair shares, weightiest first, PHRASES at most.
+
+    Weight is the term's share of the pair's TF-IDF similarity. Two-word phrases come first; a single
+    word only when the taxonomy uses it or it is a name (never general English), and never when a
+    phrase shown holds it.
+    """
+    matrix, vocabulary = signals.similarity.matrix, signals.similarity.vocabulary
+    result: list[tuple[str, ...]] = []
+    for start in range(0, len(rows), _PAIRS_AT_ONCE):
+        a, b = rows[start : start + _PAIRS_AT_ONCE], columns[start : start + _PAIRS_AT_ONCE]
+        products = matrix[a].multiply(matrix[b]).tocsr()
+        products.sort_indices()
+        ranked, places = _best_per_row(products.indptr, products.data, 12)
+        terms = vocabulary[products.indices[products.indptr[ranked] + places]].tolist()
+        ends = np.searchsorted(ranked, np.arange(len(a) + 1)).tolist()
+        for lo, hi in zip(ends, ends[1:], strict=False):
+            result.append(_phrases(terms[lo:hi], signals.explain))
+    return result
+
+
+def _phrases(terms: Sequence[str], explain: Callable[[str], bool]) -> tuple[str, ...]:
+    phrases = [t for t in terms if " " in t][:PHRASES]
+    inside = {word for phrase in phrases for word in phrase.split()}
+    words = [t for t in terms if " " not in t and t not in inside and explain(t)]
+    return tuple(phrases + words[: PHRASES - len(phrases)])
+
+
+def related_papers(
+    papers: Sequence[Paper],
+    paper_topics: Mapping[Slug, tuple[Slug, ...]] | None = None,
+    topics: Sequence[Topic] = (),
+    k: int = TOP_K,
+) -> dict[Slug, tuple[Related, ...]]:
+    """The k most related papers of each paper from the text alone (and the topics given), best first."""
+    from .links import similar_papers
+
+    similarity = similar_papers(papers, k)
+    return rank_related(signals(similarity, papers, paper_topics or {}, topics), k=k)
+
+
+@dataclass(frozen=True)
+class LabelledPairs:
+    """The candidate pairs of labelled papers, with their signals and what the labels say of them."""
+
+    papers: tuple[Slug, ...]
+    """The labelled paper of each pair."""
+    targets: tuple[Slug, ...]
+    """The candidate of each pair."""
+    values: np.ndarray
+    """The FEATURES of each pair (pairs × features)."""
+    relevance: np.ndarray
+    """2 strong, 1 acceptable, 0 neither."""
+
+
+def labelled_pairs(signals: Signals, labels: Mapping[Slug, Any]) -> LabelledPairs:
+    """Every candidate pair of each labelled paper (``labels``: slug -> ``quality.Label``)."""
+    slugs = signals.similarity.slugs
+    row = {slug: i for i, slug in enumerate(slugs)}
+    pool = candidates(signals)
+    wanted = np.array(sorted(row[s] for s in labels if s in row), dtype=np.int64)
+    counts = np.diff(pool.indptr)[wanted]
+    rows = np.repeat(wanted, counts)
+    columns = np.concatenate([pool.indices[pool.indptr[i] : pool.indptr[i + 1]] for i in wanted]) if len(wanted) else rows
+    papers = tuple(slugs[i] for i in rows.tolist())
+    targets = tuple(slugs[j] for j in columns.tolist())
+    relevance = np.array(
+        [
+            2 if t in labels[p].strong else 1 if t in labels[p].acceptable else 0
+            for p, t in zip(papers, targets, strict=True)
+        ],
+        dtype=np.int8,
+    )
+    return LabelledPairs(papers, targets, features(signals, rows, columns), relevance)
+
+
+def fit(pairs: LabelledPairs, exclude: set[Slug] | frozenset[Slug] = frozenset()) -> tuple[np.ndarray, float]:
+    """Weights and intercept of a logistic regression of "related" (strong or acceptable; strong pairs
+    count twice) on the signals, from the pairs of every labelled paper not in ``exclude``."""
+    from sklearn.linear_model import LogisticRegression
+
+    keep = np.array([p not in exclude for p in pairs.papers], dtype=bool)
+    model = LogisticRegression(C=1.0, max_iter=5000)
+    relevance = pairs.relevance[keep]
+    model.fit(pairs.values[keep], relevance > 0, sample_weight=np.where(relevance == 2, 2.0, 1.0))
+    return model.coef_[0].astype(np.float64), float(model.intercept_[0])
+
+
+def rank_pairs(
+    pairs: LabelledPairs, weights: np.ndarray, intercept: float, only: set[Slug] | None = None, k: int = TOP_K
+) -> dict[Slug, tuple[Related, ...]]:
+    """What ``rank_related`` shows for the labelled papers (those in ``only``), from their pairs."""
+    probability = _probability(pairs.values, weights, intercept)
+    by_paper: dict[Slug, list[tuple[float, Slug]]] = {}
+    for paper, target, p in zip(pairs.papers, pairs.targets, probability.tolist(), strict=True):
+        if only is None or paper in only:
+            by_paper.setdefault(paper, []).append((p, target))
+    result = {}
+    for paper, found in by_paper.items():
+        found.sort(key=lambda x: (-x[0], x[1]))
+        best = found[0][0] if found else 0.0
+        shown = [(p, t) for p, t in found[:k] if p >= RELATIVE_CUTOFF * best]
+        result[paper] = tuple(Related(round(p, 4), t) for p, t in shown)
+    return result
