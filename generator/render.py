@@ -270,9 +270,15 @@ class _Site:
         self.by_slug = {p.slug: p for p in corpus.papers}
         self.topics = {t.slug: t for t in corpus.topics}
         self.members: dict[Slug, list[Paper]] = {t.slug: [] for t in corpus.topics}
+        """The papers tagged with each topic itself, by slug."""
+        self.family: dict[Slug, list[Paper]] = {t.slug: [] for t in corpus.topics}
+        """The papers of each topic's family: tagged with it or with a narrower topic, each once."""
         for paper in corpus.papers:
-            for slug in corpus.paper_topics[paper.slug]:
-                self.members[slug].append(paper)
+            tags = [self.topics[slug] for slug in corpus.paper_topics[paper.slug]]
+            for topic in tags:
+                self.members[topic.slug].append(paper)
+            for topic in with_broader(tags, self.topics):
+                self.family[topic.slug].append(paper)
         self.mentioned_by: dict[Slug, list[Paper]] = {}
         for paper in corpus.papers:
             for mention in corpus.mentions.get(paper.slug, ()):
@@ -281,7 +287,12 @@ class _Site:
         children: dict[Slug | None, list[Topic]] = {}
         for topic in corpus.topics:
             children.setdefault(topic.parent, []).append(topic)
-        self.counts = {slug: len(papers) for slug, papers in self.members.items()}
+        self.children = children
+        # A topic's count, wherever the site shows one (home page cards, the topics overview and its
+        # map, topic pages and their narrower topics): the papers of its family, as the search's
+        # topic menu counts them and `topic:` finds them. A broader topic's page says how many of
+        # them carry the topic itself.
+        self.counts = {slug: len(papers) for slug, papers in self.family.items()}
         dated = [p.date for p in corpus.papers if p.date]
         self.context = {
             "corpus": corpus,
@@ -334,7 +345,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     """Every generated file under docs/, by relative path, but the pages of the papers ``elsewhere``
     (``render_papers`` renders those)."""
     site = _Site(corpus)
-    env, topics, members, counts, context = site.env, site.topics, site.members, site.counts, site.context
+    env, topics, counts, context = site.env, site.topics, site.counts, site.context
     views = {p.slug: site.view(p) for p in corpus.papers}
     files: dict[str, bytes] = {}
     for view in views.values():
@@ -344,17 +355,22 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     cooccurring = _cooccurrence(corpus)
     topic_page = env.get_template("topic.md.j2")
     for topic in corpus.topics:
-        papers = newest_first(members[topic.slug])
-        years = Counter(p.date.year for p in papers if p.date)
+        # A broader topic lists its own papers, then each narrower topic's under that topic's
+        # heading (a paper with two narrower topics under both): at most one line per topic a
+        # paper of the family carries, so the page grows with the family. The chart counts the
+        # family's papers once each.
+        family = site.family[topic.slug]
+        years = Counter(p.date.year for p in family if p.date)
         files[f"topics/{topic.slug}.md"] = topic_page.render(
             topic=topic,
-            papers=papers,
+            papers=newest_first(site.members[topic.slug]),
+            narrower=[(child, newest_first(site.family[child.slug])) for child in site.children.get(topic.slug, [])],
             related_topics=[(topics[t], n) for t, n in cooccurring.get(topic.slug, [])[:RELATED_TOPICS]],
             chart=bar_chart(
                 [(str(y), years.get(y, 0)) for y in range(min(years), max(years) + 1)] if years else [],
                 f"{topic.name}: papers per year",
             ),
-            undated=sum(1 for p in papers if not p.date),
+            undated=sum(1 for p in family if not p.date),
             fm=front_matter({"title": html_text(topic.name), "description": html_text(topic.description)}),
             **context,
         ).encode("utf-8")
@@ -472,6 +488,17 @@ def ancestors(topic: Topic, topics: Mapping[Slug, Topic]) -> list[Topic]:
     return chain
 
 
+def with_broader(tags: Iterable[Topic], topics: Mapping[Slug, Topic]) -> list[Topic]:
+    """A paper's topics and the broader topics they are part of, each once: each topic, then its
+    broader ones nearest first, in the order of ``tags``. A paper belongs to the family of each."""
+    found: dict[Slug, Topic] = {}
+    for topic in tags:
+        found.setdefault(topic.slug, topic)
+        for broader in ancestors(topic, topics):
+            found.setdefault(broader.slug, broader)
+    return list(found.values())
+
+
 def _paper_front_matter(view: PaperView) -> Trusted:
     """What MkDocs, its plugins and the paper template (overrides/paper.html) read from a paper page.
 
@@ -536,11 +563,6 @@ def _summary(text: str, limit: int = 200) -> str:
 
 def _record(view: PaperView, corpus: Corpus, topics: Mapping[Slug, Topic]) -> dict[str, Any]:
     paper = view.paper
-    with_parents: list[str] = []
-    for topic in view.topics:
-        for name in [topic.name, *(t.name for t in ancestors(topic, topics))]:
-            if name not in with_parents:
-                with_parents.append(name)
     return {
         "title": paper.title,
         "slug": paper.slug,
@@ -553,7 +575,7 @@ def _record(view: PaperView, corpus: Corpus, topics: Mapping[Slug, Topic]) -> di
         else None,
         "tags": [t.name for t in view.topics],
         "topic_slugs": [t.slug for t in view.topics],
-        "topics": with_parents,
+        "topics": list(dict.fromkeys(t.name for t in with_broader(view.topics, topics))),
         "related": [r.target for r, _, _ in view.related],
         "mentions": [m.target for m in corpus.mentions.get(paper.slug, ())],
         "mentioned_by": [q.slug for q in view.mentioned_by],

@@ -46,7 +46,7 @@ from . import progress
 from .errors import UserError
 from .ids import slugify
 from .model import Corpus, Paper, Slug, Topic
-from .render import ancestors, newest_first
+from .render import newest_first, with_broader
 from .stemmer import stem
 
 INDEX_FILE = "search/index.json"
@@ -191,14 +191,9 @@ class _TopicFacts:
 
 
 def _topic_facts(topics: Sequence[Topic], all_topics: Mapping[Slug, Topic]) -> _TopicFacts:
-    slugs: list[Slug] = []
-    for topic in topics:
-        for t in [topic, *ancestors(topic, all_topics)]:
-            if t.slug not in slugs:
-                slugs.append(t.slug)
     return _TopicFacts(
         assigned=tuple(t.slug for t in topics),
-        slugs=tuple(slugs),
+        slugs=tuple(t.slug for t in with_broader(topics, all_topics)),
         terms=tuple(index_terms(" ".join(t.name for t in topics))),
     )
 

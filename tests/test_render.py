@@ -287,3 +287,157 @@ def test_papers_json_is_what_json_dumps_writes(records):
     from generator.render import _json_file
 
     assert _json_file(records) == (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+class _Sections(HTMLParser):
+    """A page's ``h2`` sections as a reader sees them: each heading's text, id and link, and the
+    titles its lists link to (``None``: the part before the first heading)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: dict[str | None, tuple[str | None, str | None]] = {None: (None, None)}
+        self.papers: dict[str | None, list[str]] = {None: []}
+        self._current: str | None = None
+        self._heading: list[str] | None = None
+        self._id: str | None = None
+        self._href: str | None = None
+        self._link: list[str] | None = None
+        self._in_item = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h2":
+            self._heading, self._id, self._href = [], dict(attrs).get("id"), None
+        elif tag == "li":
+            self._in_item = True
+        elif tag == "a" and self._heading is not None:
+            self._href = dict(attrs).get("href")
+        elif tag == "a" and self._in_item:
+            self._link = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2" and self._heading is not None:
+            self._current = "".join(self._heading).strip()
+            self.headings[self._current] = (self._id, self._href)
+            self.papers[self._current] = []
+            self._heading = None
+        elif tag == "li":
+            self._in_item = False
+        elif tag == "a" and self._link is not None:
+            self.papers[self._current].append("".join(self._link))
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        for part in (self._heading, self._link):
+            if part is not None:
+                part.append(data)
+
+
+def reader_view(page: bytes) -> tuple[str, _Sections]:
+    """A generated page as MkDocs renders it: its text (tags stripped) and its sections."""
+    body, _ = get_data(page.decode())
+    out = markdown.markdown(body, extensions=["attr_list", "md_in_html", "toc", "pymdownx.escapeall"])
+    sections = _Sections()
+    sections.feed(out)
+    sections.close()
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", out)).split())
+    return text.replace(" ,", ",").replace(" .", ".").replace("( ", "(").replace(" )", ")"), sections
+
+
+def family_corpus() -> Corpus:
+    """Efficiency with two narrower topics, Quantization and Pruning, and an unrelated topic."""
+
+    def topic(name: str, parent: str | None = None) -> Topic:
+        return Topic(slugify(name), name, f"About {name}.", Slug(parent) if parent else None, keywords=())
+
+    topics = (topic("Efficiency"), topic("Quantization", "efficiency"), topic("Pruning", "efficiency"), topic("Other"))
+    tagged = {  # title: (date, topics)
+        "Own paper": (dt.date(2024, 3, 1), ("efficiency",)),
+        "Only quantized": (dt.date(2023, 5, 1), ("quantization",)),
+        "Quantized and pruned": (dt.date(2024, 6, 1), ("quantization", "pruning")),
+        "Pruned and efficient": (None, ("pruning", "efficiency")),
+        "Unrelated": (dt.date(2022, 1, 1), ("other",)),
+    }
+    papers = tuple(
+        sorted(
+            (
+                Paper(slug=slugify(t), key=identity_key(t), title=t, abstract=t, sources=(Source("a.txt", i),), date=d)
+                for i, (t, (d, _)) in enumerate(tagged.items(), 1)
+            ),
+            key=lambda p: p.slug,
+        )
+    )
+    return Corpus(
+        papers=papers,
+        topics=topics,
+        paper_topics={slugify(t): tuple(Slug(s) for s in slugs) for t, (_, slugs) in tagged.items()},
+        related={},
+        fallback=Slug("other"),
+    )
+
+
+def test_broader_topic_page_lists_its_narrower_topics_papers_under_each():
+    files = render_site(family_corpus())
+    text, sections = reader_view(files["topics/efficiency.md"])
+    # The count is the family's (each paper once), and the page says how many carry the topic itself.
+    assert "4 papers in Efficiency and its narrower topics, 2 of them tagged Efficiency itself" in text
+    assert "Narrower topics: Quantization (2), Pruning (2)." in text
+    # Its own papers first, then each narrower topic's, in taxonomy order, newest first in each; a
+    # paper tagged only with a narrower topic is listed under that topic's heading, one with two
+    # narrower topics under both.
+    assert list(sections.papers) == [
+        None,
+        "Efficiency itself · 2 papers",
+        "Quantization · 2 papers",
+        "Pruning · 2 papers",
+    ]
+    assert sections.papers == {
+        None: [],
+        "Efficiency itself · 2 papers": ["Own paper", "Pruned and efficient"],
+        "Quantization · 2 papers": ["Quantized and pruned", "Only quantized"],
+        "Pruning · 2 papers": ["Quantized and pruned", "Pruned and efficient"],
+    }
+    assert sections.headings["Quantization · 2 papers"] == ("quantization", "quantization.md")
+    assert sections.headings["Pruning · 2 papers"] == ("pruning", "pruning.md")
+    # The chart counts the family's papers once each.
+    page = files["topics/efficiency.md"].decode()
+    assert 'aria-label="Efficiency: papers per year: 2023: 1, 2024: 2"' in page
+    assert "Papers per year, narrower topics included (1 more without a date)" in text
+
+
+def test_narrower_and_other_topic_pages_keep_one_list():
+    files = render_site(family_corpus())
+    for slug, count, titles in (
+        ("quantization", "2 papers", ["Quantized and pruned", "Only quantized"]),
+        ("other", "1 paper", ["Unrelated"]),
+    ):
+        text, sections = reader_view(files[f"topics/{slug}.md"])
+        assert f"{count}, newest first." in text
+        assert sections.papers == {None: titles}
+
+
+def test_broader_topic_without_papers_of_its_own_shows_its_family():
+    corpus = family_corpus()
+    only_narrower = {
+        slug: tuple(t for t in topics if t != "efficiency") or (Slug("other"),)
+        for slug, topics in corpus.paper_topics.items()
+    }
+    files = render_site(Corpus(**{**corpus.__dict__, "paper_topics": only_narrower}))
+    text, sections = reader_view(files["topics/efficiency.md"])
+    assert "3 papers in Efficiency and its narrower topics, none of them tagged Efficiency itself" in text
+    assert list(sections.papers) == [None, "Quantization · 2 papers", "Pruning · 2 papers"]
+
+
+def test_a_broader_topic_counts_its_family_on_every_page():
+    files = render_site(family_corpus())
+    home, _ = reader_view(files["index.md"])
+    assert "Efficiency · 4 papers" in home and "Other · 1 paper" in home
+    overview, _ = reader_view(files["topics/index.md"])
+    assert "Efficiency (4): About Efficiency." in overview
+    assert "Quantization (2): About Quantization." in overview
+    _, meta = get_data(files["topics/index.md"].decode())
+    assert {n["slug"]: n["papers"] for n in meta["topic_map"]["nodes"]} == {
+        "efficiency": 4,
+        "quantization": 2,
+        "pruning": 2,
+        "other": 1,
+    }

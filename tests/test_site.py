@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.topics import load_taxonomy
 from tests.conftest import copy_project, run_generator
 
 pytestmark = pytest.mark.slow
@@ -65,6 +66,29 @@ def test_every_paper_has_a_topic_and_topic_pages_list_them(real_site):
         assert 1 <= len(record["tags"]) <= 5
         for topic in record["topic_slugs"]:
             assert f"../papers/{record['slug']}/" in (site / "topics" / topic / "index.html").read_text()
+
+
+def test_broader_topic_pages_count_and_list_their_narrower_topics_papers(real_site):
+    """A topic's count and page cover its family: the papers whose topics (with their broader ones,
+    as papers.json lists them) include it."""
+    taxonomy = load_taxonomy(real_site / "data" / "topics.yml")
+    broader = {t.parent for t in taxonomy.topics if t.parent}
+    assert broader, "the bundled taxonomy has narrower topics"
+    home = (real_site / "site" / "index.html").read_text(encoding="utf-8")
+    for topic in taxonomy.topics:
+        family = [r for r in records(real_site) if topic.name in r["topics"]]
+        own = [r for r in family if topic.slug in r["topic_slugs"]]
+        text = (real_site / "site" / "topics" / topic.slug / "index.html").read_text(encoding="utf-8")
+        for record in family:
+            assert f"../papers/{record['slug']}/" in text, (topic.slug, record["slug"])
+        name = html.escape(topic.name)
+        if topic.slug in broader:
+            assert len(family) > len(own)
+            assert (
+                f"<strong>{len(family)} papers</strong> in {name} and its narrower topics, {len(own)} of them" in text
+            )
+        if topic.parent is None:
+            assert f'href="topics/{topic.slug}/">{name}</a></strong> · {len(family)} paper' in home
 
 
 def test_paper_pages_stay_small_and_out_of_the_navigation(real_site):
