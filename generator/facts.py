@@ -96,6 +96,17 @@ def _links(links: Sequence[Link]) -> str:
     return f'<p class="paper-links">\n{buttons}\n</p>'
 
 
+def _reason(relation: Related, shared: Sequence[Topic]) -> str:
+    """Why a paper is related, in words: it names the other's method, the topics and key phrases both share."""
+    reasons = [relation.mention] if relation.mention else []
+    if shared:
+        names = ", ".join(_escaped(t.name) for t in shared)
+        reasons.append(f"both on {names}")
+    if relation.terms:
+        reasons.append("both discuss " + ", ".join(f"<em>{_escaped(term)}</em>" for term in relation.terms))
+    return f' <span class="paper-reason">{"; ".join(reasons)}</span>' if reasons else ""
+
+
 def _more(
     paper: Paper,
     topics: Sequence[Topic],
@@ -109,15 +120,7 @@ def _more(
     if related:
         out.append('<ul class="paper-related">')
         for r, other, shared in related:
-            reason = ""
-            if shared:
-                names = ", ".join(_escaped(t.name) for t in shared)
-                reason = f"shares {'topics' if len(shared) > 1 else 'the topic'} {names}; "
-            terms = ", ".join(_escaped(term) for term in r.terms)
-            out.append(
-                f'<li><a href="../{other.slug}/">{_escaped(other.title)}</a> <span class="paper-reason">'
-                f"{reason}terms <em>{terms}</em> (similarity {r.score:.2f})</span></li>"
-            )
+            out.append(f'<li><a href="../{other.slug}/">{_escaped(other.title)}</a>{_reason(r, shared)}</li>')
         out.append("</ul>")
     else:
         out.append("<p>No paper in this collection is close enough to show.</p>")

@@ -159,7 +159,8 @@ class Related:
     terms: tuple[str, ...] = ()
     """The key phrases the two papers share that weigh most."""
     mention: str = ""
-    """``mentions it`` or ``mentioned by it`` when one abstract names the other paper's method."""
+    """``named in this abstract`` (the paper's abstract names the related paper's method) or ``names
+    this paper`` (the other way round); empty when neither."""
 
 
 @dataclass(frozen=True, order=True)

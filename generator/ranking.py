@@ -18,6 +18,7 @@ from scipy import sparse
 
 from .links import TOP_K, URL, Similarity, _best_per_row, _similarities, _top_per_row
 from .model import Mention, Paper, Related, Slug, Topic
+from .stemmer import stem
 
 FEATURES = (
     "similarity",
@@ -112,6 +113,24 @@ def semantic_space(matrix: sparse.csr_matrix, dimensions: int = SEMANTIC_DIMENSI
     return _unit(space)
 
 
+MEANINGS = {
+    "similarity": "the words and two-word phrases both use, weighted by how rare they are (TF-IDF cosine)",
+    "semantic": "the same, in a reduced space where different words for one idea can meet (latent semantic analysis)",
+    "neighbours": "how many of their most similar papers the two share",
+    "topic_profile": "how alike their closeness to every subject topic is",
+    "shared_topics": "subject topics both carry (not Surveys, Evaluation or the fallback), at most 2",
+    "survey": "one is a survey and the other is on a subject it covers",
+    "mention": "one abstract names the method the other introduces",
+    "names": "method and model names both use (LoRA, GPT-4) that few papers use, at most 3",
+}
+"""Each signal of FEATURES in a reader's words (the About page)."""
+
+
+def described_signals() -> list[tuple[str, float, str]]:
+    """Each signal's name, weight and meaning, for the About page."""
+    return [(name.replace("_", " "), float(w), MEANINGS[name]) for name, w in zip(FEATURES, WEIGHTS, strict=True)]
+
+
 def _unit(rows: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
@@ -191,17 +210,20 @@ def _names(papers: Sequence[Paper]) -> sparse.csr_matrix:
 
 
 def _taxonomy_words(topics: Sequence[Topic]) -> tuple[set[str], tuple[str, ...]]:
-    """The single words of the taxonomy's names and keywords, and its keywords' prefixes (``quantiz``)."""
+    """The taxonomy's single-word keywords and name words, and its keywords' prefixes (``quantiz``)."""
     words: set[str] = set()
     prefixes: set[str] = set()
     for topic in topics:
-        for phrase in (topic.name, *topic.keywords, *topic.title_keywords):
-            for word in phrase.lower().split():
-                if word.endswith("*"):
-                    if len(word) > 4:
-                        prefixes.add(word.rstrip("*"))
-                elif len(word) > 2 and word.isalpha():
-                    words.add(word)
+        # Single-word keywords only: the words of a phrase ("computational cost") say little alone.
+        for phrase in (*topic.keywords, *topic.title_keywords, *topic.name.split()):
+            word = phrase.lower()
+            if " " in word:
+                continue
+            if word.endswith("*"):
+                if len(word) > 5:
+                    prefixes.add(word.rstrip("*"))
+            elif len(word) > 2:
+                words.add(word)
     return words, tuple(sorted(prefixes))
 
 
@@ -298,7 +320,7 @@ def rank_related(
     slugs = similarity.slugs
     found: dict[Slug, list[Related]] = {slug: [] for slug in slugs}
     for x, (i, j) in enumerate(zip(rows.tolist(), columns.tolist(), strict=True)):
-        how = "mentions it" if mentions[0][x] else "mentioned by it" if mentions[1][x] else ""
+        how = "named in this abstract" if mentions[0][x] else "names this paper" if mentions[1][x] else ""
         found[slugs[i]].append(Related(round(float(probability[x]), 4), slugs[j], phrases[x], how))
     return {slug: tuple(found.get(slug, ())) for slug in similarity.papers}
 
@@ -331,10 +353,21 @@ def shared_phrases(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> l
 
 
 def _phrases(terms: Sequence[str], explain: Callable[[str], bool]) -> tuple[str, ...]:
-    phrases = [t for t in terms if " " in t][:PHRASES]
-    inside = {word for phrase in phrases for word in phrase.split()}
-    words = [t for t in terms if " " not in t and t not in inside and explain(t)]
-    return tuple(phrases + words[: PHRASES - len(phrases)])
+    """The phrases first, then the single words allowed, none twice in another form
+    (``quantized`` after ``quantize``, a word of a phrase shown)."""
+    chosen: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    stems: set[str] = set()
+    for term in [t for t in terms if " " in t] + [t for t in terms if " " not in t and explain(t)]:
+        key = tuple(stem(word) for word in term.split())
+        if key in seen or (len(key) == 1 and key[0] in stems):
+            continue
+        seen.add(key)
+        stems.update(key)
+        chosen.append(term)
+        if len(chosen) == PHRASES:
+            break
+    return tuple(chosen)
 
 
 def related_papers(

@@ -22,13 +22,14 @@ from typing import Any
 import jinja2
 import yaml
 
-from . import links, progress
+from . import links, progress, quality, ranking
+from . import topics as topics_module
 from .facts import paper_facts, plural
 from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
 from .svg import bar_chart, topic_map
 from .text import Trusted, html_text, markdown_text
-from .topics import MAX_TOPICS, RESCUE_SCORE
+from .topics import MAX_TOPICS
 
 TEMPLATES = Path(__file__).parent / "templates"
 RELATED_TOPICS = 5
@@ -306,7 +307,8 @@ class _Site:
     def shared_topics(self, a: Slug, b: Slug) -> tuple[Topic, ...]:
         """The topics of paper ``a`` that paper ``b`` has too, in ``a``'s order."""
         theirs = self.topic_sets[b]
-        return tuple(self.topics[t] for t in self.corpus.paper_topics[a] if t in theirs)
+        # The fallback topic says nothing of why two papers are alike.
+        return tuple(self.topics[t] for t in self.corpus.paper_topics[a] if t in theirs and t != self.corpus.fallback)
 
     def view(self, p: Paper) -> PaperView:
         """What the templates need to show one paper."""
@@ -419,10 +421,13 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
         },
         "about.md": {
             "fallback": topics.get(corpus.fallback) if corpus.fallback else None,
-            "floor": links.MIN_SIMILARITY,
             "top_k": links.TOP_K,
-            "bonus": links.TOPIC_BONUS,
-            "rescue": RESCUE_SCORE,
+            "cutoff": ranking.RELATIVE_CUTOFF,
+            "signals": ranking.described_signals(),
+            "folds": quality.FOLDS,
+            "confirm": topics_module.CONFIRM,
+            "add": topics_module.ADD,
+            "rescue": topics_module.RESCUE,
             "max_topics": MAX_TOPICS,
         },
     }
