@@ -46,9 +46,12 @@ def main(argv: list[str] | None = None) -> int:
                 f"(pieces fetched per query), or auto: lunr up to {search.LUNR_LIMIT:,} papers (default auto)",
             )
     _add_search_command(commands)
+    _add_topics_command(commands)
     args = parser.parse_args(argv)
     if args.command == "search":
         return _search(args)
+    if args.command == "topics":
+        return _topics(args)
     paths = args.paths or [DEFAULT_LISTINGS]
     started = time.perf_counter()
     try:
@@ -78,6 +81,43 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(_as_json(report, seconds), indent=1))
     return 1 if args.strict and _warnings(report) else 0
+
+
+def _add_topics_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    text = "work on the taxonomy"
+    sub = commands.add_parser("topics", help=text, description=text)
+    actions = sub.add_subparsers(dest="action", required=True)
+    text = (
+        "group the papers the taxonomy serves poorly (only the fallback topic, or barely close to their topics) "
+        "and print candidate topics as YAML to paste into the topics file"
+    )
+    suggest = actions.add_parser("suggest", help=text, description=text)
+    suggest.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help=f"listing files or folders (default {DEFAULT_LISTINGS})"
+    )
+    suggest.add_argument("--topics", type=Path, default=DEFAULT_TOPICS, help=f"taxonomy file (default {DEFAULT_TOPICS})")
+    suggest.add_argument("--limit", metavar="N", type=int, default=10, help="how many topics to suggest at most")
+
+
+def _topics(args: argparse.Namespace) -> int:
+    """``topics suggest``: candidate topics for the papers the taxonomy serves poorly, as YAML."""
+    from .clean import clean_entry
+    from .dedupe import dedupe
+    from .read import read_paths
+    from .suggest import as_yaml, suggest
+    from .topics import load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy(args.topics)
+        papers = dedupe([clean_entry(e) for e in read_paths(args.paths or [DEFAULT_LISTINGS]).entries])
+    except UserError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    suggestions, poor = suggest(papers, taxonomy, args.limit)
+    print(f"# {poor} of {len(papers)} papers are served poorly; {len(suggestions)} candidate topics.")
+    print("# Paste the ones worth keeping under `topics:` in the topics file, edit them, and rebuild.")
+    print(as_yaml(suggestions), end="")
+    return 0
 
 
 def _add_search_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
