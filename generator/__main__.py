@@ -95,7 +95,9 @@ def _add_topics_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     suggest.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help=f"listing files or folders (default {DEFAULT_LISTINGS})"
     )
-    suggest.add_argument("--topics", type=Path, default=DEFAULT_TOPICS, help=f"taxonomy file (default {DEFAULT_TOPICS})")
+    suggest.add_argument(
+        "--topics", type=Path, default=DEFAULT_TOPICS, help=f"taxonomy file (default {DEFAULT_TOPICS})"
+    )
     suggest.add_argument("--limit", metavar="N", type=int, default=10, help="how many topics to suggest at most")
 
 

@@ -8,15 +8,16 @@ candidate pairs only, so the work grows with the collection, never with its squa
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
-from .links import TOP_K, URL, Similarity, _best_per_row, _similarities, _top_per_row
+from .links import TOP_K, URL, Similarity, _best_per_row, _top_per_row
 from .model import Mention, Paper, Related, Slug, Topic
 from .stemmer import stem
 
@@ -50,7 +51,7 @@ WEIGHTS = np.array([2.266, 5.517, 2.924, 5.078, 0.802, 1.174, 0.892, 0.641], dty
 INTERCEPT = -8.318
 """The regression's intercept: it turns the weighted sum into a probability, nothing more."""
 
-RELATIVE_CUTOFF = 0.2
+RELATIVE_CUTOFF = 0.1
 """A candidate is shown only if its probability is at least this share of the paper's best
 candidate's: a relative cut-off, so a paper shows its TOP_K best whatever the collection's scale."""
 
@@ -339,6 +340,7 @@ def shared_phrases(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> l
     phrase shown holds it.
     """
     matrix, vocabulary = signals.similarity.matrix, signals.similarity.vocabulary
+    assert matrix is not None
     result: list[tuple[str, ...]] = []
     for start in range(0, len(rows), _PAIRS_AT_ONCE):
         a, b = rows[start : start + _PAIRS_AT_ONCE], columns[start : start + _PAIRS_AT_ONCE]
@@ -347,7 +349,7 @@ def shared_phrases(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> l
         ranked, places = _best_per_row(products.indptr, products.data, 12)
         terms = vocabulary[products.indices[products.indptr[ranked] + places]].tolist()
         ends = np.searchsorted(ranked, np.arange(len(a) + 1)).tolist()
-        for lo, hi in zip(ends, ends[1:], strict=False):
+        for lo, hi in itertools.pairwise(ends):
             result.append(_phrases(terms[lo:hi], signals.explain))
     return result
 
@@ -405,7 +407,9 @@ def labelled_pairs(signals: Signals, labels: Mapping[Slug, Any]) -> LabelledPair
     wanted = np.array(sorted(row[s] for s in labels if s in row), dtype=np.int64)
     counts = np.diff(pool.indptr)[wanted]
     rows = np.repeat(wanted, counts)
-    columns = np.concatenate([pool.indices[pool.indptr[i] : pool.indptr[i + 1]] for i in wanted]) if len(wanted) else rows
+    columns = (
+        np.concatenate([pool.indices[pool.indptr[i] : pool.indptr[i + 1]] for i in wanted]) if len(wanted) else rows
+    )
     papers = tuple(slugs[i] for i in rows.tolist())
     targets = tuple(slugs[j] for j in columns.tolist())
     relevance = np.array(

@@ -87,7 +87,9 @@ def suggest(papers: Sequence[Paper], taxonomy: Taxonomy, limit: int = 10) -> tup
         keywords = tuple(dict.fromkeys(phrases + words))[:8]
         if not keywords:
             continue
-        closest = members[np.argsort(-(vectors[members] @ sparse.csr_matrix(centre).T).toarray().ravel(), kind="stable")]
+        closest = members[
+            np.argsort(-(vectors[members] @ sparse.csr_matrix(centre).T).toarray().ravel(), kind="stable")
+        ]
         examples = tuple(papers[poor[i]] for i in closest[:EXAMPLES])
         lead = keywords[0]
         named = ", ".join(keywords[1:3])
@@ -106,7 +108,7 @@ def suggest(papers: Sequence[Paper], taxonomy: Taxonomy, limit: int = 10) -> tup
 
 def _echo(first: str, second: str) -> bool:
     """Whether the second word repeats the first (``language llms``, ``model models``)."""
-    return first.rstrip("s") == second.rstrip("s") or second.startswith(first[:1]) and second.endswith("lms")
+    return first.rstrip("s") == second.rstrip("s") or (second.startswith(first[:1]) and second.endswith("lms"))
 
 
 def as_yaml(suggestions: Sequence[Suggestion]) -> str:

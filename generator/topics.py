@@ -218,7 +218,10 @@ class _Phrase:
                 prefix = position == len(words) and phrase.endswith("*") and head[0] == word.lower()
                 segments.append((head[0], prefix))
         # A ``*`` phrase matches a compound once, however many of its parts start with the key.
-        by_runs = lower and len(words) == 1 and bool(key) and key == words[0] and not phrase.endswith("*")
+        # A key starting with a hyphen would also start inside the compound parts added after hyphens.
+        by_runs = (
+            lower and len(words) == 1 and key[:1] not in ("", "-") and key == words[0] and not phrase.endswith("*")
+        )
         return cls(needle, pattern, fast, lower, key, whole, tuple(segments), by_runs)
 
     def count(self, text: str, folded: str) -> int:
@@ -452,9 +455,7 @@ DESCRIPTION_WEIGHT = 0.5
 mean of the papers its keywords give it (weight 1)."""
 
 
-def closeness(
-    evidence: Evidence, vectors: Any, describe: Callable[[list[str]], Any], taxonomy: Taxonomy
-) -> np.ndarray:
+def closeness(evidence: Evidence, vectors: Any, describe: Callable[[list[str]], Any], taxonomy: Taxonomy) -> np.ndarray:
     """How close each paper is to each topic, papers × topics: 1 is as close as the typical paper
     the keywords clearly give the topic.
 

@@ -110,12 +110,14 @@ def test_the_fast_vectorizer_makes_scikit_learns_vectors_bit_for_bit(bundled):
     words = ["Über", "naïve", "model", "Models", "x2", "2x", "a_b", "_a", "b_", "co-op", "--", "ab-", "İx", "ǅa",
              "ß", "²a", "a²", "٣b", "GPT-4", "the", "and", "ﬁne", "model.", "\u00a0", "x", "LLaMA", "7B"]  # fmt: skip
     mixed = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 30))) for _ in range(300)]
-    texts = [f"{p.title}. {p.title}. {p.abstract}" for p in bundled]
+    texts = [links.paper_text(p) for p in bundled]
     for documents in (texts, mixed, [t.encode("ascii", "ignore").decode() for t in mixed]):
         old = TfidfVectorizer(
             stop_words=links._STOP_WORDS,
             sublinear_tf=True,
             max_df=0.5,
+            min_df=2,
+            ngram_range=(1, 2),
             token_pattern=r"(?u)\b[^\W\d_][\w-]*[^\W_]\b",
             dtype=np.float32,
         )
