@@ -7,6 +7,7 @@
     python -m bench answer                                 # the bundled listings: time to answer vs Material's
     python -m bench equivalence --papers 0 2000 10000      # the speed-ups change no output
     python -m bench related-agreement --papers 0 10000     # related papers against comparing every pair
+    python -m bench related-quality [--unseen DIR]         # related papers and topics against the labels
     python -m bench profile --papers 10000                 # cProfile of the stages
     python -m bench fingerprint --papers 0 --save before   # hash every rendered file (compare later)
 
@@ -203,6 +204,12 @@ def cmd_profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_related_quality(args: argparse.Namespace) -> int:
+    from . import related_quality
+
+    return related_quality.main(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_stages"]:
@@ -257,6 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     common(ra, (0, 10_000))
     ra.add_argument("--exact-up-to", type=int, default=20_000, help="run the exact method up to this many papers")
     ra.set_defaults(run=cmd_related_agreement)
+    rq = commands.add_parser("related-quality", help="related papers and topics against the labels (data/labels.yml)")
+    common(rq, (0,))
+    rq.add_argument("--unseen", type=Path, help="a folder of real listings never tuned on: coverage figures")
+    rq.set_defaults(run=cmd_related_quality)
     prof = commands.add_parser("profile", help="cProfile the generator stages on one corpus")
     common(prof, (10_000,))
     prof.add_argument("--top", type=int, default=40, help="functions shown")
