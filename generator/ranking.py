@@ -97,6 +97,8 @@ class Signals:
     """Which coined names each paper uses, among names 2 to ``max(3, n / 50)`` papers use."""
     explain: Callable[[str], bool]
     """Whether a single word may explain a relation (a word the taxonomy uses, or a coined name)."""
+    text: Callable[[int], str]
+    """A paper's title and abstract, lower-cased (by row): a phrase shown must be written in both."""
 
 
 def semantic_space(matrix: sparse.csr_matrix, dimensions: int = SEMANTIC_DIMENSIONS) -> np.ndarray:
@@ -184,6 +186,7 @@ def signals(
         mentions=_ones(mentioned, (n, n)),
         names=names,
         explain=lambda word: _explains(word, vocabulary),
+        text=lambda i: f"{by_slug[slugs[i]].title} {by_slug[slugs[i]].abstract}".lower(),
     )
 
 
@@ -337,7 +340,7 @@ def shared_phrases(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> l
 
     Weight is the term's share of the pair's TF-IDF similarity. Two-word phrases come first; a single
     word only when the taxonomy uses it or it is a name (never general English), and never when a
-    phrase shown holds it.
+    phrase shown holds it. A phrase is shown only as both papers write it.
     """
     matrix, vocabulary = signals.similarity.matrix, signals.similarity.vocabulary
     assert matrix is not None
@@ -349,8 +352,12 @@ def shared_phrases(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> l
         ranked, places = _best_per_row(products.indptr, products.data, 12)
         terms = vocabulary[products.indices[products.indptr[ranked] + places]].tolist()
         ends = np.searchsorted(ranked, np.arange(len(a) + 1)).tolist()
-        for lo, hi in itertools.pairwise(ends):
-            result.append(_phrases(terms[lo:hi], signals.explain))
+        for x, (lo, hi) in enumerate(itertools.pairwise(ends)):
+            both = (signals.text(int(a[x])), signals.text(int(b[x])))
+            # Stop words are dropped before phrases are made: "adaptation of large language" gives
+            # "adaptation language", which neither paper writes.
+            written = [t for t in terms[lo:hi] if " " not in t or (t in both[0] and t in both[1])]
+            result.append(_phrases(written, signals.explain))
     return result
 
 

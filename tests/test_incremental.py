@@ -186,8 +186,8 @@ def test_a_paper_page_of_the_sites_changes_only_when_its_markdown_changed(growth
     )
 
 
-_REASON = re.compile(r"terms <em>[^<]*</em> \(similarity [0-9.]+\)")
-"""The reason a related paper is shown: the terms it shares and its similarity, both weighed over the
+_REASON = re.compile(r'<span class="paper-reason">.*?</span>')
+"""The reason a related paper is shown: the key phrases it shares, weighed over the
 whole collection, so they move a little whenever papers are added."""
 
 
