@@ -1,10 +1,17 @@
 """Inline cross-links: method and model names in abstracts that another paper of the corpus introduces.
 
 A paper introduces the name before the colon of its title (``GPTQ: Accurate Post-Training ...``) and
-any abbreviation its abstract gives that name (``Branch-Train-Merge (BTM)``). A mention in another
-abstract links to it, with guards against false links:
+any abbreviation its abstract gives that name (``Branch-Train-Merge (BTM)``), and the coined names its
+abstract introduces (``we propose a method named FLAP (...)``, ``a framework called ZipLM``, ``we
+present CodeT5, a ...``). A mention in another abstract links to it, with guards against false links:
 
 - case must match exactly (``OPT`` but not ``opt``);
+- a name from an abstract must look coined (``FLAP``, ``LazyLLM``; not ``entity`` in ``named
+  entity``), and the paper must name its own work (``we propose a method named``, ``our model,
+  called``), not another's (``an existing approach called Linformer``, ``so-called LoRA blocks``);
+- a bare acronym from an abstract (``we present FLAIR, a ...``) counts only when spelled out after it
+  (``FLAP (FLuctuation-based Adaptive Structured Pruning)``): other fields reuse the letters;
+- general acronyms (``LLM``, ``NLP``, ``RL``) are no paper's name;
 - names that read as ordinary words (``Primer``, ``Sigma``, ``Yi``) link only with evidence: not at
   the start of a sentence, and next to a cue such as ``models such as Primer`` or ``Sigma model``;
 - an abstract that defines the same letters for its own method (``Future Token Prediction (FTP)``,
@@ -28,16 +35,73 @@ _WE_PROPOSE = re.compile(r"\b(?:we|We)\s+(?:propose|introduce|present|call|name|
 _CUES_BEFORE = {"as", "like", "e.g.", "e.g", "including", "than", "vs", "vs.", "versus", "namely", "over", "against"}
 _CUES_AFTER = {"model", "models", "family", "architecture", "method", "approach", "framework", "baseline", "baselines"}
 
+# An abstract introduces a name after a naming word (``named FLAP (...)``, ``called ZipLM``, ``termed as
+# POA``), between commas after a noun (``a novel method, LazyLLM, that``), or as the object of ``we
+# present`` followed by a description (``We present CodeT5, a ...``, ``we propose GraphAdapter, which``).
+# Each pattern starts with a literal space or comma, which keeps the scan of every abstract fast (a
+# leading ``\b`` or lookbehind made it ten times slower); the space also keeps out ``so-called``, which
+# names what others call a thing.
+_NAMING = re.compile(r" (?:named|called|dubbed|termed)(?: as)? (\S+)")
+_APPOSITION = re.compile(r", (\S+), (?:which|that)\b")
+_WE_PRESENT = re.compile(
+    r" (?:propose|introduce|present|release|develop)s? (\S+?)(?:,| --| —) (?:a|an|the|which|that)\b"
+)
+_PRESENTERS = (" we", " We", " paper", " work")
+_ARTICLES = frozenset({"a", "an", "the"})
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+_EXPANSION = re.compile(r"\s*\(([^()]{4,120})\)")
+# Who names the thing: the clause before a naming word must show the authors introducing their own work
+# (``we propose a method named``, ``Our method, named``), as ``We compare with an existing approach
+# called Linformer`` does not. A past participle counts only after ``we``: ``a model trained on a corpus
+# called C4`` names someone else's corpus.
+_AUTHORS = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Tt]his (?:paper|work|study|article|report))\b")
+_INTRODUCING = re.compile(
+    r"\b(?:propos(?:e|es|ing)|introduc(?:e|es|ing)|present(?:s|ing)?|develop(?:s|ing)?|design(?:s|ing)?"
+    r"|build(?:s|ing)?|construct(?:s|ing)?|devis(?:e|es|ing)|[Oo]ur"
+    r"|we (?:proposed|introduced|presented|developed|designed|built|constructed|trained|created|identify|identified))\b"
+)
+# Words that turn the noun phrase between the cue and the name into someone else's work (``a variant of
+# the model called``, ``compared with a baseline called``) or into a clause (``a method that uses a
+# model called``).
+# fmt: off
+_NOT_OWN = frozenset({
+    "with", "than", "against", "versus", "vs", "vs.", "over", "to", "from", "on", "upon", "of", "existing",
+    "previous", "prior", "popular", "known", "well-known", "standard", "baseline", "baselines", "like", "such",
+    "recent", "recently", "original", "conventional", "traditional", "which", "that", "where", "while", "using",
+    "uses", "use", "based", "compare", "compared", "unlike", "by", "in", "into", "at", "via", "between",
+    "among", "inspired", "outperform", "outperforms", "outperforming", "beat", "beats", "surpass", "surpasses",
+    "improve", "improves", "improving", "extend", "extends", "extending", "adopt", "adopts", "adopting",
+    "leverage", "leverages", "leveraging", "apply", "applies", "applying", "follow", "follows", "following",
+})
+# fmt: on
+# General acronyms of the field: most abstracts use them for the general thing, so a paper that happens
+# to write ``we propose a layer, named MoE, ...`` or whose title reads ``LLM: ...`` must not collect
+# every mention of them. Coined-looking (capitals), they pass every other guard; the list is short on
+# purpose: a specific model's name (``BERT``, ``GPT-4``) still links to the paper that introduces it.
+# fmt: off
+_GENERAL = frozenset({
+    "AI", "AGI", "API", "APIs", "ASR", "CNN", "CNNs", "CoT", "CPU", "GAN", "GNN", "GPU", "GPUs", "KD", "LLM",
+    "LLMs", "LM", "LMs", "LSTM", "ML", "MLLM", "MLLMs", "MLP", "MoE", "MT", "NER", "NLG", "NLP", "NLU", "NMT",
+    "PEFT", "QA", "RL", "RLHF", "RNN", "RNNs", "SFT", "SOTA", "TPU", "TTS", "VLM", "VLMs", "VQA",
+})
+# fmt: on
+
 
 def introduced_names(paper: Paper) -> tuple[str, ...]:
-    """The names a paper introduces: its title's name before the colon and the abbreviation it defines."""
+    """The names a paper introduces: its title's name, the abbreviation it defines and the names its abstract coins."""
+    names = [name for name in (*_title_names(paper), *_abstract_names(paper.abstract)) if name not in _GENERAL]
+    return tuple(dict.fromkeys(names))
+
+
+def _title_names(paper: Paper) -> list[str]:
+    """The title's name before the colon and the abbreviation the abstract gives it."""
     head, colon, _ = paper.title.partition(":")
     head = head.strip()
     words = head.split()
     if not colon or not words or len(words) > 2:
-        return ()
+        return []
     if len(words) == 2 and not any(_coined(w) for w in words):
-        return ()  # "Beyond Size", "Future Lens": a phrase, not a name
+        return []  # "Beyond Size", "Future Lens": a phrase, not a name
     names = [head]
     # The literal test first: compiling a pattern per paper is what costs (the regex cache is small).
     match = (
@@ -47,7 +111,87 @@ def introduced_names(paper: Paper) -> tuple[str, ...]:
     )
     if match and match[1] != head:
         names.append(match[1])
-    return tuple(names)
+    return names
+
+
+def _abstract_names(text: str) -> list[str]:
+    """Coined names an abstract gives its own work (``we propose a method named FLAP (...)``)."""
+    found = [(m[1], m.end()) for m in _NAMING.finditer(text) if _names_own_work(text, m.start())]
+    found += [(m[1], m.end(1)) for m in _APPOSITION.finditer(text) if _names_own_work(text, m.start(), True)]
+    found += [
+        (m[1], m.end(1))
+        for m in _WE_PRESENT.finditer(text)
+        if f" {text[max(0, m.start() - 6) : m.start()]}".endswith(_PRESENTERS)
+    ]
+    names: list[str] = []
+    for raw, end in found:
+        name = raw.rstrip(".,")
+        if name in names or not _name_like(name):
+            continue
+        if raw == name and text[end : end + 1] == " " and text[end + 1 : end + 2].isupper():
+            continue  # the first word of a longer name: "called Low-Rank Transformer"
+        if name.isalpha() and name.isupper() and not _spelled_out(name, text, end):
+            continue
+        names.append(name)
+    return names
+
+
+def _spelled_out(acronym: str, text: str, end: int) -> bool:
+    """Whether the text after an acronym spells it out: ``FLAP (FLuctuation-based Adaptive Structured Pruning)``.
+
+    Letters alone are weak evidence of a name: fields reuse them (a retina model ``FLAIR`` and the
+    ``FLAIR`` NLP framework of another abstract), so a bare acronym from an abstract names nothing.
+    """
+    match = _EXPANSION.match(text, end)
+    if match is None:
+        return False
+    capitals = iter(c for c in match[1] if c.isupper())
+    return all(letter in capitals for letter in acronym)  # the acronym's letters in order
+
+
+def _names_own_work(text: str, start: int, apposition: bool = False) -> bool:
+    """Whether the clause that ends at a naming cue shows the authors naming their own work.
+
+    An apposition (``we propose a novel method, LazyLLM, that``) needs a verb and a plain noun phrase
+    after it: ``Our method outperforms GPTQ, AWQ, which`` lists others' names.
+    """
+    clause = text[max(0, start - 200) : start]
+    for end in (". ", "? ", "! ", "; "):
+        clause = clause.rpartition(end)[2]
+    if "(" in clause:
+        if clause.count("(") > clause.count(")"):
+            return False  # inside a parenthesis, as in "(so-called LoRA blocks)"
+        clause = _PARENTHESIS.sub(" ", clause)
+    if not _AUTHORS.search(clause):
+        return False
+    for cue in _INTRODUCING.finditer(clause):
+        words = clause[cue.end() :].split()
+        phrase = [word.strip(",").lower() for word in words]
+        if len(phrase) > 10 or _NOT_OWN.intersection(phrase):
+            continue
+        if cue[0] in ("our", "Our"):
+            # "Our method, named X", "our final model is named X": the name follows the noun at once.
+            if not apposition and len(phrase) <= 3 and (clause.rstrip().endswith(",") or phrase[-1:] == ["is"]):
+                return True
+        elif (
+            phrase[:1]
+            and phrase[0] in _ARTICLES
+            and not _ARTICLES.intersection(phrase[1:])  # "a method for a task called X": the task's name
+            and (not apposition or all(w.islower() for w in words))
+        ):
+            return True
+    return False
+
+
+def _name_like(name: str) -> bool:
+    """A coined name: letters, digits and ``.+-`` only, a capital first or inside (not ``bird-eye``)."""
+    return (
+        len(name) >= 2
+        and name[0].isalnum()
+        and all(c.isalnum() or c in ".+-" for c in name)
+        and (name[0].isupper() or name[0].isdigit() or any(c.isupper() for c in name[1:]))
+        and _coined(name)
+    )
 
 
 def _coined(word: str) -> bool:

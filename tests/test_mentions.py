@@ -1,4 +1,4 @@
-"""Inline cross-links: the right names link, ordinary words and self-defined abbreviations do not."""
+"""Inline cross-links: the right names link (from titles and from abstracts that introduce them), ordinary words, others' names and self-defined abbreviations do not."""
 
 from __future__ import annotations
 
@@ -28,6 +28,17 @@ TARGETS = [
     paper("Lizard: An Efficient Linearization Framework"),
     paper("FTP: A Fine-grained Token-wise Pruner for Large Language Models"),
     paper("Beyond Size: How Gradients Shape Pruning Decisions"),
+    # Titles without a name: the abstract introduces it.
+    paper(
+        "Fluctuation-based Adaptive Structured Pruning",
+        "We propose a novel structured pruning framework, named FLAP (FLuctuation-based Adaptive Structured Pruning).",
+    ),
+    paper(
+        "Hardware-Aware Structured Pruning",
+        "This paper proposes a new compression approach, called ZipLM, which is fast.",
+    ),
+    paper("Looped Transformers Made Expressive", "We design a novel transformer block, dubbed AlgoFormer."),
+    paper("Augmenting Token-Based Encoders", "In this paper, we present XRayEmb, a method for retrofitting encoders."),
 ]
 
 
@@ -59,6 +70,18 @@ def linked(abstract: str) -> list[str]:
         ("Beyond Size matters, we argue.", []),
         ("See https://github.com/x/GPTQ for code.", []),
         ("opt for the gptq baseline.", []),
+        (
+            "Pruners such as FLAP and ZipLM lose accuracy; AlgoFormer and XRayEmb do not.",
+            [
+                "Fluctuation-based Adaptive Structured Pruning",
+                "Hardware-Aware Structured Pruning",
+                "Looped Transformers Made Expressive",
+                "Augmenting Token-Based Encoders",
+            ],
+        ),
+        ("A flap of wings; the zipLM typo.", []),
+        # The abstract defines the same letters for its own method: no link.
+        ("We propose Fast Layer Adaptive Pruning (FLAP), where FLAP drops layers.", []),
     ],
 )
 def test_mentions(abstract, expected):
@@ -93,3 +116,56 @@ def test_names_two_papers_claim_link_nowhere():
 )
 def test_introduced_names(title, names):
     assert introduced_names(paper(title)) == names
+
+
+@pytest.mark.parametrize(
+    ("abstract", "names"),
+    [
+        ("In this paper, we propose a novel method named FLAP (FLuctuation-based Adaptive Pruning).", ("FLAP",)),
+        ("We introduce a new model, called Mamba2X, with selective state spaces.", ("Mamba2X",)),
+        ("We design a novel transformer block, dubbed AlgoFormer.", ("AlgoFormer",)),
+        ("We propose a tri-branch framework, termed as POA (Pre-training Once for All).", ("POA",)),
+        ("In this paper, we present XRayEmb, a method for retrofitting encoders.", ("XRayEmb",)),
+        ("We propose GraphAdapter, which uses a graph neural network.", ("GraphAdapter",)),
+        ("To this end, we introduce a novel method, LazyLLM, that prunes tokens.", ("LazyLLM",)),
+        ("Our method, named LLM-Pruner, adopts structural pruning.", ("LLM-Pruner",)),
+        # Ordinary words after a cue.
+        ("We study named entity recognition in tweets.", ()),
+        ("Models are called upon to reason; we called it a day.", ()),
+        ("We propose a new method named after Fourier.", ()),
+        ("We propose a new method for pruning.", ()),
+        ("We introduce a Transformer variant, named Magneto, for stability.", ()),
+        ("We propose a new architecture, called bird-eye attention.", ()),
+        ("We propose a low-rank model called Low-Rank Transformer.", ()),
+        # General acronyms of the field.
+        ("We present LLMs, a family of models.", ()),
+        ("We propose a sparse layer, named MoE, which routes tokens.", ()),
+        # Bare letters: fields reuse them, so they need spelling out.
+        ("We propose BCT, a framework of blockwise compression.", ()),
+        # Someone else's names.
+        ("We compare our model with an existing approach called Linformer2.", ()),
+        ("We add truncated SVD modules (so-called LoRA blocks) to the model.", ()),
+        ("We pretrain a model on a corpus called C4.", ()),
+        ("Our method outperforms GPTQ, AWQ, which are strong.", ()),
+        ("Flex runs a real-world MoE-based model named SwinV2-MoE.", ()),
+        ("Recently, a new architecture called Mamba2X has emerged.", ()),
+        ("We fine-tune a model called T5-XXL on the task.", ()),
+        ("We present a method for a task called ToolQA-Hard.", ()),
+        ("We propose a variant of the optimiser called AdamW2.", ()),
+        ("We propose an efficient and straightforward algorithm called TL;DR, which compresses data.", ()),
+    ],
+)
+def test_names_an_abstract_introduces(abstract, names):
+    assert introduced_names(paper("A Title Without A Name", abstract)) == names
+
+
+def test_an_abstract_name_two_papers_claim_links_nowhere():
+    a = paper("One Pruning Method", "We propose SparseKit, a pruning method.")
+    b = paper("Another Toolkit", "In this work, we present a library called SparseKit.")
+    citing = paper("Citing", "Methods such as SparseKit are fast.")
+    assert introduced_names(a) == introduced_names(b) == ("SparseKit",)
+    assert find_mentions([a, b, citing])[citing.slug] == ()
+
+
+def test_general_acronyms_in_titles_are_no_names():
+    assert introduced_names(paper("LLM: A Title Whose Head Is A General Acronym")) == ()
