@@ -6,7 +6,6 @@
     python -m bench search --papers 1000 10000             # real builds: what search loads, time to answer
     python -m bench answer                                 # the bundled listings: time to answer vs Material's
     python -m bench equivalence --papers 0 2000 10000      # the speed-ups change no output
-    python -m bench related-agreement --papers 0 10000     # related papers against comparing every pair
     python -m bench related-quality [--unseen DIR]         # related papers and topics against the labels
     python -m bench profile --papers 10000                 # cProfile of the stages
     python -m bench fingerprint --papers 0 --save before   # hash every rendered file (compare later)
@@ -190,12 +189,6 @@ def cmd_equivalence(args: argparse.Namespace) -> int:
     return equivalence.main(args)
 
 
-def cmd_related_agreement(args: argparse.Namespace) -> int:
-    from . import related_agreement
-
-    return related_agreement.main(args)
-
-
 def cmd_profile(args: argparse.Namespace) -> int:
     from . import profile
 
@@ -260,10 +253,6 @@ def main(argv: list[str] | None = None) -> int:
                     help="the commit to compare with (default: the last one before the speed work)")  # fmt: skip
     eq.add_argument("--all-characters", action="store_true", help="also every BMP character through both YAML emitters")
     eq.set_defaults(run=cmd_equivalence)
-    ra = commands.add_parser("related-agreement", help="related papers against comparing every pair exactly")
-    common(ra, (0, 10_000))
-    ra.add_argument("--exact-up-to", type=int, default=20_000, help="run the exact method up to this many papers")
-    ra.set_defaults(run=cmd_related_agreement)
     rq = commands.add_parser("related-quality", help="related papers and topics against the labels (data/labels.yml)")
     common(rq, (0,))
     rq.add_argument("--unseen", type=Path, help="a folder of real listings never tuned on: coverage figures")

@@ -12,8 +12,8 @@ The modules the speed work touched (clean, topics, mentions, render) are loaded 
   libyaml quotes differently, aliases), the JSON export, abstracts for the mention finder, text for
   the clean-up.
 
-Related papers (links.py) changed their output on purpose when they stopped comparing every pair:
-``python -m bench related-agreement`` measures how far they moved.
+Related papers changed their output on purpose (links.py stopped comparing every pair, then
+ranking.py replaced the ranking): ``python -m bench related-quality`` measures them against labels.
 
 Any difference is printed and the command exits 1.
 """

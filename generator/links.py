@@ -8,7 +8,7 @@ import dataclasses
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,19 +17,13 @@ from scipy import sparse
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from . import progress
-from .model import Paper, Related, Slug
+from .model import Paper, Slug
 
 TOP_K = 5
 """How many related papers a paper shows at most."""
 
-MIN_SIMILARITY = 0.0
-"""Pairs compared but less similar than this are not candidates (0: every pair compared is one)."""
-
 URL = re.compile(r"\S*://\S*|\bwww\.\S+|\b[\w.-]+\.(?:com|org|io|dev|net|ai|html?)\b/?\S*", re.IGNORECASE)
 """An address in an abstract: never part of what makes two papers alike (``b-61j``, ``github``)."""
-
-SHARED_TERMS = 4
-"""How many shared terms explain a relation."""
 
 _STOP_WORDS = sorted(
     ENGLISH_STOP_WORDS
@@ -50,12 +44,6 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 _ASCII_TOKEN = re.compile(TOKEN_PATTERN, re.ASCII)
 """The same on ASCII text (most abstracts), where ASCII and Unicode classes agree: a third faster."""
 
-TOPIC_BONUS = 0.25
-"""How much each shared topic raises a candidate's rank, relative to its similarity."""
-
-CANDIDATES = 4
-"""Related papers are chosen among the CANDIDATES × k most similar ones."""
-
 PROPOSING_TERMS = 32
 """How many of its weightiest terms a paper looks for candidates through (among the proposing terms)."""
 
@@ -71,9 +59,6 @@ _BLOCK_CELLS = 16_000_000
 
 _PROPOSAL_ROWS = 1_024
 """Papers whose proposals are ranked at once (up to PROPOSING_TERMS × PROPOSING_DF each: memory)."""
-
-_PAIRS_AT_ONCE = 100_000
-"""Pairs whose shared terms are computed at once."""
 
 
 def _terms(text: str) -> list[str]:
@@ -115,7 +100,7 @@ class _Vectorizer(TfidfVectorizer):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class Similarity:
-    """The pairs of papers similar enough to be related, before topics rank them (``similar_papers``)."""
+    """TF-IDF vectors and the candidate pairs with their similarity (``similar_papers``)."""
 
     papers: tuple[Slug, ...]
     """The papers, in the order given."""
@@ -126,36 +111,17 @@ class Similarity:
     vocabulary: np.ndarray
     """The term of each column of ``matrix``."""
     similar: sparse.csr_matrix | None
-    """Similarities that reach the floor among the pairs compared (symmetric)."""
+    """The similarity of every pair compared (symmetric): the candidates."""
     k: int
     """How many related papers each paper may show."""
     vectorizer: Any = None
     """The fitted TF-IDF (``transform`` puts other texts, such as topic descriptions, in the same space)."""
 
 
-def related_papers(
-    papers: Sequence[Paper],
-    paper_topics: Mapping[Slug, tuple[Slug, ...]] | None = None,
-    k: int = TOP_K,
-    floor: float = MIN_SIMILARITY,
-    topic_bonus: float = TOPIC_BONUS,
-) -> dict[Slug, tuple[Related, ...]]:
-    """The k most related papers of each paper, best first.
-
-    Similarity is the cosine of TF-IDF vectors (title counted twice, plus abstract). A paper is
-    compared with the papers that share its weightiest less common terms (``_similar_pairs``), never
-    with all of them, so the work grows linearly with the collection. Among the CANDIDATES × k most
-    similar papers compared, each topic two papers share raises the rank by ``topic_bonus`` times the
-    similarity. Pairs below ``floor`` are never shown; equal similarities and ranks go by slug.
-
-    The two steps are also separate functions: ``similar_papers`` needs no topics (the pipeline runs
-    it while topics are assigned), ``rank_related`` adds them.
-    """
-    return rank_related(similar_papers(papers, k, floor), paper_topics, topic_bonus)
-
-
-def similar_papers(papers: Sequence[Paper], k: int = TOP_K, floor: float = MIN_SIMILARITY) -> Similarity:
-    """The first step of ``related_papers``: TF-IDF vectors and the similar pairs among those compared."""
+def similar_papers(papers: Sequence[Paper], k: int = TOP_K) -> Similarity:
+    """TF-IDF vectors (title twice, plus abstract) and the pairs worth comparing (``_similar_pairs``), with
+    their similarity: the candidates ``ranking.rank_related`` ranks. Rows are the papers in slug order,
+    so equal ranks go to the smaller slug."""
     # In slug order, a paper's row number is its rank among the slugs: ties broken by row are by slug.
     ordered = sorted({p.slug: p for p in papers}.values(), key=lambda p: p.slug)
     slugs = [p.slug for p in ordered]
@@ -169,29 +135,8 @@ def similar_papers(papers: Sequence[Paper], k: int = TOP_K, floor: float = MIN_S
         return nothing
     matrix.sort_indices()  # every similarity is then the same float32 sum, term by term in column order
     vocabulary = vectorizer.get_feature_names_out()
-    similar = _similar_pairs(matrix, floor, k)
+    similar = _similar_pairs(matrix, k)
     return dataclasses.replace(nothing, matrix=matrix, vocabulary=vocabulary, similar=similar, vectorizer=vectorizer)
-
-
-def rank_related(
-    similarity: Similarity,
-    paper_topics: Mapping[Slug, tuple[Slug, ...]] | None = None,
-    topic_bonus: float = TOPIC_BONUS,
-) -> dict[Slug, tuple[Related, ...]]:
-    """The second step of ``related_papers``: each paper's k best similar papers, shared topics counted."""
-    if similarity.matrix is None or similarity.similar is None:
-        return {slug: () for slug in similarity.papers}
-    slugs, k = similarity.slugs, similarity.k
-    rows, cols, similarities = _ranked(similarity.similar, _topic_matrix(slugs, paper_topics or {}), k, topic_bonus)
-    terms = _shared_terms(similarity.matrix, rows, cols, similarity.vocabulary)
-    bounds = np.searchsorted(rows, np.arange(len(slugs) + 1)).tolist()
-    targets = [slugs[j] for j in cols.tolist()]
-    scores = [round(s, 4) for s in similarities.tolist()]
-    found = {
-        slug: tuple(Related(score=scores[x], target=targets[x], terms=terms[x]) for x in range(lo, hi))
-        for slug, lo, hi in zip(slugs, bounds, bounds[1:], strict=False)
-    }
-    return {slug: found[slug] for slug in similarity.papers}
 
 
 def paper_text(paper: Paper) -> str:
@@ -218,8 +163,8 @@ def _vectorizer(vectorizer: type[TfidfVectorizer] = _Vectorizer) -> TfidfVectori
     )
 
 
-def _similar_pairs(matrix: sparse.csr_matrix, floor: float, k: int) -> sparse.csr_matrix:
-    """The similarities that reach ``floor`` among the pairs worth comparing, as a symmetric sparse matrix.
+def _similar_pairs(matrix: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
+    """The similarities of the pairs worth comparing, as a symmetric sparse matrix.
 
     Each paper proposes papers through its PROPOSING_TERMS weightiest less common terms (terms 2 to
     PROPOSING_DF papers use), with every paper that uses them. A paper left with fewer than k related
@@ -234,7 +179,7 @@ def _similar_pairs(matrix: sparse.csr_matrix, floor: float, k: int) -> sparse.cs
     keys = _proposals(_weightiest(rare), rare.T.tocsr(), np.arange(n))
     first, second = keys // n, keys % n
     similarities = _similarities(matrix, first, second)
-    similar = _pairs_matrix(first, second, similarities, floor, n)
+    similar = _pairs_matrix(first, second, similarities, n)
     short = np.flatnonzero(np.diff(similar.indptr) < k)
     if not len(short):
         return similar
@@ -246,7 +191,7 @@ def _similar_pairs(matrix: sparse.csr_matrix, floor: float, k: int) -> sparse.cs
         more = more[keys[np.searchsorted(keys, more).clip(max=len(keys) - 1)] != more]
     first, second = np.concatenate([first, more // n]), np.concatenate([second, more % n])
     similarities = np.concatenate([similarities, _similarities(matrix, more // n, more % n)])
-    return _pairs_matrix(first, second, similarities, floor, n)
+    return _pairs_matrix(first, second, similarities, n)
 
 
 def _weightiest(terms: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -309,65 +254,13 @@ def _similarities(matrix: sparse.csr_matrix, first: np.ndarray, second: np.ndarr
     return result
 
 
-def _pairs_matrix(
-    first: np.ndarray, second: np.ndarray, similarities: np.ndarray, floor: float, n: int
-) -> sparse.csr_matrix:
-    """The similarities that reach ``floor`` as a symmetric n × n sparse matrix (sorted columns)."""
-    keep = similarities >= floor
-    first, second, values = first[keep], second[keep], similarities[keep]
+def _pairs_matrix(first: np.ndarray, second: np.ndarray, similarities: np.ndarray, n: int) -> sparse.csr_matrix:
+    """The similarities as a symmetric n × n sparse matrix (sorted columns)."""
     rows, columns = np.concatenate([first, second]), np.concatenate([second, first])
-    result = sparse.csr_matrix((np.concatenate([values, values]), (rows, columns)), shape=(n, n))
+    values = np.concatenate([similarities, similarities])
+    result = sparse.csr_matrix((values, (rows, columns)), shape=(n, n))
     result.sort_indices()
     return result
-
-
-def _ranked(
-    similar: sparse.csr_matrix, topic_matrix: sparse.csr_matrix, k: int, topic_bonus: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The related papers of each row: (rows, columns, similarities), by row, best first.
-
-    The pool is each row's CANDIDATES × k most similar papers; each topic two papers share raises a
-    candidate's similarity by ``topic_bonus`` times itself; the k best are kept. Columns are in slug
-    order, so equal similarities and equal ranks go to the smaller slug.
-    """
-    n = similar.shape[0]
-    pool = np.sort(_top_per_row(similar.indptr, similar.data, min(k * CANDIDATES, n - 1)))
-    rows = np.repeat(np.arange(n), np.diff(similar.indptr))[pool]
-    columns, similarities = similar.indices[pool], similar.data[pool]
-    shared = np.asarray(topic_matrix[rows].multiply(topic_matrix[columns]).sum(axis=1)).ravel()
-    ranks = (similarities.astype(np.float64) * (1 + topic_bonus * shared)).astype(np.float32)
-    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))])
-    best = _top_per_row(indptr, ranks, k)
-    return rows[best], columns[best], similarities[best]
-
-
-def _topic_matrix(slugs: Sequence[Slug], topics: Mapping[Slug, tuple[Slug, ...]]) -> sparse.csr_matrix:
-    """Which paper (row, in ``slugs`` order) has which topic: 1 or 0."""
-    names = sorted({topic for slug in slugs for topic in topics.get(slug, ())})
-    column = {name: i for i, name in enumerate(names)}
-    rows = [i for i, slug in enumerate(slugs) for _ in set(topics.get(slug, ()))]
-    columns = [column[name] for slug in slugs for name in set(topics.get(slug, ()))]
-    ones = np.ones(len(rows), dtype=np.float32)
-    return sparse.csr_matrix((ones, (rows, columns)), shape=(len(slugs), max(1, len(names))))
-
-
-def _shared_terms(
-    matrix: sparse.csr_matrix, rows: np.ndarray, columns: np.ndarray, vocabulary: np.ndarray
-) -> list[tuple[str, ...]]:
-    """The SHARED_TERMS terms that contribute most to each pair's similarity.
-
-    By weight in the product, then alphabetically (the vocabulary is sorted, so by column).
-    """
-    terms: list[tuple[str, ...]] = []
-    for start in range(0, len(rows), _PAIRS_AT_ONCE):
-        stop = start + _PAIRS_AT_ONCE
-        products = matrix[rows[start:stop]].multiply(matrix[columns[start:stop]]).tocsr()  # zero products dropped
-        products.sort_indices()
-        best = _top_per_row(products.indptr, products.data, SHARED_TERMS)
-        words = vocabulary[products.indices[best]].tolist()
-        ends = np.cumsum(np.minimum(np.diff(products.indptr), SHARED_TERMS)).tolist()
-        terms.extend(tuple(words[lo:hi]) for lo, hi in zip([0, *ends], ends, strict=False))
-    return terms
 
 
 def _top_per_row(indptr: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:

@@ -477,15 +477,14 @@ def closeness(evidence: Evidence, vectors: Any, describe: Callable[[list[str]], 
     members = sparse.csr_matrix(clear.T.astype(np.float32))
     sizes = np.asarray(clear.sum(axis=0)).ravel().astype(np.float32)
     sums = members @ vectors  # topics × terms
-    means = sparse.diags(1 / np.maximum(sizes, 1)) @ sums
-    profiles = sparse.csr_matrix(own + means)
+    profiles = sparse.csr_matrix(own + sparse.diags(1 / np.maximum(sizes, 1)) @ sums)
     norms = np.sqrt(np.asarray(profiles.multiply(profiles).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    raw = np.asarray((vectors @ profiles.T).todense(), dtype=np.float32)
-    # A clear member's own vector is part of the mean: take it out (its cosine with itself is 1).
-    leave_out = np.asarray((vectors @ sums.T).todense(), dtype=np.float32)
     own_part = np.asarray((vectors @ own.T).todense(), dtype=np.float32)
-    without = own_part + (leave_out - 1.0) / np.maximum(sizes - 1, 1)
+    with_members = np.asarray((vectors @ sums.T).todense(), dtype=np.float32)
+    raw = own_part + with_members / np.maximum(sizes, 1)
+    # A clear member's own vector is part of the mean: take it out (its cosine with itself is 1).
+    without = own_part + (with_members - 1.0) / np.maximum(sizes - 1, 1)
     cosine = np.where(clear & (sizes > 1), without, raw) / norms
     typical = np.array(
         [np.median(cosine[clear[:, i], i]) if sizes[i] >= 3 else np.nan for i in range(len(topics))],
