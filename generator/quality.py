@@ -135,7 +135,8 @@ def held_out(signals: Any, labels: Mapping[Slug, Label], folds: int = FOLDS) -> 
     other folds' papers, then the fold's papers ranked with them (papers assigned to folds by slug order)."""
     from . import ranking
 
-    slugs = [s for s in sorted(labels) if s in set(signals.similarity.slugs)]
+    known = set(signals.similarity.slugs)
+    slugs = [s for s in sorted(labels) if s in known]
     if len(slugs) < folds * 2:
         return None
     pairs = ranking.labelled_pairs(signals, {s: labels[s] for s in slugs})

@@ -313,11 +313,7 @@ def rank_related(
     rows = np.repeat(np.arange(pool.shape[0]), np.diff(pool.indptr))
     columns = pool.indices
     probability = _probability(features(signals, rows, columns), weights, intercept)
-    best = _top_per_row(pool.indptr, probability, k)
-    rows, columns, probability = rows[best], columns[best], probability[best]
-    first = np.zeros(pool.shape[0], dtype=np.float32)
-    np.maximum.at(first, rows, probability)
-    shown = probability >= RELATIVE_CUTOFF * first[rows]
+    shown = _shown(pool.indptr, probability, k)
     rows, columns, probability = rows[shown], columns[shown], probability[shown]
     phrases = shared_phrases(signals, rows, columns)
     mentions = _lookup(signals.mentions, rows, columns), _lookup(signals.mentions, columns, rows)
@@ -327,6 +323,17 @@ def rank_related(
         how = "named in this abstract" if mentions[0][x] else "names this paper" if mentions[1][x] else ""
         found[slugs[i]].append(Related(round(float(probability[x]), 4), slugs[j], phrases[x], how))
     return {slug: tuple(found.get(slug, ())) for slug in similarity.papers}
+
+
+def _shown(indptr: np.ndarray, probability: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the candidates shown: each row's k most probable, best first (equal: the smaller
+    position), those at least RELATIVE_CUTOFF of the row's best."""
+    best = _top_per_row(indptr, probability, k)
+    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))[best]
+    first = np.zeros(len(indptr) - 1, dtype=np.float32)
+    np.maximum.at(first, rows, probability[best])
+    result: np.ndarray = best[probability[best] >= RELATIVE_CUTOFF * first[rows]]
+    return result
 
 
 def _probability(values: np.ndarray, weights: np.ndarray, intercept: float) -> np.ndarray:
@@ -404,6 +411,8 @@ class LabelledPairs:
     """The FEATURES of each pair (pairs × features)."""
     relevance: np.ndarray
     """2 strong, 1 acceptable, 0 neither."""
+    indptr: np.ndarray
+    """Where each labelled paper's pairs start (papers in slug order, candidates in slug order)."""
 
 
 def labelled_pairs(signals: Signals, labels: Mapping[Slug, Any]) -> LabelledPairs:
@@ -426,7 +435,8 @@ def labelled_pairs(signals: Signals, labels: Mapping[Slug, Any]) -> LabelledPair
         ],
         dtype=np.int8,
     )
-    return LabelledPairs(papers, targets, features(signals, rows, columns), relevance)
+    indptr = np.concatenate([[0], np.cumsum(counts)])
+    return LabelledPairs(papers, targets, features(signals, rows, columns), relevance, indptr)
 
 
 def fit(pairs: LabelledPairs, exclude: set[Slug] | frozenset[Slug] = frozenset()) -> tuple[np.ndarray, float]:
@@ -446,14 +456,8 @@ def rank_pairs(
 ) -> dict[Slug, tuple[Related, ...]]:
     """What ``rank_related`` shows for the labelled papers (those in ``only``), from their pairs."""
     probability = _probability(pairs.values, weights, intercept)
-    by_paper: dict[Slug, list[tuple[float, Slug]]] = {}
-    for paper, target, p in zip(pairs.papers, pairs.targets, probability.tolist(), strict=True):
-        if only is None or paper in only:
-            by_paper.setdefault(paper, []).append((p, target))
-    result = {}
-    for paper, found in by_paper.items():
-        found.sort(key=lambda x: (-x[0], x[1]))
-        best = found[0][0] if found else 0.0
-        shown = [(p, t) for p, t in found[:k] if p >= RELATIVE_CUTOFF * best]
-        result[paper] = tuple(Related(round(p, 4), t) for p, t in shown)
-    return result
+    result: dict[Slug, list[Related]] = {}
+    for x in _shown(pairs.indptr, probability, k).tolist():
+        if only is None or pairs.papers[x] in only:
+            result.setdefault(pairs.papers[x], []).append(Related(round(float(probability[x]), 4), pairs.targets[x]))
+    return {paper: tuple(found) for paper, found in result.items()}
