@@ -76,12 +76,13 @@ def suggest(papers: Sequence[Paper], taxonomy: Taxonomy, limit: int = 10) -> tup
         # What sets the group apart: weight in the group against weight in the whole collection.
         distinct = centre - everyone
         order = np.argsort(-distinct, kind="stable")
-        # A phrase of two different words (stop words are dropped first, so "large language models
-        # (LLMs)" leaves "language llms", which no one writes).
+        # Stop words are dropped before phrases are made ("large language models (LLMs)" leaves
+        # "language llms"): a phrase is suggested only as the group's papers write it.
+        texts = [f"{papers[poor[i]].title} {papers[poor[i]].abstract}".lower() for i in members]
         phrases = [
             str(vocabulary[j])
             for j in order[:40]
-            if " " in vocabulary[j] and not _echo(*str(vocabulary[j]).split(" ", 1))
+            if " " in vocabulary[j] and any(str(vocabulary[j]) in text for text in texts)
         ][:4]
         words = [str(vocabulary[j]) for j in order[:12] if " " not in vocabulary[j]]
         keywords = tuple(dict.fromkeys(phrases + words))[:8]
@@ -104,11 +105,6 @@ def suggest(papers: Sequence[Paper], taxonomy: Taxonomy, limit: int = 10) -> tup
         )
     found.sort(key=lambda s: (-s.papers, s.name))
     return found[:limit], len(poor)
-
-
-def _echo(first: str, second: str) -> bool:
-    """Whether the second word repeats the first (``language llms``, ``model models``)."""
-    return first.rstrip("s") == second.rstrip("s") or (second.startswith(first[:1]) and second.endswith("lms"))
 
 
 def as_yaml(suggestions: Sequence[Suggestion]) -> str:
