@@ -22,8 +22,23 @@ from .model import Paper, Slug
 TOP_K = 5
 """How many related papers a paper shows at most."""
 
-URL = re.compile(r"\S*://\S*|\bwww\.\S+|\b[\w.-]+\.(?:com|org|io|dev|net|ai|html?)\b/?\S*", re.IGNORECASE)
-"""An address in an abstract: never part of what makes two papers alike (``b-61j``, ``github``)."""
+_DOMAIN = re.compile(r"\.(?:com|org|io|dev|net|ai|html?)\b", re.IGNORECASE)
+"""A common top-level domain: with a scheme or ``www.``, what marks a word as (part of) an address."""
+
+
+def _has_address(text: str) -> bool:
+    # Plain substring tests first, and a pattern that starts with a literal dot, which the regular
+    # expression engine finds by fast search: ten times faster than one pattern of three branches.
+    return "://" in text or "www." in text or "WWW." in text or _DOMAIN.search(text) is not None
+
+
+def without_addresses(text: str) -> str:
+    """The text without the words that hold an address: never part of what makes two papers alike
+    (``b-61j``, ``github``). Words, not a pattern of the address itself: a pattern tried at every
+    word of every abstract was the slowest step of the build."""
+    if not _has_address(text):
+        return text
+    return " ".join(word for word in text.split(" ") if not _has_address(word))
 
 _STOP_WORDS = sorted(
     ENGLISH_STOP_WORDS
@@ -71,6 +86,19 @@ class _Vectorizer(TfidfVectorizer):  # type: ignore[misc]
     """scikit-learn's TF-IDF, with its first pass (numbering the terms and counting them per paper)
     done without a Python loop per term: the same vocabulary and count matrix, so the same vectors
     (tests/test_links.py compares them with TfidfVectorizer's)."""
+
+    def build_analyzer(self) -> Callable[[str], list[str]]:
+        """Words, stop words left out, then the two-word phrases of what remains: what scikit-learn's
+        word analyzer gives with ``ngram_range=(1, 2)``, without its loop per phrase."""
+        if (self.analyzer, self.ngram_range, self.tokenizer, self.preprocessor) != ("word", (1, 2), _terms, None):
+            return super().build_analyzer()  # type: ignore[no-any-return]
+        stop_words = frozenset(self.get_stop_words() or ())
+
+        def analyze(document: str) -> list[str]:
+            words = [w for w in _terms(document.lower() if self.lowercase else document) if w not in stop_words]
+            return [*words, *map(" ".join, zip(words, words[1:], strict=False))]
+
+        return analyze
 
     def _count_vocab(self, raw_documents: Iterable[str], fixed_vocab: bool) -> tuple[dict[str, int], Any]:
         if fixed_vocab:
@@ -141,8 +169,7 @@ def similar_papers(papers: Sequence[Paper], k: int = TOP_K) -> Similarity:
 
 def paper_text(paper: Paper) -> str:
     """What a paper's vector is made of: its title twice and its abstract, addresses left out."""
-    abstract = URL.sub(" ", paper.abstract) if "." in paper.abstract else paper.abstract
-    return f"{paper.title}. {paper.title}. {abstract}"
+    return f"{paper.title}. {paper.title}. {without_addresses(paper.abstract)}"
 
 
 def _vectorizer(vectorizer: type[TfidfVectorizer] = _Vectorizer) -> TfidfVectorizer:

@@ -8,6 +8,7 @@ candidate pairs only, so the work grows with the collection, never with its squa
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from .links import TOP_K, URL, Similarity, _best_per_row, _top_per_row
+from .links import TOP_K, Similarity, without_addresses, _best_per_row, _top_per_row
 from .model import Mention, Paper, Related, Slug, Topic
 from .stemmer import stem
 
@@ -73,6 +74,9 @@ _PAIRS_AT_ONCE = 200_000
 
 _NAME = re.compile(r"(?<![\w-])[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}|[A-Za-z]\d)[\w.-]*\w|(?<![\w-])[A-Z]{2,}\b")
 """A coined name: inner capitals, two capitals or a letter before a digit (``LoRA``, ``GPT-4``, ``T5``)."""
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,7 @@ def signals(
         mentions=_ones(mentioned, (n, n)),
         names=names,
         explain=lambda word: _explains(word, vocabulary),
-        text=lambda i: f"{by_slug[slugs[i]].title} {by_slug[slugs[i]].abstract}".lower(),
+        text=functools.cache(lambda i: f"{by_slug[slugs[i]].title} {by_slug[slugs[i]].abstract}".lower()),
     )
 
 
@@ -202,7 +206,7 @@ def _ones(pairs: Sequence[tuple[int, int]], shape: tuple[int, int]) -> sparse.cs
 
 def _names(papers: Sequence[Paper]) -> sparse.csr_matrix:
     """Which coined names each paper's title and abstract use, among names few papers use."""
-    found = [set(_NAME.findall(URL.sub(" ", f"{p.title} {p.abstract}"))) for p in papers]
+    found = [_coined_names(without_addresses(f"{p.title} {p.abstract}")) for p in papers]
     counts: dict[str, int] = {}
     for names in found:
         for name in names:
@@ -211,6 +215,20 @@ def _names(papers: Sequence[Paper]) -> sparse.csr_matrix:
     numbers = {name: i for i, name in enumerate(sorted(n for n, c in counts.items() if 2 <= c <= most))}
     pairs = [(i, numbers[name]) for i, names in enumerate(found) for name in names if name in numbers]
     return _ones(pairs, (len(papers), max(1, len(numbers))))
+
+
+def _coined_names(text: str) -> set[str]:
+    """The coined names of a text, word by word: most words cannot hold one, and skipping those is
+    most of the work (a name never spans two words)."""
+    found: set[str] = set()
+    for word in text.split():
+        # A name needs a capital or a digit, and a word of letters also a capital after the first.
+        if word.isalpha() and (word.islower() or word.istitle()):
+            continue
+        if word.islower() and not _DIGIT.search(word):
+            continue
+        found.update(_NAME.findall(word))
+    return found
 
 
 def _taxonomy_words(topics: Sequence[Topic]) -> tuple[set[str], tuple[str, ...]]:
@@ -233,7 +251,7 @@ def _taxonomy_words(topics: Sequence[Topic]) -> tuple[set[str], tuple[str, ...]]
 
 def _explains(word: str, vocabulary: tuple[set[str], tuple[str, ...]]) -> bool:
     words, prefixes = vocabulary
-    return word in words or word.startswith(prefixes) or any(c.isdigit() for c in word)
+    return word in words or word.startswith(prefixes) or _DIGIT.search(word) is not None
 
 
 def features(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
@@ -247,7 +265,7 @@ def features(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> np.ndar
     for start in range(0, len(rows), _PAIRS_AT_ONCE):
         a, b = rows[start : start + _PAIRS_AT_ONCE], columns[start : start + _PAIRS_AT_ONCE]
         part = out[start : start + len(a)]
-        part[:, 0] = _row_products(matrix, a, b)
+        part[:, 0] = _similarities(s.similarity, a, b)
         part[:, 1] = np.einsum("ij,ij->i", s.semantic[a], s.semantic[b])
         if neighbours is not None:
             part[:, 2] = _row_products(neighbours, a, b)
@@ -260,6 +278,18 @@ def features(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> np.ndar
     return out
 
 
+def _similarities(similarity: Similarity, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The TF-IDF cosine of each pair: read from the pairs ``links.py`` compared, computed for others."""
+    assert similarity.matrix is not None
+    if similarity.similar is None:
+        return _row_products(similarity.matrix, a, b)
+    values, found = _stored(similarity.similar, a, b)
+    missing = ~found
+    if missing.any():
+        values[missing] = _row_products(similarity.matrix, a[missing], b[missing])
+    return values
+
+
 def _row_products(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The dot product of row ``a[i]`` and row ``b[i]`` of a sparse matrix, for each i."""
     result: np.ndarray = np.asarray(matrix[a].multiply(matrix[b]).sum(axis=1), dtype=np.float32).ravel()
@@ -268,10 +298,23 @@ def _row_products(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np
 
 def _lookup(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``matrix[a[i], b[i]]`` for each i, as float32."""
+    return _stored(matrix, a, b)[0]
+
+
+def _stored(matrix: sparse.csr_matrix, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``matrix[a[i], b[i]]`` for each i (float32) and whether it is stored, by binary search in the
+    sorted (row, column) keys: SciPy's element indexing copies every row it touches."""
     if not matrix.nnz:
-        return np.zeros(len(a), dtype=np.float32)
-    result: np.ndarray = np.asarray(matrix[a, b], dtype=np.float32).ravel()
-    return result
+        return np.zeros(len(a), dtype=np.float32), np.zeros(len(a), dtype=bool)
+    if not matrix.has_sorted_indices:
+        matrix = matrix.sorted_indices()
+    width = np.int64(matrix.shape[1])
+    keys = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr)) * width + matrix.indices
+    wanted = np.asarray(a, dtype=np.int64) * width + np.asarray(b, dtype=np.int64)
+    at = np.searchsorted(keys, wanted).clip(max=len(keys) - 1)
+    found = keys[at] == wanted
+    values = np.where(found, matrix.data[at], 0).astype(np.float32)
+    return values, found
 
 
 def _strongest(similar: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
