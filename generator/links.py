@@ -40,6 +40,7 @@ def without_addresses(text: str) -> str:
         return text
     return " ".join(word for word in text.split(" ") if not _has_address(word))
 
+
 _STOP_WORDS = sorted(
     ENGLISH_STOP_WORDS
     | {"al", "et", "paper", "propose", "proposed", "approach", "method", "methods", "results", "show", "shows",
@@ -96,7 +97,7 @@ class _Vectorizer(TfidfVectorizer):  # type: ignore[misc]
 
         def analyze(document: str) -> list[str]:
             words = [w for w in _terms(document.lower() if self.lowercase else document) if w not in stop_words]
-            return [*words, *map(" ".join, zip(words, words[1:], strict=False))]
+            return [*words, *map(" ".join, itertools.pairwise(words))]
 
         return analyze
 

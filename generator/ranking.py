@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from .links import TOP_K, Similarity, without_addresses, _best_per_row, _top_per_row
+from .links import TOP_K, Similarity, _best_per_row, _top_per_row, without_addresses
 from .model import Mention, Paper, Related, Slug, Topic
 from .stemmer import stem
 
