@@ -18,9 +18,15 @@ DEFAULT_TOPICS = Path("data/topics.yml")
 DEFAULT_SITE = Path("site")
 
 
+def _program() -> str:
+    """How the user ran us: ``python -m generator``, or the installed command's name."""
+    name = Path(sys.argv[0]).name
+    return "python -m generator" if name in ("__main__.py", "-c", "") else name
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, run the command, print a summary; return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(prog=_program(), description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, text in (
         ("build", "generate docs/ from the listings and build site/ and site-offline/"),
