@@ -11,7 +11,7 @@ objects, and one is ``{"status": ..., "data": [...]}``; all three are read.
 
 SOURCE may be either
 
-* the bare git directory ``fetch`` returns (``/work/.mirror/<owner>+<name>/repo``): the files are
+* a bare git directory of the repository (``git clone --bare``): the files are
   read with ``git`` at ``--rev`` (default: the commit above), so no work tree is needed; or
 * a folder of the day files, e.g. exported with
   ``git --git-dir=REPO archive COMMIT Paper_metadata_download | tar -x -C DIR`` and given as
@@ -37,8 +37,8 @@ to one file.
 
 Usage::
 
-    python scripts/convert_daily_papers.py /work/.mirror/2404589803+hf-daily-paper-newsletter-chinese/repo \\
-        /work/corpora/hf-daily --sample bench/corpora/daily-papers-sample.txt
+    python scripts/convert_daily_papers.py hf-daily.git ../corpora/hf-daily \\
+        --sample bench/corpora/daily-papers-sample.txt
 
 Standard library only; Python 3.11+.
 """
