@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         if args.command == "build":
-            with write.transaction():
+            with write.exclusive(Path.cwd()), write.transaction():
                 report = pipeline.build(
                     paths, args.topics, Path.cwd(), sites=not args.no_site, quiet=args.quiet, search_engine=args.search
                 )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import fcntl
 import functools
 import os
 import shutil
@@ -120,6 +121,36 @@ def staged_folder(target: Path) -> Iterator[Stage]:
             _remove(stage)
     if _swapped.get() is None:
         _remove(previous)
+
+
+LOCK = ".build.lock"
+"""The file a build holds locked in the project folder while it runs; the system frees it when the
+process ends, however it ends, so a killed build never blocks the next one."""
+
+
+@contextlib.contextmanager
+def exclusive(root: Path) -> Iterator[None]:
+    """Hold the project's build lock for the block: a second build in the same folder stops at once."""
+    path = root / LOCK
+    try:
+        handle = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as error:
+        raise _output_error(root, error) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip() or "unknown"
+            raise OutputError(
+                f"another build is running in this folder (process {holder}); wait for it to finish "
+                "and run again. Nothing was changed",
+                LOCK,
+            ) from None
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(handle)  # closing frees the lock
 
 
 @contextlib.contextmanager

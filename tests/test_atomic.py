@@ -305,3 +305,64 @@ def test_sigkill_during_mkdocs_leaves_docs_as_it_was(built_once, tmp_path):
     wait_for_files_in(project / ".site.staging", process)
     stop(process, signal.SIGKILL)
     assert snapshot(project / "docs") == before["docs"]
+
+
+# One build at a time in a project folder ------------------------------------------------------------
+
+HOLD_LOCK = (
+    "import sys, time; from pathlib import Path; from generator import write\n"
+    "with write.exclusive(Path(sys.argv[1])):\n    print('held', flush=True)\n    time.sleep(600)\n"
+)
+
+
+def hold_lock(folder: Path) -> subprocess.Popen[str]:
+    """A process that holds ``folder``'s build lock until it is killed."""
+    root = Path(__file__).resolve().parent.parent
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, folder], cwd=root, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    return holder
+
+
+def test_a_second_build_in_the_same_folder_stops_and_a_killed_one_does_not_block(tmp_path):
+    holder = hold_lock(tmp_path)
+    try:
+        with pytest.raises(OutputError) as caught, write.exclusive(tmp_path):
+            pass
+        assert str(caught.value) == (
+            f".build.lock: another build is running in this folder (process {holder.pid}); "
+            "wait for it to finish and run again. Nothing was changed"
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    with write.exclusive(tmp_path):  # the system freed the killed holder's lock
+        assert (tmp_path / write.LOCK).read_text() == f"{os.getpid()}\n"
+
+
+def test_a_build_while_another_runs_exits_2_and_changes_nothing(built_once, tmp_path):
+    project, before = changed_copy(built_once, tmp_path, papers=5)
+    holder = hold_lock(project)
+    try:
+        result = run_generator(project, "build")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 2
+    assert "error: .build.lock: another build is running in this folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    for name in OUTPUTS:
+        assert snapshot(project / name) == before[name], f"{name}/ changed"
+    then_a_normal_build_succeeds_and_cleans_up(project)
+
+
+@pytest.mark.slow
+def test_two_builds_started_together_give_one_whole_site_and_one_clear_refusal(built_once, tmp_path):
+    project, _ = changed_copy(built_once, tmp_path, papers=300)
+    first, second = start_build(project), start_build(project)
+    results = [(process.communicate(timeout=600)[1], process.returncode)[::-1] for process in (first, second)]
+    codes = sorted(code for code, _ in results)
+    assert codes == [0, 2], results
+    refused = next(stderr for code, stderr in results if code == 2)
+    assert "another build is running in this folder" in refused and "Traceback" not in refused
+    assert "extra.txt" in (project / "docs" / "papers.csv").read_text()
+    assert leftovers(project) == []
