@@ -4,32 +4,39 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
-from .model import Entry, Link
+from .latex import latex_to_text
+from .model import Diagnostic, Entry, Link
+
+MIRRORS = {"b-61j.pages.dev": "huggingface.co"}
+"""Hosts that copy another site, and the site they copy: links show the canonical host."""
+
+_PLACEHOLDER = re.compile(
+    r"""[{<\[]\s*(?:urls?|links?|href|website|homepage|github|repo|repository|project[ _-]?page
+    |anonymi[sz]ed|anonymous|placeholder|address|xxx+|\.\.\.)\s*[}>\]]""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""A template placeholder left in an address (``{URL}``, ``<url>``, ``[link]``): the address is not real."""
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """What the clean stage gives: the cleaned entries and warnings about their text."""
+
+    entries: tuple[Entry, ...]
+    """Every entry, in input order, with clean title and abstract and the links of its abstract."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Warnings (addresses that hold a template placeholder), in input order."""
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
 """Whitespace ``_SPACES`` would change: any but a single plain space (its class is exactly ``\\s``)."""
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\ufeff\u00ad"))
 
-# Commands whose argument is kept as plain text (\emph{scan and snap} -> scan and snap).
-_TEXT_COMMANDS = "emph|textbf|textit|texttt|textsc|textrm|text|mathrm|mathbf|mathit|mathcal|mathbb|url|underline"
-_COMMAND_WITH_ARG = re.compile(rf"\\(?:{_TEXT_COMMANDS})\s*\{{([^{{}}]*)\}}")
-_SYMBOLS = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "zeta": "ζ", "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
-    "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ",
-    "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Sigma": "Σ", "Phi": "Φ",
-    "Psi": "Ψ", "Omega": "Ω", "times": "×", "cdot": "·", "approx": "≈", "sim": "~", "le": "≤",
-    "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "pm": "±", "infty": "∞", "rightarrow": "→",
-    "to": "→", "leftarrow": "←", "ll": "≪", "gg": "≫", "ldots": "…", "dots": "…", "cdots": "…",
-    "eg": "e.g.", "ie": "i.e.", "etal": "et al.",
-}  # fmt: skip
-_SYMBOL = re.compile(r"\\([A-Za-z]+)\b")
-_ESCAPED = re.compile(r"\\([%&_#$])")
-_INLINE_MATH = re.compile(r"\$(?=\S)([^$\n]{1,80}?)(?<=\S)\$")
 _BRACED_WORD = re.compile(r"\{([^{}\s]{1,40})\}")
+"""A word in braces (``{https://...}``, ``{GPT}``) in a text that holds LaTeX: TeX shows the word alone."""
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"”’"
@@ -38,10 +45,22 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 
 def clean_text(text: str) -> str:
     """Normalise Unicode (NFC), drop invisible characters, fold whitespace, make LaTeX readable."""
+    return _clean_text(text)[0]
+
+
+def _clean_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """The clean text and the addresses its ``\\href``/``\\url`` commands held."""
     text = unicodedata.normalize("NFC", text)
     if not text.isascii():  # the invisible characters are not ASCII
         text = text.translate(_INVISIBLE)
-    text = _latex_to_text(text)
+    addresses: tuple[str, ...] = ()
+    if "\\" in text or "$" in text:
+        converted = latex_to_text(text)
+        text, addresses = _BRACED_WORD.sub(r"\1", converted.text), converted.addresses
+    return _fold_spaces(text), addresses
+
+
+def _fold_spaces(text: str) -> str:
     # Single plain spaces only: nothing to fold. Every whitespace character but the space is
     # unprintable, so a printable text without two spaces in a row is checked without the regex.
     if ("  " not in text and text.isprintable()) or not _UNUSUAL_SPACE.search(text):
@@ -49,34 +68,38 @@ def clean_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _latex_to_text(text: str) -> str:
-    if "\\" not in text and "$" not in text:
-        return text
-    text = _INLINE_MATH.sub(lambda m: m[1] if _looks_like_math(m[1]) else m[0], text)
-    for _ in range(3):  # nested \emph{\textbf{x}}
-        text = _COMMAND_WITH_ARG.sub(r"\1", text)
-    text = _ESCAPED.sub(r"\1", text)
-    text = _SYMBOL.sub(lambda m: _SYMBOLS.get(m[1], m[1]), text)
-    return _BRACED_WORD.sub(r"\1", text)
+def extract_links(text: str, addresses: Iterable[str] = ()) -> tuple[Link, ...]:
+    """Code and project links in an abstract (and ``addresses`` its LaTeX linked), without the
+    sentence's trailing punctuation; addresses holding a template placeholder are left out."""
+    return _find_links(text, addresses)[0]
 
 
-def _looks_like_math(inner: str) -> bool:
-    """``$α$`` or ``$\\alpha=1$`` is math; ``$5 and $`` from prices is not."""
-    return not re.match(r"^\d[\d,.]*\s", inner)
-
-
-def extract_links(text: str) -> tuple[Link, ...]:
-    """Code and project links in an abstract, without the sentence's trailing punctuation."""
+def _find_links(text: str, addresses: Iterable[str] = ()) -> tuple[tuple[Link, ...], tuple[str, ...]]:
+    """The links, and the addresses left out because they hold a placeholder, each once, sorted."""
     links: dict[str, Link] = {}
-    if "://" not in text and "www." not in text.lower():  # what every match holds (only W and w match w)
-        return ()
-    for match in _URL.finditer(text):
-        url = _trim_url(match[0])
-        if url.lower().startswith("www."):
-            url = "https://" + url
-        if len(url) > len("https://x.y"):
+    placeholders: set[str] = set()
+    found = list(addresses)
+    # What every match holds (only W and w match w)
+    if "://" in text or "www." in text.lower():
+        for match in _URL.finditer(text):
+            url = _trim_url(match[0])
+            after = _PLACEHOLDER.match(text, match.start() + len(url))
+            found.append(url + after[0] if after else url)
+    for address in found:
+        if _PLACEHOLDER.search(address):
+            placeholders.add(address)
+            continue
+        url = canonical_url("https://" + address if address.lower().startswith("www.") else address)
+        if len(url) > len("https://x.y") and "://" in url:
             links.setdefault(url, Link(url=url, kind=_link_kind(url)))
-    return tuple(sorted(links.values()))
+    return tuple(sorted(links.values())), tuple(sorted(placeholders))
+
+
+def canonical_url(url: str) -> str:
+    """The address on the site a mirror host copies (``b-61j.pages.dev`` → ``huggingface.co``)."""
+    for mirror, host in MIRRORS.items():
+        url = re.sub(rf"^(https?://)(?:www\.)?{re.escape(mirror)}(?=[/:?#]|$)", rf"\g<1>{host}", url, flags=re.I)
+    return url
 
 
 def _trim_url(url: str) -> str:
@@ -103,12 +126,37 @@ def _link_kind(url: str) -> str:
         return "dataset"
     if "/spaces/" in host_path:
         return "demo"
-    if re.match(r"(huggingface\.co|hf\.co|b-61j\.pages\.dev)/", host_path):
+    if re.match(r"(huggingface\.co|hf\.co)/", host_path):
         return "model"
     return "project"
 
 
 def clean_entry(entry: Entry) -> Entry:
     """The entry with clean title and abstract and the links of its abstract."""
-    abstract = clean_text(entry.abstract)
-    return replace(entry, title=clean_text(entry.title), abstract=abstract, links=extract_links(abstract))
+    return _clean_entry(entry)[0]
+
+
+def clean_entries(entries: Iterable[Entry]) -> Cleaning:
+    """Every entry cleaned (``clean_entry``), with warnings about addresses that are not real."""
+    cleaned: list[Entry] = []
+    diagnostics: list[Diagnostic] = []
+    for entry in entries:
+        clean, warnings = _clean_entry(entry)
+        cleaned.append(clean)
+        diagnostics.extend(warnings)
+    return Cleaning(tuple(cleaned), tuple(diagnostics))
+
+
+def _clean_entry(entry: Entry) -> tuple[Entry, tuple[Diagnostic, ...]]:
+    title, title_addresses = _clean_text(entry.title)
+    abstract, addresses = _clean_text(entry.abstract)
+    links, placeholders = _find_links(abstract, (*title_addresses, *addresses))
+    warnings = tuple(
+        Diagnostic(
+            entry.source,
+            f"the address {address!r} in the abstract of {title!r} holds a template placeholder, not a "
+            "real address: it is shown as text, not as a link; put the real address in the listing",
+        )
+        for address in placeholders
+    )
+    return replace(entry, title=title, abstract=abstract, links=links), warnings

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from . import read, search
 from .aside import Aside, Usage, can_fork
-from .clean import clean_entry
+from .clean import clean_entries
 from .dedupe import dedupe
 from .links import similar_papers
 from .mentions import find_mentions
@@ -249,7 +249,9 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
         report.diagnostics.extend(reading.diagnostics)
 
     progress.stage("read", read_all)
-    cleaned = progress.stage("clean", lambda: [clean_entry(e) for e in entries])
+    cleaning = progress.stage("clean", lambda: clean_entries(entries))
+    report.diagnostics.extend(cleaning.diagnostics)
+    cleaned = cleaning.entries
     papers = progress.stage("dedupe", lambda: dedupe(cleaned))
     # Keyword evidence and mentions need only the papers, and so does the costly first step of
     # related papers (which pairs are similar): they run at the same time, on two cores.

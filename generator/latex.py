@@ -1,0 +1,221 @@
+"""LaTeX in listing text to readable Unicode: only the LaTeX stretches are converted, by pylatexenc.
+
+Abstracts copied from arXiv keep some LaTeX: inline math (``360$^\\circ$``, ``PixArt-$\\Sigma$``),
+commands (``\\emph{x}``, ``\\cite{key}``, ``\\SI{96.73}{\\percent}``), escapes (``\\%``) and links
+(``\\href{URL}{text}``, ``\\url{URL}``). Each stretch is handed to pylatexenc's latex-to-text on its
+own; the text around it (``$5 and $6``, ``50%``) is never parsed as LaTeX.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from pylatexenc import latexwalker
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
+from pylatexenc.latex2text import get_default_latex_context_db as text_context
+from pylatexenc.macrospec import MacroSpec
+
+
+@dataclass(frozen=True)
+class Converted:
+    """Text with its LaTeX made readable, and the addresses its ``\\href``/``\\url`` commands held."""
+
+    text: str
+    """The readable text: no backslash command, no brace the input did not show as text."""
+    addresses: tuple[str, ...] = ()
+    """The addresses of ``\\href{URL}{text}`` and ``\\url{URL}``, in text order, each once."""
+
+
+_SUPERSCRIPT = dict(
+    zip(
+        "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ",
+        strict=True,
+    )
+)
+_SUBSCRIPT = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True))
+_SCRIPT_SYMBOLS = {"^": {"\\circ": "°", "\\prime": "′", "\\dagger": "†", "\\ast": "*", "*": "*"}, "_": {}}
+
+_GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
+"""A brace group, nested up to three levels."""
+
+_STRETCH = re.compile(
+    rf"""
+      (?P<href>\\href\s*\{{(?P<href_url>[^{{}}\s]*)\}}\s*(?P<href_text>{_GROUP}))
+    | (?P<url>\\url\s*\{{(?P<url_url>[^{{}}\s]*)\}})
+    | (?P<cite>[ ~]*\\(?:cite[a-zA-Z]*|[cC]?ref|eqref|autoref|label)\*?(?:\s*\[[^\[\]]*\])*\s*{_GROUP})
+    | (?P<math>\$(?=\S)(?P<inner>[^$\n]{{1,200}}?)(?<=\S)\$(?!\d)|\\\((?P<paren>.{{1,200}}?)\\\))
+    | (?P<command>\\[A-Za-z]+\*?(?:\s*\[[^\[\]{{}}]*\])*(?:\s*{_GROUP})*)
+    | (?P<escape>\\[%&_\#$,;:!{{}} ~])
+    """,
+    re.VERBOSE,
+)
+"""One LaTeX stretch; the ``cite`` branch takes the spaces before the citation with it."""
+
+_MATH_MARKS = re.compile(r"[\\^_{}=<>]")
+_SHORT_SYMBOL = re.compile(r"[^\W\d_]{1,3}")
+_PLAIN_FORMULA = re.compile(r"[^\W\d_][\w()+\-*/,.|' ]{0,39}")
+_SCRIPT = re.compile(r"([\^_])\s*(\{(?P<group>[^{}]*)\}|(?P<command>\\[A-Za-z]+)|(?P<char>[A-Za-z0-9+\-*]))")
+_LEFTOVER_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def latex_to_text(text: str) -> Converted:
+    """The text with each LaTeX stretch replaced by readable Unicode, and the addresses it linked."""
+    if "\\" not in text and "$" not in text:
+        return Converted(text)
+    addresses: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        if match["href"]:
+            addresses.append(_unescape_url(match["href_url"]))
+            return latex_to_text(match["href_text"][1:-1]).text
+        if match["url"]:
+            url = _unescape_url(match["url_url"])
+            addresses.append(url)
+            return url
+        if match["cite"]:
+            return ""
+        if match["math"]:
+            inner = match["inner"] if match["inner"] is not None else match["paren"]
+            if match["inner"] is not None and not looks_like_math(inner):
+                return match[0]
+            return _convert(_scripts_to_unicode(inner), math=True)
+        return _convert(match[0], math=False)
+
+    converted = _STRETCH.sub(replace, text)
+    return Converted(converted, tuple(dict.fromkeys(a for a in addresses if a)))
+
+
+def looks_like_math(inner: str) -> bool:
+    """``$α$``, ``$\\alpha=1$``, ``$O(n)$`` are math; ``$5 and $`` or ``$5-$`` from prices is not."""
+    return bool(_MATH_MARKS.search(inner) or _SHORT_SYMBOL.fullmatch(inner) or _PLAIN_FORMULA.fullmatch(inner))
+
+
+def _unescape_url(url: str) -> str:
+    return re.sub(r"\\([%&_#$~])", r"\1", url)
+
+
+def _scripts_to_unicode(math: str) -> str:
+    """``^2`` → ``²``, ``_{ij}`` → ``ᵢⱼ``, ``^\\circ`` → ``°``; a script with no Unicode form stays."""
+
+    def script(match: re.Match[str]) -> str:
+        mark = match[1]
+        body = match["group"] if match["group"] is not None else match["command"] or match["char"]
+        body = body.strip()
+        if body in _SCRIPT_SYMBOLS[mark]:
+            return _SCRIPT_SYMBOLS[mark][body]
+        table = _SUPERSCRIPT if mark == "^" else _SUBSCRIPT
+        if body and all(c in table for c in body):
+            return "".join(table[c] for c in body)
+        return match[0]
+
+    return _SCRIPT.sub(script, math)
+
+
+@functools.lru_cache(maxsize=4096)
+def _convert(latex: str, math: bool) -> str:
+    """One stretch through pylatexenc; a stretch it cannot parse loses its backslashes and dollars only."""
+    source = f"${latex}$" if math else latex
+    try:
+        nodes = latexwalker.LatexWalker(source, latex_context=_WALKER_CONTEXT, tolerant_parsing=False).get_latex_nodes()[0]
+        text = _TO_TEXT.nodelist_to_text(nodes)
+    except (latexwalker.LatexWalkerError, IndexError, KeyError, ValueError, TypeError):
+        text = latex.replace("$", "")
+    text = _LEFTOVER_COMMAND.sub(r"\1", text)
+    return _SPACES.sub(" ", text.replace("\n", " "))
+
+
+def _sqrt(node: latexwalker.LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    arg = l2tobj.nodelist_to_text([node.nodeargd.argnlist[-1]]).strip()
+    return f"√{arg}" if len(arg) <= 1 or arg.isalnum() else f"√({arg})"
+
+
+def _frac(node: latexwalker.LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    top, bottom = (_operand(l2tobj.nodelist_to_text([n]).strip()) for n in node.nodeargd.argnlist[-2:])
+    return f"{top}/{bottom}"
+
+
+def _operand(part: str) -> str:
+    """A side of a fraction, in parentheses unless it is one word or a root of one."""
+    return part if part.isalnum() or len(part) <= 1 or _sqrt_of_word(part) else f"({part})"
+
+
+def _sqrt_of_word(part: str) -> bool:
+    return part.startswith("√") and part[1:].isalnum()
+
+
+def _quantity(node: latexwalker.LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    args = node.nodeargd.argnlist  # [options]{value}[options]{unit}
+    value, unit = (l2tobj.nodelist_to_text([args[i]]).strip() for i in (1, 3))
+    return f"{value} {unit}".strip()
+
+
+def _argument(node: latexwalker.LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
+    return "".join(l2tobj.nodelist_to_text([n]) for n in node.nodeargd.argnlist if n is not None)
+
+
+def _name(node: latexwalker.LatexMacroNode) -> str:
+    """A macro the paper defined itself (``\\ModelName``): its name, the nearest thing to its text."""
+    return str(node.macroname)
+
+
+def _walker_context() -> latexwalker.macrospec.LatexContextDb:
+    context = latexwalker.get_default_latex_context_db()
+    context.add_context_category(
+        "listings",
+        prepend=True,
+        macros=[
+            MacroSpec("SI", "[{[{"),
+            MacroSpec("si", "[{"),
+            MacroSpec("num", "[{"),
+            MacroSpec("boldsymbol", "{"),
+            MacroSpec("bm", "{"),
+            MacroSpec("mathbbm", "{"),
+            MacroSpec("textsuperscript", "{"),
+            MacroSpec("textsubscript", "{"),
+            MacroSpec("newcommand", "*{[[{"),
+            MacroSpec("renewcommand", "*{[[{"),
+        ],
+    )
+    return context
+
+
+def _text_context() -> latexwalker.macrospec.LatexContextDb:
+    context = text_context()
+    context.add_context_category(
+        "listings",
+        prepend=True,
+        macros=[
+            MacroTextSpec("SI", simplify_repl=_quantity),
+            MacroTextSpec("si", simplify_repl=_argument),
+            MacroTextSpec("num", simplify_repl=_argument),
+            MacroTextSpec("percent", simplify_repl="%"),
+            MacroTextSpec("degree", simplify_repl="°"),
+            MacroTextSpec("celsius", simplify_repl="°C"),
+            MacroTextSpec("boldsymbol", simplify_repl=_argument),
+            MacroTextSpec("bm", simplify_repl=_argument),
+            MacroTextSpec("mathbbm", simplify_repl=_argument),
+            MacroTextSpec("textsuperscript", simplify_repl=_argument),
+            MacroTextSpec("textsubscript", simplify_repl=_argument),
+            MacroTextSpec("sqrt", simplify_repl=_sqrt),
+            MacroTextSpec("frac", simplify_repl=_frac),
+            MacroTextSpec("dfrac", simplify_repl=_frac),
+            MacroTextSpec("tfrac", simplify_repl=_frac),
+            MacroTextSpec("newcommand", discard=True),
+            MacroTextSpec("renewcommand", discard=True),
+            MacroTextSpec("eg", simplify_repl="e.g."),
+            MacroTextSpec("ie", simplify_repl="i.e."),
+            MacroTextSpec("etal", simplify_repl="et al."),
+            MacroTextSpec("xspace", simplify_repl=""),
+            MacroTextSpec("ignorespaces", simplify_repl=""),
+        ],
+    )
+    context.set_unknown_macro_spec(MacroTextSpec("", simplify_repl=_name))
+    return context
+
+
+_WALKER_CONTEXT = _walker_context()
+_TO_TEXT = LatexNodes2Text(latex_context=_text_context(), math_mode="text", strict_latex_spaces="based-on-source")
