@@ -14,9 +14,8 @@ MIRRORS = {"b-61j.pages.dev": "huggingface.co"}
 """Hosts that copy another site, and the site they copy: links show the canonical host."""
 
 _PLACEHOLDER = re.compile(
-    r"""[{<\[]\s*(?:urls?|links?|href|website|homepage|github|repo|repository|project[ _-]?page
-    |anonymi[sz]ed|anonymous|placeholder|address|xxx+|\.\.\.)\s*[}>\]]""",
-    re.IGNORECASE | re.VERBOSE,
+    r"[{<\[]\s*(?:urls?|links?|href|placeholder|address|xxx+|\.\.\.)\s*[}>\]]",
+    re.IGNORECASE,
 )
 """A template placeholder left in an address (``{URL}``, ``<url>``, ``[link]``): the address is not real."""
 
@@ -38,7 +37,9 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\ufeff\u00ad"))
 _BRACED_WORD = re.compile(r"\{([^{}\s]{1,40})\}")
 """A word in braces (``{https://...}``, ``{GPT}``) in a text that holds LaTeX: TeX shows the word alone."""
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`]+", re.IGNORECASE)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`{]+(?:\{[^\s<>\"'`{}]*\}[^\s<>\"'`{]*)*", re.IGNORECASE)
+_GLUED_TEXT = re.compile(r"\{[^{}/]*\}")
+"""A link's text glued after its address by a copy that lost ``\\href`` (``…/SegDT{GitHub}``): not the address."""
 _TRAILING = ".,;:!?'\"”’"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
@@ -89,6 +90,8 @@ def _find_links(text: str, addresses: Iterable[str] = ()) -> tuple[tuple[Link, .
         if _PLACEHOLDER.search(address):
             placeholders.add(address)
             continue
+        glued = _GLUED_TEXT.search(address)
+        address = _trim_url(address[: glued.start()] if glued else address)
         url = canonical_url("https://" + address if address.lower().startswith("www.") else address)
         if len(url) > len("https://x.y") and "://" in url:
             links.setdefault(url, Link(url=url, kind=_link_kind(url)))

@@ -43,8 +43,9 @@ _GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
 
 _STRETCH = re.compile(
     rf"""
-      (?P<href>\\href\s*\{{(?P<href_url>[^{{}}\s]*)\}}\s*(?P<href_text>{_GROUP}))
-    | (?P<url>\\url\s*\{{(?P<url_url>[^{{}}\s]*)\}})
+      (?P<href>\\href\s*\{{\s*(?P<href_url>[^{{}}\s]*)\s*\}}\s*(?P<href_text>{_GROUP}))
+    | (?P<glued>\\href\s*\{{(?P<glued_text>(?:[^{{}}]|\{{[^{{}}]*\}})*)\}})
+    | (?P<url>\\url\s*\{{\s*(?P<url_url>[^{{}}\s]*)\s*\}})
     | (?P<cite>[ ~]*\\(?:cite[a-zA-Z]*|[cC]?ref|eqref|autoref|label)\*?(?:\s*\[[^\[\]]*\])*\s*{_GROUP})
     | (?P<math>\$(?=\S)(?P<inner>[^$\n]{{1,200}}?)(?<=\S)\$(?!\d)|\\\((?P<paren>.{{1,200}}?)\\\))
     | (?P<command>\\[A-Za-z]+\*?(?:\s*\[[^\[\]{{}}]*\])*(?:\s*{_GROUP})*)
@@ -52,7 +53,10 @@ _STRETCH = re.compile(
     """,
     re.VERBOSE,
 )
-"""One LaTeX stretch; the ``cite`` branch takes the spaces before the citation with it."""
+"""One LaTeX stretch; the ``cite`` branch takes the spaces before the citation with it; ``glued``
+is an ``\\href`` whose text the copy moved inside the address (``\\href{URL{text}}``)."""
+
+_GLUED_TEXT = re.compile(r"(https?://[^\s{}]+)\{([^{}]*)\}")
 
 _MATH_MARKS = re.compile(r"[\\^_{}=<>]")
 _SHORT_SYMBOL = re.compile(r"[^\W\d_]{1,3}")
@@ -72,6 +76,13 @@ def latex_to_text(text: str) -> Converted:
         if match["href"]:
             addresses.append(_unescape_url(match["href_url"]))
             return latex_to_text(match["href_text"][1:-1]).text
+        if match["glued"]:
+
+            def glued(link: re.Match[str]) -> str:
+                addresses.append(_unescape_url(link[1]))
+                return link[2]
+
+            return latex_to_text(_GLUED_TEXT.sub(glued, match["glued_text"])).text
         if match["url"]:
             url = _unescape_url(match["url_url"])
             addresses.append(url)
