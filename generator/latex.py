@@ -49,7 +49,7 @@ _STRETCH = re.compile(
     | (?P<cite>[ ~]*\\(?:cite[a-zA-Z]*|[cC]?ref|eqref|autoref|label)\*?(?:\s*\[[^\[\]]*\])*\s*{_GROUP})
     | (?P<math>\$(?=\S)(?P<inner>[^$\n]{{1,200}}?)(?<=\S)\$(?!\d)|\\\((?P<paren>.{{1,200}}?)\\\))
     | (?P<command>\\[A-Za-z]+\*?(?:\s*\[[^\[\]{{}}]*\])*(?:\s*{_GROUP})*)
-    | (?P<escape>\\[%&_\#$,;:!{{}} ~])
+    | (?P<escape>\\[%&_\#$,;:!{{}} ~\\])
     """,
     re.VERBOSE,
 )
@@ -62,7 +62,7 @@ _MATH_MARKS = re.compile(r"[\\^_{}=<>]")
 _SHORT_SYMBOL = re.compile(r"[^\W\d_]{1,3}")
 _PLAIN_FORMULA = re.compile(r"[^\W\d_][\w()+\-*/,.|' ]{0,39}")
 _SCRIPT = re.compile(r"([\^_])\s*(\{(?P<group>[^{}]*)\}|(?P<command>\\[A-Za-z]+)|(?P<char>[A-Za-z0-9+\-*]))")
-_LEFTOVER_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_LEFTOVER_COMMAND = re.compile(r"\\+([A-Za-z]+)")
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
@@ -96,7 +96,8 @@ def latex_to_text(text: str) -> Converted:
             return _convert(_scripts_to_unicode(inner), math=True)
         return _convert(match[0], math=False)
 
-    converted = _STRETCH.sub(replace, text)
+    # A backslash the stretches left (one before ``\\emph`` read as a line break) starts no command.
+    converted = _LEFTOVER_COMMAND.sub(r"\1", _STRETCH.sub(replace, text))
     return Converted(converted, tuple(dict.fromkeys(a for a in addresses if a)))
 
 
@@ -170,7 +171,8 @@ def _argument(node: latexwalker.LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
 
 def _name(node: latexwalker.LatexMacroNode) -> str:
     """A macro the paper defined itself (``\\ModelName``): its name, the nearest thing to its text."""
-    return str(node.macroname)
+    name = str(node.macroname)
+    return name if name.isalpha() else " "
 
 
 def _walker_context() -> latexwalker.macrospec.LatexContextDb:

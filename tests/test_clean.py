@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.clean import clean_text, extract_links
+from generator.clean import clean_entries, clean_text, extract_links
+from generator.model import Entry, Source
 
 WHITESPACE = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
 
@@ -67,3 +68,99 @@ def test_link_kinds():
         "https://huggingface.co/org/model": "model",
         "https://aka.ms/xlm-t": "project",
     }
+
+
+# Issue 13: LaTeX read, not mangled (minimal inputs from the issue and from real listings).
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        (
+            "See \\cite{smith2020} and $\\frac{1}{\\sqrt{n}}$ and 12$\\boldsymbol{g}$ and \\SI{96.73}{\\percent}",
+            "See and 1/√n and 12g and 96.73 %",
+        ),
+        ("Physically Aware 360$^\\circ$ View Generation", "Physically Aware 360° View Generation"),
+        ("PixArt-$\\Sigma$: Weak-to-Strong Training", "PixArt-Σ: Weak-to-Strong Training"),
+        ("D$^2$GS: Dense Depth", "D²GS: Dense Depth"),
+        ("a $x_{ij}$ term", "a xᵢⱼ term"),
+        ("as shown \\citep[p.~3]{a,b}, it works \\ref{fig}.", "as shown, it works."),
+        ("\\textbf{bold} and \\emph{\\textit{nested}}", "bold and nested"),
+        ("We call it \\ModelName{}, and \\ModelName is fast", "We call it ModelName, and ModelName is fast"),
+        ("\\% \\& \\_ \\# \\$", "% & _ # $"),
+        ("prices $5-$10, 50% off", "prices $5-$10, 50% off"),
+    ],
+)
+def test_latex_becomes_readable_text(raw, clean):
+    assert clean_text(raw) == clean
+
+
+def test_href_keeps_its_address_as_a_link_and_its_text_as_text():
+    cleaning = clean_entries([entry("Code is at \\href{https://github.com/owner/repo/README.md}{here}.")])
+    (cleaned,) = cleaning.entries
+    assert cleaned.abstract == "Code is at here."
+    assert [link.url for link in cleaned.links] == ["https://github.com/owner/repo/README.md"]
+    assert cleaning.diagnostics == ()
+
+
+@pytest.mark.parametrize(
+    ("abstract", "text", "urls"),
+    [
+        ("See \\url{https://x.org/a\\_b}.", "See https://x.org/a_b.", ["https://x.org/a_b"]),
+        ("at \\url{https://codearenaeval.github.io/ }", "at https://codearenaeval.github.io/", ["https://codearenaeval.github.io/"]),
+        (  # a copy that moved the link text inside the address
+            "Data: \\href{https://huggingface.co/datasets/a/b{AM-b}}",
+            "Data: AM-b",
+            ["https://huggingface.co/datasets/a/b"],
+        ),
+        (  # a copy that lost \href: the link text glued after the address is not part of it
+            "at https://github.com/Bekhouche/SegDT{GitHub}.",
+            "at https://github.com/Bekhouche/SegDT{GitHub}.",
+            ["https://github.com/Bekhouche/SegDT"],
+        ),
+        ("the https://b-61j.pages.dev/org/model", "the https://b-61j.pages.dev/org/model", ["https://huggingface.co/org/model"]),
+    ],
+)
+def test_latex_and_glued_addresses_are_links(abstract, text, urls):
+    (cleaned,) = clean_entries([entry(abstract)]).entries
+    assert cleaned.abstract == text
+    assert [link.url for link in cleaned.links] == urls
+
+
+@pytest.mark.parametrize("placeholder", ["{URL}", "<url>", "[link]", "{link}", "<link>", "[URL]"])
+def test_an_address_with_a_placeholder_is_text_and_a_warning(placeholder):
+    abstract = f"Our models are at https://huggingface.co/bertin-project{placeholder}."
+    cleaning = clean_entries([entry(abstract)])
+    assert cleaning.entries[0].links == ()
+    assert cleaning.entries[0].abstract == abstract
+    (warning,) = cleaning.diagnostics
+    assert str(warning).startswith("a.txt:3: warning: the address ")
+    assert placeholder in warning.message and "put the real address in the listing" in warning.message
+
+
+def entry(abstract: str) -> Entry:
+    return Entry(title="A title", abstract=abstract, source=Source("a.txt", 3))
+
+
+COMMAND = re.compile(r"\\[A-Za-z]")
+LATEX_PIECES = st.sampled_from(
+    ["\\emph", "\\frac", "\\alpha", "\\cite", "\\ModelName", "\\SI", "\\href", "\\url", "\\sqrt", "\\%", "\\",
+     "{", "}", "$", "^", "_", "a", "B", "2", " ", "x.org", "https://", "[", "]", "~"]
+)  # fmt: skip
+
+
+def balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+@given(st.lists(LATEX_PIECES, max_size=25).map("".join))
+def test_clean_text_never_shows_a_command_or_an_unbalanced_brace(text):
+    """No backslash command survives; braces balanced in the input stay balanced, and none is added."""
+    cleaned = clean_text(text)
+    assert not COMMAND.search(cleaned)
+    assert cleaned.count("{") <= text.count("{")
+    if balanced(text):
+        assert balanced(cleaned)
