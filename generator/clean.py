@@ -29,6 +29,7 @@ class Cleaning:
     diagnostics: tuple[Diagnostic, ...] = ()
     """Warnings (addresses that hold a template placeholder), in input order."""
 
+
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
 """Whitespace ``_SPACES`` would change: any but a single plain space (its class is exactly ``\\s``)."""

@@ -132,7 +132,9 @@ def _convert(latex: str, math: bool) -> str:
     """One stretch through pylatexenc; a stretch it cannot parse loses its backslashes and dollars only."""
     source = f"${latex}$" if math else latex
     try:
-        nodes = latexwalker.LatexWalker(source, latex_context=_WALKER_CONTEXT, tolerant_parsing=False).get_latex_nodes()[0]
+        nodes = latexwalker.LatexWalker(
+            source, latex_context=_WALKER_CONTEXT, tolerant_parsing=False
+        ).get_latex_nodes()[0]
         text = _TO_TEXT.nodelist_to_text(nodes)
     except (latexwalker.LatexWalkerError, IndexError, KeyError, ValueError, TypeError):
         text = latex.replace("$", "")

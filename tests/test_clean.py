@@ -105,7 +105,11 @@ def test_href_keeps_its_address_as_a_link_and_its_text_as_text():
     ("abstract", "text", "urls"),
     [
         ("See \\url{https://x.org/a\\_b}.", "See https://x.org/a_b.", ["https://x.org/a_b"]),
-        ("at \\url{https://codearenaeval.github.io/ }", "at https://codearenaeval.github.io/", ["https://codearenaeval.github.io/"]),
+        (
+            "at \\url{https://codearenaeval.github.io/ }",
+            "at https://codearenaeval.github.io/",
+            ["https://codearenaeval.github.io/"],
+        ),
         (  # a copy that moved the link text inside the address
             "Data: \\href{https://huggingface.co/datasets/a/b{AM-b}}",
             "Data: AM-b",
@@ -116,7 +120,11 @@ def test_href_keeps_its_address_as_a_link_and_its_text_as_text():
             "at https://github.com/Bekhouche/SegDT{GitHub}.",
             ["https://github.com/Bekhouche/SegDT"],
         ),
-        ("the https://b-61j.pages.dev/org/model", "the https://b-61j.pages.dev/org/model", ["https://huggingface.co/org/model"]),
+        (
+            "the https://b-61j.pages.dev/org/model",
+            "the https://b-61j.pages.dev/org/model",
+            ["https://huggingface.co/org/model"],
+        ),
     ],
 )
 def test_latex_and_glued_addresses_are_links(abstract, text, urls):
