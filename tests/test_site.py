@@ -203,3 +203,12 @@ def test_check_reports_and_writes_nothing(tmp_path):
     assert "494 entries read, 48 duplicates merged, 1 warnings, 446 papers, 38 topics" in result.stderr
     assert "nothing written" in result.stderr
     assert not (project / "docs").exists() and not (project / "site").exists()
+
+
+def test_links_are_real_canonical_addresses(real_site):
+    """Issue 13: a placeholder address (``bertin-project{URL}``) is no button; mirror links show huggingface.co."""
+    urls = {link["url"] for r in records(real_site) for link in r["links"]}
+    assert not [u for u in urls if "b-61j.pages.dev" in u or "{" in u]
+    assert "https://huggingface.co/ibm-granite/granite-speech-3.3-2b" in urls  # listed as b-61j.pages.dev
+    bertin = next(r for r in records(real_site) if r["title"].startswith("BERTIN"))
+    assert bertin["links"] == [] and "bertin-project{URL}" in bertin["abstract"]
