@@ -39,8 +39,10 @@ _BRACED_WORD = re.compile(r"\{([^{}\s]{1,40})\}")
 """A word in braces (``{https://...}``, ``{GPT}``) in a text that holds LaTeX: TeX shows the word alone."""
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`{]+(?:\{[^\s<>\"'`{}]*\}[^\s<>\"'`{]*)*", re.IGNORECASE)
-_GLUED_TEXT = re.compile(r"\{[^{}/]*\}")
-"""A link's text glued after its address by a copy that lost ``\\href`` (``…/SegDT{GitHub}``): not the address."""
+_GLUED_TEXT = re.compile(r"\{[^{}]*\}|\]\(")
+"""What a copy glued after an address: the text of an ``\\href`` it lost (``…/SegDT{GitHub}``, often the
+address again) or a Markdown link's second half (``…/minWM](…/minWM)``). Never part of the address."""
+_SECOND_ADDRESS = re.compile(r"(?<=.)(?=https?://)", re.IGNORECASE)
 _TRAILING = ".,;:!?'\"”’"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 
@@ -92,10 +94,12 @@ def _find_links(text: str, addresses: Iterable[str] = ()) -> tuple[tuple[Link, .
             placeholders.add(address)
             continue
         glued = _GLUED_TEXT.search(address)
-        address = _trim_url(address[: glued.start()] if glued else address)
-        url = canonical_url("https://" + address if address.lower().startswith("www.") else address)
-        if len(url) > len("https://x.y") and "://" in url:
-            links.setdefault(url, Link(url=url, kind=_link_kind(url)))
+        # A copy that lost \href{URL}{URL} glues the address to itself: each part is an address.
+        for part in _SECOND_ADDRESS.split(address[: glued.start()] if glued else address):
+            part = _trim_url(part)
+            url = canonical_url("https://" + part if part.lower().startswith("www.") else part)
+            if len(url) > len("https://x.y") and "://" in url:
+                links.setdefault(url, Link(url=url, kind=_link_kind(url)))
     return tuple(sorted(links.values())), tuple(sorted(placeholders))
 
 

@@ -136,7 +136,8 @@ def _convert(latex: str, math: bool) -> str:
             source, latex_context=_WALKER_CONTEXT, tolerant_parsing=False
         ).get_latex_nodes()[0]
         text = _TO_TEXT.nodelist_to_text(nodes)
-    except (latexwalker.LatexWalkerError, IndexError, KeyError, ValueError, TypeError):
+    except (latexwalker.LatexWalkerError, AttributeError, IndexError, KeyError, ValueError, TypeError):
+        # pylatexenc fails on some malformed input (a macro whose arguments are missing) in these ways
         text = latex.replace("$", "")
     text = _LEFTOVER_COMMAND.sub(r"\1", text)
     return _SPACES.sub(" ", text.replace("\n", " "))
@@ -224,7 +225,25 @@ def _text_context() -> latexwalker.macrospec.LatexContextDb:
             MacroTextSpec("eg", simplify_repl="e.g."),
             MacroTextSpec("ie", simplify_repl="i.e."),
             MacroTextSpec("etal", simplify_repl="et al."),
-            MacroTextSpec("xspace", simplify_repl=""),
+            *(
+                MacroTextSpec(name, simplify_repl="")
+                for name in (
+                    "xspace",
+                    "allowbreak",
+                    "nobreak",
+                    "linebreak",
+                    "newline",
+                    "noindent",
+                    "hfill",
+                    "break",
+                    "relax",
+                    "centering",
+                    "footnotesize",
+                    "small",
+                    "normalsize",
+                    "large",
+                )
+            ),
             MacroTextSpec("ignorespaces", simplify_repl=""),
         ],
     )

@@ -120,6 +120,12 @@ def test_href_keeps_its_address_as_a_link_and_its_text_as_text():
             "at https://github.com/Bekhouche/SegDT{GitHub}.",
             ["https://github.com/Bekhouche/SegDT"],
         ),
+        (  # ... or glued the address to itself, or a Markdown link's second half
+            "at https://github.com/top-yun/MADhttps://github.com/top-yun/MAD and https://github.com/a/b](https://github.com/a/b)",
+            "at https://github.com/top-yun/MADhttps://github.com/top-yun/MAD and https://github.com/a/b](https://github.com/a/b)",
+            ["https://github.com/a/b", "https://github.com/top-yun/MAD"],
+        ),
+        ("at https://x.github.io/\\allowbreak p", "at https://x.github.io/ p", ["https://x.github.io/"]),
         (
             "the https://b-61j.pages.dev/org/model",
             "the https://b-61j.pages.dev/org/model",
