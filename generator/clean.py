@@ -35,9 +35,6 @@ _UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
 """Whitespace ``_SPACES`` would change: any but a single plain space (its class is exactly ``\\s``)."""
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\ufeff\u00ad"))
 
-_BRACED_WORD = re.compile(r"\{([^{}\s]{1,40})\}")
-"""A word in braces (``{https://...}``, ``{GPT}``) in a text that holds LaTeX: TeX shows the word alone."""
-
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`{]+(?:\{[^\s<>\"'`{}]*\}[^\s<>\"'`{]*)*", re.IGNORECASE)
 _GLUED_TEXT = re.compile(r"\{[^{}]*\}|\]\(")
 """What a copy glued after an address: the text of an ``\\href`` it lost (``…/SegDT{GitHub}``, often the
@@ -60,7 +57,7 @@ def _clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     addresses: tuple[str, ...] = ()
     if "\\" in text or "$" in text:
         converted = latex_to_text(text)
-        text, addresses = _BRACED_WORD.sub(r"\1", converted.text), converted.addresses
+        text, addresses = converted.text, converted.addresses
     return _fold_spaces(text), addresses
 
 

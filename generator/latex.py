@@ -9,6 +9,7 @@ own; the text around it (``$5 and $6``, ``50%``) is never parsed as LaTeX.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from dataclasses import dataclass
 
@@ -62,6 +63,8 @@ _MATH_MARKS = re.compile(r"[\\^_{}=<>]")
 _SHORT_SYMBOL = re.compile(r"[^\W\d_]{1,3}")
 _PLAIN_FORMULA = re.compile(r"[^\W\d_][\w()+\-*/,.|' ]{0,39}")
 _SCRIPT = re.compile(r"([\^_])\s*(\{(?P<group>[^{}]*)\}|(?P<command>\\[A-Za-z]+)|(?P<char>[A-Za-z0-9+\-*]))")
+_BRACED_WORD = re.compile(r"\{([^{}\s]{1,40})\}")
+"""A word in braces (``{https://...}``, ``{GPT}``) in a text that holds LaTeX: TeX shows the word alone."""
 _LEFTOVER_COMMAND = re.compile(r"\\+([A-Za-z]+)")
 _SPACES = re.compile(r"[ \t]{2,}")
 
@@ -97,7 +100,7 @@ def latex_to_text(text: str) -> Converted:
         return _convert(match[0], math=False)
 
     # A backslash the stretches left (one before ``\\emph`` read as a line break) starts no command.
-    converted = _LEFTOVER_COMMAND.sub(r"\1", _STRETCH.sub(replace, text))
+    converted = _LEFTOVER_COMMAND.sub(r"\1", _BRACED_WORD.sub(r"\1", _STRETCH.sub(replace, text)))
     return Converted(converted, tuple(dict.fromkeys(a for a in addresses if a)))
 
 
@@ -136,6 +139,8 @@ def _convert(latex: str, math: bool) -> str:
             source, latex_context=_WALKER_CONTEXT, tolerant_parsing=False
         ).get_latex_nodes()[0]
         text = _TO_TEXT.nodelist_to_text(nodes)
+        if ("%s" in text or "%(" in text) and "%" not in latex:  # a format that lacked its arguments
+            raise ValueError(text)
     except (latexwalker.LatexWalkerError, AttributeError, IndexError, KeyError, ValueError, TypeError):
         # pylatexenc fails on some malformed input (a macro whose arguments are missing) in these ways
         text = latex.replace("$", "")
@@ -251,5 +256,8 @@ def _text_context() -> latexwalker.macrospec.LatexContextDb:
     return context
 
 
+# pylatexenc logs malformed input (a \\url without its argument) as warnings; such a stretch falls back,
+# and the build's warnings are about the listings, said with file:line, not about a library's parser.
+logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
 _WALKER_CONTEXT = _walker_context()
 _TO_TEXT = LatexNodes2Text(latex_context=_text_context(), math_mode="text", strict_latex_spaces="based-on-source")
