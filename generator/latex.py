@@ -225,6 +225,10 @@ def _text_context() -> latexwalker.macrospec.LatexContextDb:
             MacroTextSpec("frac", simplify_repl=_frac),
             MacroTextSpec("dfrac", simplify_repl=_frac),
             MacroTextSpec("tfrac", simplify_repl=_frac),
+            *(
+                MacroTextSpec(name, discard=True)
+                for name in ("cite", "citep", "citet", "citealp", "ref", "eqref", "autoref", "cref", "Cref", "label")
+            ),
             MacroTextSpec("newcommand", discard=True),
             MacroTextSpec("renewcommand", discard=True),
             MacroTextSpec("eg", simplify_repl="e.g."),
