@@ -142,6 +142,7 @@ def read_paths(paths: Iterable[Path]) -> Reading:
     found = gather_listings(paths)
     reading = Reading(diagnostics=list(found.notes))
     infos: dict[Path, dict[str, ListingInfo]] = {}
+    shown = site_names(found.files, paths)
     empty: list[Listing] = []
     for path in found.files:
         folder = path.resolve().parent  # where a linked listing's listings.yml is
@@ -149,7 +150,7 @@ def read_paths(paths: Iterable[Path]) -> Reading:
             infos[folder] = load_listing_info(folder)
         info = infos[folder].get(path.resolve().name)
         name = display_path(path)
-        listing = read_listing(decode(read_bytes(path, name), name), name, info)
+        listing = read_listing(decode(read_bytes(path, name), name), name, info, shown[path])
         reading.entries.extend(listing.entries)
         reading.diagnostics.extend(listing.diagnostics)
         if not listing.entries:
@@ -293,6 +294,47 @@ def load_listing_info(folder: Path) -> dict[str, ListingInfo]:
     return info
 
 
+def site_names(files: Iterable[Path], named: Iterable[Path] = ()) -> dict[Path, str]:
+    """How the site names each listing file: a relative path, never an absolute or home path.
+
+    Inside the working folder (the project) it is the path relative to it, as messages name it.
+    Outside, it is relative to the folder above the deepest folder holding the listings and folders
+    the user named, so the name keeps that folder's name (``../elsewhere/a.txt`` gives
+    ``elsewhere/a.txt``); relative to that folder itself when it is the home folder or above it.
+    """
+    here = Path.cwd().resolve()
+    names: dict[Path, str] = {}
+    outside: dict[Path, Path] = {}
+    for path in files:
+        try:
+            names[path] = path.resolve().relative_to(here).as_posix()
+        except ValueError:
+            outside[path] = Path(os.path.abspath(path))
+    if not outside:
+        return names
+    roots = [a.parent for a in outside.values()]
+    roots += [Path(os.path.abspath(p)) for p in named if p.is_dir() and _outside(p, here)]
+    try:
+        common = Path(os.path.commonpath(roots))
+    except ValueError:  # on different drives: each file's folder and name
+        return names | {path: f"{a.parent.name}/{a.name}".lstrip("/") for path, a in outside.items()}
+    try:
+        home: Path | None = Path.home()
+    except RuntimeError:  # no home folder known
+        home = None
+    above_home = home is not None and (common == home or common in home.parents)
+    base = common if above_home or common == common.parent else common.parent
+    return names | {path: a.relative_to(base).as_posix() for path, a in outside.items()}
+
+
+def _outside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return True
+    return False
+
+
 def display_path(path: Path) -> str:
     """The path as messages show it: relative to the working folder when inside it."""
     try:
@@ -363,8 +405,11 @@ class _Line:
     """Whether a blank line (or the start of the file) is right above it."""
 
 
-def read_listing(text: str, name: str, info: ListingInfo | None = None) -> Listing:
-    """Parse the text of one listing file into entries and warnings."""
+def read_listing(text: str, name: str, info: ListingInfo | None = None, shown: str = "") -> Listing:
+    """Parse the text of one listing file into entries and warnings.
+
+    ``name`` is the file as messages name it, ``shown`` as the site does (``site_names``; ``name``
+    when not given)."""
     listing = Listing(name)
     lines = split_lines(text)
     year = (info or ListingInfo()).year or _default_year(lines)
@@ -373,7 +418,7 @@ def read_listing(text: str, name: str, info: ListingInfo | None = None) -> Listi
         listing.diagnostics.append(Diagnostic(Source(name, line), message))
 
     tokens = list(_tokens(lines))
-    _Pairing(name, year, warn, listing.entries, _blank_separated(tokens)).run(tokens)
+    _Pairing(Source(name, 0, shown), year, warn, listing.entries, _blank_separated(tokens)).run(tokens)
     if not listing.entries:
         if not any(line.strip() for line in lines):
             reason = "the file is empty"
@@ -433,8 +478,8 @@ def _blank_separated(tokens: list[_Line]) -> bool:
 class _Pairing:
     """Titles paired with abstracts and their metadata, falling back in step after a missing line."""
 
-    def __init__(self, name: str, year: int | None, warn: Warn, entries: list[Entry], blank_separated: bool) -> None:
-        self.name, self.year, self.warn, self.entries = name, year, warn, entries
+    def __init__(self, file: Source, year: int | None, warn: Warn, entries: list[Entry], blank_separated: bool) -> None:
+        self.file, self.year, self.warn, self.entries = file, year, warn, entries  # file: line 0
         self.blank_separated = blank_separated  # papers separated by blank lines: abstracts may run on
         self.last = 0  # the last line of the entry's abstract
         self.title: _Line | None = None  # a title waiting for its abstract
@@ -505,7 +550,9 @@ class _Pairing:
                 f"metadata line {line.text!r} out of place (title at line {self.title.number} has no abstract yet); "
                 "ignored",
             )
-        self.entry = Entry(title=self.title.text, abstract=abstract.text, source=Source(self.name, self.title.number))
+        self.entry = Entry(
+            title=self.title.text, abstract=abstract.text, source=replace(self.file, line=self.title.number)
+        )
         self.title, self.held, self.last = None, [], abstract.number
 
     def skip_title(self, reason: str) -> None:
