@@ -9,7 +9,7 @@ import pytest
 
 from generator.errors import InputError
 from generator.model import Organisation, Source
-from generator.read import ListingInfo, decode, find_listings, load_listing_info, read_listing
+from generator.read import ListingInfo, decode, find_listings, load_listing_info, read_listing, read_paths, site_names
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LISTINGS = Path(__file__).parent.parent / "data" / "listings"
@@ -185,3 +185,31 @@ def test_real_date_spacing_fixture_reads_dates_and_upvotes():
     genie, sora = read_fixture("real-listings/date-spacing.txt", year=None).entries
     assert (genie.date, genie.upvotes, genie.authors) == (dt.date(2024, 2, 29), 117, 26)
     assert (sora.date, sora.upvotes, sora.authors) == (dt.date(2024, 2, 29), 9, 5)
+
+
+def test_site_names_are_relative_to_the_project_or_to_the_named_listings_never_absolute(tmp_path, monkeypatch):
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    for path in (project / "data" / "a.txt", elsewhere / "b.txt", elsewhere / "2024" / "c.txt"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("T\n\nA\n")
+    monkeypatch.chdir(project)
+    inside, outside, deeper = Path("data/a.txt"), Path("../elsewhere/b.txt"), Path("../elsewhere/2024/c.txt")
+    assert site_names([inside, outside, deeper]) == {
+        inside: "data/a.txt",
+        outside: "elsewhere/b.txt",
+        deeper: "elsewhere/2024/c.txt",
+    }
+    assert site_names([deeper], [Path("../elsewhere")]) == {deeper: "elsewhere/2024/c.txt"}
+    assert site_names([deeper]) == {deeper: "2024/c.txt"}
+    assert site_names([elsewhere / "b.txt"]) == {elsewhere / "b.txt": "elsewhere/b.txt"}
+    monkeypatch.setenv("HOME", str(elsewhere))
+    assert site_names([elsewhere / "b.txt"]) == {elsewhere / "b.txt": "b.txt"}  # no home folder's name
+
+
+def test_entries_carry_the_site_name_and_messages_the_file_as_named(tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "project").mkdir()
+    (tmp_path / "elsewhere" / "a.txt").write_text("Title\n\nAbstract.\n")
+    monkeypatch.chdir(tmp_path / "project")
+    (entry,) = read_paths([Path("../elsewhere/a.txt")]).entries
+    assert (str(entry.source), entry.source.where) == ("../elsewhere/a.txt:1", "elsewhere/a.txt:1")
