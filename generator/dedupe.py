@@ -1,26 +1,86 @@
-"""Entries to papers: group by identity key, merge metadata, keep every source."""
+"""Entries to papers: group by identity, merge metadata, keep every source.
+
+Entries whose titles share an identity key are copies of one paper unless their abstracts are
+different works (``ids.same_work``): then each work is a paper of its own. The earliest dated keeps
+the title's slug, the others get ``ids.variant_slug``, and a warning names the places of both.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
-from .ids import identity_key, slugify
-from .model import Entry, Paper, Slug
+from .ids import VARIANT_WORDS, identity_key, slugify, variant_hash, variant_slug, works
+from .model import Diagnostic, Entry, Paper, Slug
+
+Warn = Callable[[Diagnostic], None]
 
 
-def dedupe(entries: Iterable[Entry]) -> tuple[Paper, ...]:
-    """One paper per identity key, sorted by slug; the result does not depend on entry order."""
+def dedupe(entries: Iterable[Entry], warn: Warn | None = None) -> tuple[Paper, ...]:
+    """One paper per work, sorted by slug; the result does not depend on entry order.
+
+    ``warn`` is told of each title that two different papers share (in source order).
+    """
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         groups[identity_key(entry.title)].append(entry)
-    papers = [_merge(key, sorted(group, key=lambda e: e.source)) for key, group in groups.items()]
-    slugs: dict[Slug, str] = {}
+    papers: list[Paper] = []
+    warnings: list[Diagnostic] = []
+    for key, group in groups.items():
+        works = _works(sorted(group, key=lambda e: e.source))
+        if len(works) == 1:
+            papers.append(_merge(key, works[0]))
+        else:
+            shared = _variants(key, works)
+            papers.extend(shared)
+            warnings.extend(_shared_title(shared[0], variant) for variant in shared[1:])
+    slugs: dict[Slug, Paper] = {}
     for paper in papers:
-        other = slugs.setdefault(paper.slug, paper.key)
-        if other != paper.key:  # astronomically rare: two hashes collide
-            raise AssertionError(f"slug {paper.slug} is shared by {other!r} and {paper.key!r}")
+        other = slugs.setdefault(paper.slug, paper)
+        if other is not paper:  # astronomically rare: two hashes collide
+            raise AssertionError(f"slug {paper.slug} is shared by {other.sources[0]} and {paper.sources[0]}")
+    if warn is not None:
+        for warning in sorted(warnings, key=lambda d: d.source):
+            warn(warning)
     return tuple(sorted(papers, key=lambda p: p.slug))
+
+
+def _works(group: list[Entry]) -> list[list[Entry]]:
+    """The entries of one title (sorted by source) split into works (``ids.works``), each sorted."""
+    if all(e.abstract == group[0].abstract for e in group):  # most titles: one entry or exact copies
+        return [group]
+    index = {abstract: i for i, work in enumerate(works(e.abstract for e in group)) for abstract in work}
+    split: dict[int, list[Entry]] = defaultdict(list)
+    for entry in group:
+        split[index[entry.abstract]].append(entry)
+    return list(split.values())
+
+
+def _variants(key: str, works: list[list[Entry]]) -> list[Paper]:
+    """Papers of different works sharing one title: the earliest dated (then by abstract) first, with the
+    title's slug; the others with a variant slug (a hash of all the abstract's words where the first
+    ones are alike)."""
+    papers = [_merge(key, work) for work in works]
+    hashes = Counter(variant_hash(p.abstract) for p in papers)
+    papers.sort(key=lambda p: (p.date or dt.date.max, variant_hash(p.abstract), p.sources))
+
+    def slug(paper: Paper) -> Slug:
+        words = None if hashes[variant_hash(paper.abstract)] > 1 else VARIANT_WORDS
+        return variant_slug(paper.title, paper.abstract, words)
+
+    first, *others = papers
+    return [first, *(replace(p, slug=slug(p)) for p in others)]
+
+
+def _shared_title(first: Paper, other: Paper) -> Diagnostic:
+    """The warning for a title that two different papers hold."""
+    return Diagnostic(
+        other.sources[0],
+        f"title {other.title!r} is also at {first.sources[0]}, with a different abstract: read as two papers, "
+        f"papers/{first.slug}/ and papers/{other.slug}/; if they are one paper, make one abstract a copy of the other",
+    )
 
 
 def _merge(key: str, group: list[Entry]) -> Paper:

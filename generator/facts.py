@@ -133,6 +133,6 @@ def _more(
                 f"<p>And {mentioned_by_total - len(mentioned_by)} more, listed under <code>mentioned_by</code>"
                 ' in <a href="../../papers.json">papers.json</a>.</p>'
             )
-    sources = ", ".join(f"<code>{_escaped(s.file)}</code> (line {s.line})" for s in paper.sources)
+    sources = ", ".join(f"<code>{_escaped(s.path)}</code> (line {s.line})" for s in paper.sources)
     out.append(f'<p class="paper-sources">Listed in {sources}.</p>')
     return "\n".join(out)

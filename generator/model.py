@@ -15,12 +15,24 @@ class Source:
     """Where an entry was read: a listing file and a 1-based line number."""
 
     file: str
-    """The listing's path as the user named it (relative to the working folder when inside it)."""
+    """The listing's path as messages name it (relative to the working folder when inside it)."""
     line: int
     """The line of the entry's title."""
+    path: str = ""
+    """The listing's path as the site shows it (``read.site_names``): never absolute nor under the
+    home folder; ``file`` when not given."""
+
+    def __post_init__(self) -> None:
+        if not self.path:
+            object.__setattr__(self, "path", self.file)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+    @property
+    def where(self) -> str:
+        """The place as the site shows it: ``path:line``."""
+        return f"{self.path}:{self.line}"
 
 
 @dataclass(frozen=True)
@@ -105,8 +117,8 @@ class Paper:
 
     @property
     def listings(self) -> tuple[str, ...]:
-        """The listing files the paper appeared in, sorted."""
-        return tuple(sorted({s.file for s in self.sources}))
+        """The listing files the paper appeared in, as the site names them, sorted."""
+        return tuple(sorted({s.path for s in self.sources}))
 
 
 @dataclass(frozen=True)

@@ -252,7 +252,7 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
     cleaning = progress.stage("clean", lambda: clean_entries(entries))
     report.diagnostics.extend(cleaning.diagnostics)
     cleaned = cleaning.entries
-    papers = progress.stage("dedupe", lambda: dedupe(cleaned))
+    papers = progress.stage("dedupe", lambda: dedupe(cleaned, report.diagnostics.append))
     # Keyword evidence and mentions need only the papers, and so does the costly first step of
     # related papers (which pairs are similar): they run at the same time, on two cores.
     labels = {"evidence": lambda: keyword_evidence(papers, taxonomy), "mentions": lambda: find_mentions(papers)}

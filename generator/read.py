@@ -21,6 +21,14 @@ one break), and no abstract is shorter than 375 characters. Then:
 
 Listings whose abstracts are short and whose titles are long can still pair wrongly; the reader
 then falls back in step at the next abstract that reads like one, and says where.
+
+An abstract may run over several lines: arXiv text is copied with each paragraph on its own line,
+no blank line between. In the blank-line layouts a text line right below an abstract line (no blank
+line between, no metadata read yet) continues that abstract (``_Pairing.continues``) when a blank
+line, metadata or the end of the file follows it, or when it reads like an abstract itself. A line
+with another text line right below it is the next title, as in the block layout whose titles and
+abstracts have no blank line between (a lost blank line must not swallow a paper). In the compact
+layout every line is right below another, so there a line after an abstract is always a title.
 """
 
 from __future__ import annotations
@@ -64,13 +72,15 @@ CHROME = frozenset(
 _MONTHS = {
     m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)
 }
-_DATE = re.compile(r"^(?P<mon>[A-Z][a-z]{2}) (?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?: (?P<up>\d+))?$")
+# Spaces in a date line may be any run of spaces or tabs: ``Feb 29, 2024  117`` is a date and upvotes.
+_DATE = re.compile(r"^(?P<mon>[A-Z][a-z]{2})[ \t]+(?P<day>\d{1,2})(?:,[ \t]*(?P<year>\d{4}))?(?:[ \t]+(?P<up>\d+))?$")
 _AUTHORS = re.compile(r"^•\s*(?P<n>\d+) authors?$")
 _DOT = "·"
 _GLUED = re.compile(r"^Subscribe(?!(?:d|rs?|s)\b)(?=\S)")  # "SubscribeXLM-T: ...", not "Subscribers ..."
 _SENTENCE_BREAK = re.compile(r"[^\s.][.!?][\"')\]”’]* +[\"'(“‘]?[A-Z0-9]")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"))
 _ORGANISATION_LENGTH = 120
+_BLANK_SEPARATED = 0.25  # share of text lines after a blank line above which papers are blank-separated
 _BINARY_SAMPLE = 8192
 _NAMES_SHOWN = 10
 
@@ -132,6 +142,7 @@ def read_paths(paths: Iterable[Path]) -> Reading:
     found = gather_listings(paths)
     reading = Reading(diagnostics=list(found.notes))
     infos: dict[Path, dict[str, ListingInfo]] = {}
+    shown = site_names(found.files, paths)
     empty: list[Listing] = []
     for path in found.files:
         folder = path.resolve().parent  # where a linked listing's listings.yml is
@@ -139,7 +150,7 @@ def read_paths(paths: Iterable[Path]) -> Reading:
             infos[folder] = load_listing_info(folder)
         info = infos[folder].get(path.resolve().name)
         name = display_path(path)
-        listing = read_listing(decode(read_bytes(path, name), name), name, info)
+        listing = read_listing(decode(read_bytes(path, name), name), name, info, shown[path])
         reading.entries.extend(listing.entries)
         reading.diagnostics.extend(listing.diagnostics)
         if not listing.entries:
@@ -283,6 +294,47 @@ def load_listing_info(folder: Path) -> dict[str, ListingInfo]:
     return info
 
 
+def site_names(files: Iterable[Path], named: Iterable[Path] = ()) -> dict[Path, str]:
+    """How the site names each listing file: a relative path, never an absolute or home path.
+
+    Inside the working folder (the project) it is the path relative to it, as messages name it.
+    Outside, it is relative to the folder above the deepest folder holding the listings and folders
+    the user named, so the name keeps that folder's name (``../elsewhere/a.txt`` gives
+    ``elsewhere/a.txt``); relative to that folder itself when it is the home folder or above it.
+    """
+    here = Path.cwd().resolve()
+    names: dict[Path, str] = {}
+    outside: dict[Path, Path] = {}
+    for path in files:
+        try:
+            names[path] = path.resolve().relative_to(here).as_posix()
+        except ValueError:
+            outside[path] = Path(os.path.abspath(path))
+    if not outside:
+        return names
+    roots = [a.parent for a in outside.values()]
+    roots += [Path(os.path.abspath(p)) for p in named if p.is_dir() and _outside(p, here)]
+    try:
+        common = Path(os.path.commonpath(roots))
+    except ValueError:  # on different drives: each file's folder and name
+        return names | {path: f"{a.parent.name}/{a.name}".lstrip("/") for path, a in outside.items()}
+    try:
+        home: Path | None = Path.home()
+    except RuntimeError:  # no home folder known
+        home = None
+    above_home = home is not None and (common == home or common in home.parents)
+    base = common if above_home or common == common.parent else common.parent
+    return names | {path: a.relative_to(base).as_posix() for path, a in outside.items()}
+
+
+def _outside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return True
+    return False
+
+
 def display_path(path: Path) -> str:
     """The path as messages show it: relative to the working folder when inside it."""
     try:
@@ -349,10 +401,15 @@ class _Line:
     number: int
     text: str
     meta: bool
+    after_blank: bool = False
+    """Whether a blank line (or the start of the file) is right above it."""
 
 
-def read_listing(text: str, name: str, info: ListingInfo | None = None) -> Listing:
-    """Parse the text of one listing file into entries and warnings."""
+def read_listing(text: str, name: str, info: ListingInfo | None = None, shown: str = "") -> Listing:
+    """Parse the text of one listing file into entries and warnings.
+
+    ``name`` is the file as messages name it, ``shown`` as the site does (``site_names``; ``name``
+    when not given)."""
     listing = Listing(name)
     lines = split_lines(text)
     year = (info or ListingInfo()).year or _default_year(lines)
@@ -361,7 +418,7 @@ def read_listing(text: str, name: str, info: ListingInfo | None = None) -> Listi
         listing.diagnostics.append(Diagnostic(Source(name, line), message))
 
     tokens = list(_tokens(lines))
-    _Pairing(name, year, warn, listing.entries).run(tokens)
+    _Pairing(Source(name, 0, shown), year, warn, listing.entries, _blank_separated(tokens)).run(tokens)
     if not listing.entries:
         if not any(line.strip() for line in lines):
             reason = "the file is empty"
@@ -405,14 +462,26 @@ def _tokens(lines: list[str]) -> Iterator[_Line]:
         if meta and not text_seen and _DATE.match(line):
             continue  # the page's own date above the first paper
         text_seen = text_seen or not meta
-        yield _Line(number, line, meta)
+        yield _Line(number, line, meta, number == 1 or not lines[number - 2].translate(_INVISIBLE).strip())
+
+
+def _blank_separated(tokens: list[_Line]) -> bool:
+    """Whether papers are separated by blank lines (the block layouts), not alternating line by line.
+
+    In the block layouts every title, and in some every abstract too, stands after a blank line; in
+    the compact layout none does, but for a stray blank line where two copied pages were joined.
+    """
+    text = [t for t in tokens if not t.meta]
+    return bool(text) and sum(t.after_blank for t in text) > _BLANK_SEPARATED * len(text)
 
 
 class _Pairing:
     """Titles paired with abstracts and their metadata, falling back in step after a missing line."""
 
-    def __init__(self, name: str, year: int | None, warn: Warn, entries: list[Entry]) -> None:
-        self.name, self.year, self.warn, self.entries = name, year, warn, entries
+    def __init__(self, file: Source, year: int | None, warn: Warn, entries: list[Entry], blank_separated: bool) -> None:
+        self.file, self.year, self.warn, self.entries = file, year, warn, entries  # file: line 0
+        self.blank_separated = blank_separated  # papers separated by blank lines: abstracts may run on
+        self.last = 0  # the last line of the entry's abstract
         self.title: _Line | None = None  # a title waiting for its abstract
         self.held: list[_Line] = []  # metadata lines between that title and its abstract
         self.entry: Entry | None = None  # title and abstract read, metadata may follow
@@ -422,8 +491,13 @@ class _Pairing:
     def run(self, tokens: list[_Line]) -> None:
         """Read every content line in order."""
         for index, token in enumerate(tokens):
+            following = tokens[index + 1] if index + 1 < len(tokens) else None
             if token.meta:
                 self.metadata(token)
+            elif self.continues(token, following):
+                assert self.entry is not None
+                self.entry = replace(self.entry, abstract=f"{self.entry.abstract} {token.text}")
+                self.last = token.number
             elif self.title is None:
                 self.close()
                 if reads_like_abstract(token.text):
@@ -436,7 +510,6 @@ class _Pairing:
                 else:
                     self.title = token
             else:
-                following = tokens[index + 1] if index + 1 < len(tokens) else None
                 if (
                     following is not None
                     and not following.meta
@@ -453,6 +526,21 @@ class _Pairing:
             self.skip_title("end of file")
         self.close()
 
+    def continues(self, line: _Line, following: _Line | None) -> bool:
+        """Whether a text line continues the abstract just read (a paragraph on its own line).
+
+        In the blank-line layouts only, for a line right below the abstract (no blank line between,
+        no metadata read yet): it ends its block (a blank line, metadata or the end of the file
+        follows), or it cannot be a title. A line with text right below it may be the next title
+        with its abstract, which is how it is read.
+        """
+        if not self.blank_separated or self.entry is None or self.rank >= 0 or self.ignoring:
+            return False
+        if line.number != self.last + 1:
+            return False
+        ends_block = following is None or following.meta or following.number > line.number + 1
+        return ends_block or reads_like_abstract(line.text)
+
     def pair(self, abstract: _Line) -> None:
         """The waiting title gets its abstract; metadata held between them is reported out of place."""
         assert self.title is not None
@@ -462,8 +550,10 @@ class _Pairing:
                 f"metadata line {line.text!r} out of place (title at line {self.title.number} has no abstract yet); "
                 "ignored",
             )
-        self.entry = Entry(title=self.title.text, abstract=abstract.text, source=Source(self.name, self.title.number))
-        self.title, self.held = None, []
+        self.entry = Entry(
+            title=self.title.text, abstract=abstract.text, source=replace(self.file, line=self.title.number)
+        )
+        self.title, self.held, self.last = None, [], abstract.number
 
     def skip_title(self, reason: str) -> None:
         """The waiting title has no abstract: a warning, and the paper is left out."""

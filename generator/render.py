@@ -585,7 +585,7 @@ def _record(view: PaperView, corpus: Corpus, topics: Mapping[Slug, Topic]) -> di
         "mentions": [m.target for m in corpus.mentions.get(paper.slug, ())],
         "mentioned_by": [q.slug for q in view.mentioned_by],
         "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
-        "sources": [str(s) for s in paper.sources],
+        "sources": [s.where for s in paper.sources],
         "abstract": paper.abstract,
     }
 

@@ -6,8 +6,12 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from generator.clean import clean_entry
 from generator.dedupe import dedupe
+from generator.ids import variant_slug
 from generator.model import Entry, Organisation, Source
 from generator.read import decode, find_listings, load_listing_info, read_listing
 
@@ -51,3 +55,76 @@ def test_bundled_corpus_has_446_distinct_papers():
     assert len({p.slug for p in papers}) == 446
     merged = [p for p in papers if len(p.sources) > 1]
     assert sum(len(p.sources) - 1 for p in merged) == 48
+
+
+RAG = (
+    "We study how the performance of retrieval-augmented language models scales with the size of the datastore, "
+    "the number of retrieved passages and the parameters of the reader. Across six benchmarks, a smaller model "
+    "that reads from a trillion-token datastore matches a model ten times larger without retrieval."
+)
+VIT = (
+    "How should vision transformers grow when compute grows? We train more than two hundred image classifiers "
+    "from five million to two billion parameters on up to four billion labelled images and fit how their error "
+    "falls with width, depth and training steps."
+)
+
+
+def test_one_title_with_two_different_abstracts_is_two_papers_and_a_warning_naming_both_places():
+    entries = [
+        entry("Scaling Laws — A Study?", "b.txt", 7, abstract=VIT, date=dt.date(2024, 6, 2)),
+        entry("Scaling Laws: A Study", "a.txt", 12, abstract=RAG, date=dt.date(2024, 3, 11)),
+        entry("Scaling laws: a study", "b.txt", 20, abstract=RAG[:150] + "…", upvotes=44),
+    ]
+    warnings = []
+    rag, vit = sorted(dedupe(entries, warnings.append), key=lambda p: len(p.slug))
+    assert rag.slug == "scaling-laws-a-study" and rag.abstract == RAG and rag.upvotes == 44
+    assert [str(s) for s in rag.sources] == ["a.txt:12", "b.txt:20"]  # the truncated copy merged
+    assert vit.slug == variant_slug("Scaling Laws — A Study?", VIT) and vit.abstract == VIT
+    (warning,) = warnings
+    assert str(warning.source) == "b.txt:7" and "a.txt:12" in warning.message
+    assert rag.slug in warning.message and vit.slug in warning.message
+
+
+def test_the_earliest_dated_work_keeps_the_title_slug():
+    older = entry("Scaling Laws: A Study", "z.txt", 1, abstract=VIT, date=dt.date(2020, 1, 1))
+    newer = entry("Scaling Laws: A Study", "a.txt", 1, abstract=RAG, date=dt.date(2024, 1, 1))
+    slugs = {p.abstract: p.slug for p in dedupe([newer, older])}
+    assert slugs[VIT] == "scaling-laws-a-study" and slugs[RAG] == variant_slug("Scaling Laws: A Study", RAG)
+
+
+ABSTRACTS = [RAG, VIT, RAG[:100], "A short one.", VIT.replace("two hundred", "three hundred"), RAG.upper()]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Scaling Laws: A Study", "scaling laws - a study", "Other"]),
+            st.sampled_from(ABSTRACTS),
+            st.integers(1, 9),
+            st.sampled_from([None, dt.date(2024, 1, 1), dt.date(2023, 1, 1)]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_papers_and_slugs_do_not_depend_on_input_order(rows, rnd):
+    entries = [entry(t, f"f{i}.txt", line, abstract=a, date=d) for i, (t, a, line, d) in enumerate(rows)]
+    shuffled = entries[:]
+    rnd.shuffle(shuffled)
+    first, second = [], []
+    assert dedupe(entries, first.append) == dedupe(shuffled, second.append)
+    assert first == second
+    papers = dedupe(entries)
+    assert len({p.slug for p in papers}) == len(papers)
+    assert sum(len(p.sources) for p in papers) == len(entries)
+
+
+def test_adding_other_papers_moves_no_slug():
+    entries = [
+        entry("Scaling Laws: A Study", "a.txt", 1, abstract=RAG),
+        entry("Scaling Laws: A Study", "b.txt", 1, abstract=VIT),
+    ]
+    before = {p.abstract: p.slug for p in dedupe(entries)}
+    after = {p.abstract: p.slug for p in dedupe([*entries, entry("Another Paper", "c.txt", 1, abstract=RAG)])}
+    assert {a: after[a] for a in before} == before

@@ -9,7 +9,7 @@ import pytest
 
 from generator.errors import InputError
 from generator.model import Organisation, Source
-from generator.read import ListingInfo, decode, find_listings, load_listing_info, read_listing
+from generator.read import ListingInfo, decode, find_listings, load_listing_info, read_listing, read_paths, site_names
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LISTINGS = Path(__file__).parent.parent / "data" / "listings"
@@ -119,3 +119,97 @@ def test_listing_order_on_the_command_line_changes_nothing(tmp_path):
 def test_missing_path_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         find_listings([tmp_path / "nope"])
+
+
+LONG = "This abstract sentence is long enough to read like one. " * 8  # > ABSTRACT_LENGTH characters
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "T1\nA1 first paragraph.\nSecond paragraph.\n  • 2 authors\n·\nMar 3, 2024 4\n\nT2\nA2.\n",
+            [("T1", "A1 first paragraph. Second paragraph."), ("T2", "A2.")],
+            id="second paragraph before metadata",
+        ),
+        pytest.param(
+            "T1\n\nA1 first paragraph.\nSecond paragraph.\n\nT2\n\nA2.\n",
+            [("T1", "A1 first paragraph. Second paragraph."), ("T2", "A2.")],
+            id="second paragraph before a blank line",
+        ),
+        pytest.param(
+            f"T1\n{LONG}\n{LONG}\nShort third paragraph.\n\nT2\nA2.\n",
+            [("T1", f"{LONG.strip()} {LONG.strip()} Short third paragraph."), ("T2", "A2.")],
+            id="a paragraph that cannot be a title, then one more",
+        ),
+        pytest.param(
+            "T1\nA1.\n\nT2\nA2.\nT3\nA3.\n\nT4\nA4.\n",
+            [("T1", "A1."), ("T2", "A2."), ("T3", "A3."), ("T4", "A4.")],
+            id="a lost blank line does not swallow the next title",
+        ),
+        pytest.param(
+            "Daily Papers\n\nT1\nA1.\nT2\nA2.\nT3\nA3.\n",
+            [("T1", "A1."), ("T2", "A2."), ("T3", "A3.")],
+            id="compact layout: every line after an abstract is a title",
+        ),
+    ],
+)
+def test_an_abstract_runs_on_over_lines_right_below_it_in_the_blank_line_layouts(text, expected):
+    listing = read_listing(text, "x.txt")
+    assert [(e.title, e.abstract) for e in listing.entries] == expected
+    assert listing.diagnostics == []
+
+
+def test_second_paragraph_keeps_the_papers_metadata_not_a_stray_title():
+    listing = read_fixture("real-listings/second-paragraph.txt", year=None)
+    registers, paged, retnet, phi = listing.entries
+    assert registers.abstract.endswith(
+        "We show that this solution fixes that problem entirely for both supervised and self-supervised models."
+    )
+    assert (registers.authors, registers.date, registers.upvotes) == (4, dt.date(2023, 9, 28), 12)
+    assert paged.abstract.endswith(
+        "huge and grows and shrinks dynamically. Code is available at https://github.com/vllm-project/vllm."
+    )
+    assert retnet.abstract.endswith("parallel, recurrent, and chunkwise recurrent.")
+    assert phi.title == "Textbooks Are All You Need" and phi.upvotes == 8
+    assert listing.diagnostics == []
+
+
+@pytest.mark.parametrize("gap", [" ", "  ", "\t", " \t  "])
+def test_any_run_of_spaces_or_tabs_between_date_and_upvotes_is_a_date_and_upvotes(gap):
+    (entry,) = read_listing(f"T\nA.\n  • 2 authors\n·\nFeb 29, 2024{gap}117\n", "x.txt").entries
+    assert (entry.date, entry.upvotes) == (dt.date(2024, 2, 29), 117)
+
+
+def test_real_date_spacing_fixture_reads_dates_and_upvotes():
+    genie, sora = read_fixture("real-listings/date-spacing.txt", year=None).entries
+    assert (genie.date, genie.upvotes, genie.authors) == (dt.date(2024, 2, 29), 117, 26)
+    assert (sora.date, sora.upvotes, sora.authors) == (dt.date(2024, 2, 29), 9, 5)
+
+
+def test_site_names_are_relative_to_the_project_or_to_the_named_listings_never_absolute(tmp_path, monkeypatch):
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    for path in (project / "data" / "a.txt", elsewhere / "b.txt", elsewhere / "2024" / "c.txt"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("T\n\nA\n")
+    monkeypatch.chdir(project)
+    inside, outside, deeper = Path("data/a.txt"), Path("../elsewhere/b.txt"), Path("../elsewhere/2024/c.txt")
+    assert site_names([inside, outside, deeper]) == {
+        inside: "data/a.txt",
+        outside: "elsewhere/b.txt",
+        deeper: "elsewhere/2024/c.txt",
+    }
+    assert site_names([deeper], [Path("../elsewhere")]) == {deeper: "elsewhere/2024/c.txt"}
+    assert site_names([deeper]) == {deeper: "2024/c.txt"}
+    assert site_names([elsewhere / "b.txt"]) == {elsewhere / "b.txt": "elsewhere/b.txt"}
+    monkeypatch.setenv("HOME", str(elsewhere))
+    assert site_names([elsewhere / "b.txt"]) == {elsewhere / "b.txt": "b.txt"}  # no home folder's name
+
+
+def test_entries_carry_the_site_name_and_messages_the_file_as_named(tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "project").mkdir()
+    (tmp_path / "elsewhere" / "a.txt").write_text("Title\n\nAbstract.\n")
+    monkeypatch.chdir(tmp_path / "project")
+    (entry,) = read_paths([Path("../elsewhere/a.txt")]).entries
+    assert (str(entry.source), entry.source.where) == ("../elsewhere/a.txt:1", "elsewhere/a.txt:1")
