@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model import Entry, Organisation, Source
-from generator.read import CHROME, ListingInfo, decode, read_listing, read_paths, reads_like_abstract
+from generator.read import CHROME, ListingInfo, decode, read_listing, read_paths, reads_like_abstract, site_names
 
 YEAR = 2025
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -152,12 +152,12 @@ def listings(draw: st.DrawFn) -> tuple[str, list[Paper], list[int]]:
     return text, papers, title_lines(lines, len(papers))
 
 
-def expected_entries(papers: list[Paper], numbers: list[int], name: str) -> list[Entry]:
+def expected_entries(papers: list[Paper], numbers: list[int], name: str, site_name: str | None = None) -> list[Entry]:
     return [
         Entry(
             title=p.title,
             abstract=p.abstract,
-            source=Source(name, line),
+            source=Source(name, line, site_name or name),
             authors=p.authors,
             date=p.date,
             upvotes=p.upvotes,
@@ -204,8 +204,12 @@ def test_reading_is_independent_of_the_order_the_files_are_given(generated, rand
         by_both = read_paths([*reversed(files), root / "sub", root])
         assert by_files.entries == by_folder.entries == by_both.entries
         assert by_files.diagnostics == by_folder.diagnostics == []
-        names = {path: path.as_posix() for path in files}
-        want = [e for path, papers, numbers in sorted(expected) for e in expected_entries(papers, numbers, names[path])]
+        site = site_names(files, [root])
+        want = [
+            e
+            for path, papers, numbers in sorted(expected)
+            for e in expected_entries(papers, numbers, path.as_posix(), site[path])
+        ]
         assert sorted(by_folder.entries, key=repr) == sorted(want, key=repr)
 
 
