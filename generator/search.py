@@ -199,9 +199,10 @@ def index_terms(text: str) -> list[str]:
 
 
 def compatibility_words(text: str) -> list[str]:
-    """The words of a text that folding changes (``D²GS`` → ``d2gs``, ``café`` → ``cafe``), sorted:
-    what a Pagefind page holds, hidden, so that Pagefind, which does not fold, finds what lunr finds."""
-    if text.isascii() and "^" not in text:
+    """The words of a text that :func:`words` changes (``D²GS`` → ``d2gs``, ``café`` → ``cafe``,
+    ``quantisation`` → ``quantization``), sorted: what a Pagefind page holds, hidden, so that
+    Pagefind, which does not fold and is asked the folded words, finds what lunr finds."""
+    if text.isascii() and "^" not in text and "isation" not in text.lower():
         return []
     plain = {_trim(piece) for piece in _SEPARATOR.split(text.lower())}
     return sorted(set(words(text)) - plain)

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Dialog, Locator, Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from generator.search import words
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -197,6 +199,8 @@ def wait_for_search(page: Page, query: str) -> list[Result]:
     SEARCH_QUIET_MS.
     """
     last = SEPARATOR.split(query.strip().lower())[-1]
+    folded = words(last)  # as the worker reports it: "D²GS" matched as "d2gs"
+    last = folded[-1] if folded else last
     page.evaluate("() => { delete window.__searchSettle }")
     try:
         page.wait_for_function(
