@@ -143,6 +143,10 @@ def type_query(page: Page, query: str) -> None:
     box.click()
     box.fill("")
     box.press_sequentially(query, delay=TYPING_DELAY_MS)
+    if not query.isascii():
+        # Playwright inserts a character no US key types (Σ, ²) as text, with no key events; Material
+        # searches on keyup, which a Greek keyboard or an input method sends: one key, as they do.
+        box.press("End")
 
 
 @dataclass(frozen=True)
