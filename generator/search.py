@@ -10,8 +10,9 @@ builds the index with lunr.js instead of indexing in the browser. ``python -m ge
 loads the same file from the built site (:func:`open_site`). Past :data:`LUNR_LIMIT` papers the
 hosted site's box asks Pagefind instead (:func:`choose_engine`).
 
-Both sides turn a query into the same lunr clauses (:func:`plan`), with the settings written into
-the file (:data:`QUERY`), so they rank alike:
+Both sides read text the same way (:func:`fold`, :func:`words`: ``Σ`` is a word, ``D²GS`` is
+``d2gs``, ``ＧＰＴ`` is ``gpt``, ``café`` is ``cafe``) and turn a query into the same lunr clauses
+(:func:`plan`), with the settings written into the file (:data:`QUERY`), so they rank alike:
 
 - every word matches its stem exactly (boost 10), from three letters the start of a longer word
   (boost 1: the query is typed a letter at a time), and, from five letters, when the index lacks
