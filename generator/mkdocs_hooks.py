@@ -61,7 +61,7 @@ loaded by MkDocs on its own and cannot import the generator's)."""
 SCRIPT_VARIABLE = "__lunr_index"
 """What the offline site's search script sets (generator/search.py SCRIPT_VARIABLE)."""
 
-SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets", "query", "full_text")
+SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets", "query", "full_text", "compat")
 """Parts of the search file the worker reads from the file, not from the page's settings (which
 keep the facet values: Pagefind's worker and the facet menus have no search file)."""
 
@@ -203,9 +203,10 @@ def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
     """``_pagefind_articles`` from the search file (its layout: generator/search.py DOCS)."""
     docs, facets = data["docs"], data["facets"]
     closures = [[facets["topic"][n][0] for n in closure] for _, closure in data["topic_sets"]]
+    compat = dict(data.get("compat", []))
     articles = {}
-    for location, title, text, topics, date, org in zip(
-        docs["location"], docs["title"], docs["text"], docs["topics"], docs["date"], docs["org"], strict=True
+    for ref, (location, title, text, topics, date, org) in enumerate(
+        zip(docs["location"], docs["title"], docs["text"], docs["topics"], docs["date"], docs["org"], strict=True)
     ):
         if topics >= 0:  # a paper
             paper: dict[str, Any] = {"topic": closures[topics]}
@@ -213,7 +214,9 @@ def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
                 paper["year"], paper["date"] = date[:4], date
             if org >= 0:
                 paper["org"] = facets["org"][org][0]
-            articles[f"{location}/"] = _ARTICLE[:-1] + " data-pagefind-body>" + _filter_markup(paper)
+            # The words search folds (D²GS as d2gs), hidden: Pagefind does not fold what it indexes.
+            hidden = f"<div hidden>{html.escape(compat[ref])}</div>" if ref in compat else ""
+            articles[f"{location}/"] = _ARTICLE[:-1] + " data-pagefind-body>" + _filter_markup(paper) + hidden
         else:  # title and text are escaped HTML already
             text = f"<p>{text}</p>" if text else ""
             articles[f"{location}/"] = (

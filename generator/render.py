@@ -61,12 +61,17 @@ class PaperView:
 
     def abstract_markdown(self) -> Trusted:
         """The abstract as Markdown, its mentions linked to the papers they name."""
-        return Trusted(
-            "".join(
-                f"[{inline_markdown(text)}]({target}.md)" if target else inline_markdown(text, line_start=index == 0)
-                for index, (text, target) in enumerate(self.abstract_parts)
-            )
-        )
+        out = []
+        parts = self.abstract_parts
+        for index, (text, target) in enumerate(parts):
+            if target:
+                out.append(f"[{inline_markdown(text)}]({target}.md)")
+            elif text.endswith("!") and index + 1 < len(parts) and parts[index + 1][1]:
+                # "!" right before "[name](paper.md)" would make the link an image: escaped.
+                out.append(inline_markdown(text[:-1], line_start=index == 0) + "\\!")
+            else:
+                out.append(inline_markdown(text, line_start=index == 0))
+        return Trusted("".join(out))
 
 
 def _finalize(value: Any) -> Any:

@@ -10,8 +10,9 @@ builds the index with lunr.js instead of indexing in the browser. ``python -m ge
 loads the same file from the built site (:func:`open_site`). Past :data:`LUNR_LIMIT` papers the
 hosted site's box asks Pagefind instead (:func:`choose_engine`).
 
-Both sides turn a query into the same lunr clauses (:func:`plan`), with the settings written into
-the file (:data:`QUERY`), so they rank alike:
+Both sides read text the same way (:func:`fold`, :func:`words`: ``Σ`` is a word, ``D²GS`` is
+``d2gs``, ``ＧＰＴ`` is ``gpt``, ``café`` is ``cafe``) and turn a query into the same lunr clauses
+(:func:`plan`), with the settings written into the file (:data:`QUERY`), so they rank alike:
 
 - every word matches its stem exactly (boost 10), from three letters the start of a longer word
   (boost 1: the query is typed a letter at a time), and, from five letters, when the index lacks
@@ -31,6 +32,7 @@ import html
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -122,8 +124,12 @@ SPACES = r"\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
 character Python's ``str.isspace`` or JavaScript's ``\\s`` calls a space, line or paragraph
 separator, so that no engine's idea of a space decides where a word ends."""
 
-_SEPARATOR = re.compile(f"[{SPACES}-]+")
+DASHES = r"\-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
+"""Dashes, which split words as spaces do (``PixArt–Σ`` is ``PixArt-Σ``), as a character class (the worker has a copy)."""
+
+_SEPARATOR = re.compile(f"[{SPACES}{DASHES}]+")
 _TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
+_COMBINING = re.compile("[\u0300-\u036f]+")
 _BRITISH = re.compile(r"isation(s?)$")
 _FACET = re.compile(
     f'(?:^|[{SPACES}])(topic|year|org|organisation):(?:"([^"]*)"|([^{SPACES}]*))',
@@ -131,22 +137,51 @@ _FACET = re.compile(
 )
 """A facet term; letter case in the ASCII sense, as the worker's regular expression reads it."""
 _STOP_WORDS = frozenset(WORDS)
+_WORD_CATEGORIES = frozenset("LNM")
+"""Unicode categories (first letter) of characters a word keeps at its ends: letters, numbers, marks."""
 
 
 # --- text -------------------------------------------------------------------------------------------
 
 
+def fold(text: str) -> str:
+    """A text as the index and a query compare it (the worker's ``fold`` is the same): compatibility
+    forms as their plain letters (NFKC: ``²`` → ``2``, ``ＧＰＴ`` → ``GPT``), lower case, accents
+    dropped (``café`` → ``cafe``), final sigma as ``σ``, and no ``^`` (``D^2GS`` → ``d2gs``)."""
+    if text.isascii():
+        return text.lower().replace("^", "") if "^" in text else text.lower()
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFD", text)))
+    return text.replace("\u03c2", "\u03c3").replace("^", "")
+
+
 def words(text: str) -> list[str]:
-    """A text's words as lunr.js splits and trims them: lower case, split at spaces and hyphens,
-    non-word characters (ASCII sense, as in JavaScript) stripped from both ends; "-isation" spelt
-    "-ization", so either spelling finds both."""
-    return [w for w in map(_word, _SEPARATOR.split(text.lower())) if w]
+    """A text's words: folded (:func:`fold`), split at spaces and dashes, characters other than
+    letters, numbers, marks and ``_`` stripped from both ends; "-isation" spelt "-ization", so
+    either spelling finds both. Letters of any script make words (``Σ``); a run of CJK is one word."""
+    return [w for w in map(_word, _SEPARATOR.split(fold(text))) if w]
+
+
+def _trim(piece: str) -> str:
+    """``piece`` without characters other than letters, numbers, marks and ``_`` at its ends."""
+    if piece.isascii():
+        return _TRIM.sub("", piece)
+    start, end = 0, len(piece)
+    while start < end and not _keeps(piece[start]):
+        start += 1
+    while end > start and not _keeps(piece[end - 1]):
+        end -= 1
+    return piece[start:end]
+
+
+def _keeps(char: str) -> bool:
+    return char == "_" or unicodedata.category(char)[0] in _WORD_CATEGORIES
 
 
 @functools.lru_cache(maxsize=1 << 18)
 def _word(piece: str) -> str:
     if not (piece.isascii() and piece.isalnum()):
-        piece = _TRIM.sub("", piece)
+        piece = _trim(piece)
     if piece.endswith(("isation", "isations")):
         piece = _BRITISH.sub(r"ization\1", piece)
     return piece
@@ -160,8 +195,18 @@ def _term(piece: str) -> str:
 
 
 def index_terms(text: str) -> list[str]:
-    """What lunr.js's default pipeline (trimmer, stop words, stemmer) makes of a text."""
-    return [t for t in map(_term, _SEPARATOR.split(text.lower())) if t]
+    """What lunr.js's default pipeline (trimmer, stop words, stemmer) makes of a text, folded as :func:`words`."""
+    return [t for t in map(_term, _SEPARATOR.split(fold(text))) if t]
+
+
+def compatibility_words(text: str) -> list[str]:
+    """The words of a text that :func:`words` changes (``D²GS`` → ``d2gs``, ``café`` → ``cafe``,
+    ``quantisation`` → ``quantization``), sorted: what a Pagefind page holds, hidden, so that
+    Pagefind, which does not fold and is asked the folded words, finds what lunr finds."""
+    if text.isascii() and "^" not in text and "isation" not in text.lower():
+        return []
+    plain = {_trim(piece) for piece in _SEPARATOR.split(text.lower())}
+    return sorted(set(words(text)) - plain)
 
 
 def facet_value(value: str) -> str:
@@ -221,7 +266,8 @@ class _Columns:
 def build(corpus: Corpus, engine: str = "lunr") -> bytes:
     """The search file: query settings, facet values, the result documents and the lunr index (in
     the compact layout of :data:`DOCS` and :func:`compact_index`), and ``engine``, the hosted site's
-    engine (:func:`choose_engine`)."""
+    engine (:func:`choose_engine`); for Pagefind, ``compat``: ``[document number, words]`` of the
+    papers whose words folding changes (:func:`compatibility_words`), which their pages hold hidden."""
     all_topics = {t.slug: t for t in corpus.topics}
     full_text = len(corpus.papers) <= LUNR_LIMIT
     organisations: dict[str, str] = {}
@@ -262,6 +308,14 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
             }
         )
         progress.advance()
+    # Pagefind tokenises pages on its own: a paper's page holds, hidden, the words folding changes.
+    compat = [
+        [ref, " ".join(found)]
+        for ref, paper in enumerate(papers)
+        if engine == "pagefind"
+        for found in [compatibility_words(f"{paper.title} {paper.abstract}")]
+        if found
+    ]
     for topic in corpus.topics:
         docs.add(f"topics/{topic.slug}", f"Topic: {topic.name}", topic.description)
         fields.append(
@@ -281,6 +335,8 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
         "docs": dataclasses.asdict(docs),
         "index": compact_index(lunr_index(fields)),
     }
+    if engine == "pagefind":
+        data["compat"] = compat
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 

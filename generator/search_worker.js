@@ -19,17 +19,32 @@ var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
 // generator/search.py SPACES: what Python or JavaScript calls a space, line or paragraph separator.
 var SPACES = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
-var SEPARATOR = new RegExp("[" + SPACES + "-]+")
-var TRIM = /^\W+|\W+$/g
+// generator/search.py DASHES: they split words as spaces do.
+var DASHES = "\\-\\u2010-\\u2015\\u2212\\u2e3a\\u2e3b\\ufe58\\ufe63\\uff0d"
+var SEPARATOR = new RegExp("[" + SPACES + DASHES + "]+")
+var TRIM = /^[^\p{L}\p{N}\p{M}_]+|[^\p{L}\p{N}\p{M}_]+$/gu
+var COMBINING = /[\u0300-\u036f]+/g
+var NON_ASCII = /[^\x00-\x7f]/
 var BRITISH = /isation(s?)$/
 var FACET = new RegExp('(^|[' + SPACES + '])(topic|year|org|organisation):(?:"([^"]*)"|([^' + SPACES + ']*))', "gi")
 
 var engine = null
 
+/* generator/search.py `fold`: compatibility forms as plain letters, lower case, no accents, final sigma as σ, no ^. */
+function fold(text) {
+  if (NON_ASCII.test(text)) {
+    text = text.normalize("NFKC").toLowerCase()
+    text = text.normalize("NFD").replace(COMBINING, "").normalize("NFC").replace(/\u03c2/g, "\u03c3")
+  } else {
+    text = text.toLowerCase()
+  }
+  return text.replace(/\^/g, "")
+}
+
 /* Words as generator/search.py `words` makes them. */
 function words(text) {
   var out = []
-  var pieces = text.toLowerCase().split(SEPARATOR)
+  var pieces = fold(text).split(SEPARATOR)
   for (var i = 0; i < pieces.length; i++) {
     var word = pieces[i].replace(TRIM, "").replace(BRITISH, "ization$1")
     if (word)

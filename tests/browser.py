@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Dialog, Locator, Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from generator.search import words
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -141,6 +143,10 @@ def type_query(page: Page, query: str) -> None:
     box.click()
     box.fill("")
     box.press_sequentially(query, delay=TYPING_DELAY_MS)
+    if not query.isascii():
+        # Playwright inserts a character no US key types (Σ, ²) as text, with no key events; Material
+        # searches on keyup, which a Greek keyboard or an input method sends: one key, as they do.
+        box.press("End")
 
 
 @dataclass(frozen=True)
@@ -197,6 +203,8 @@ def wait_for_search(page: Page, query: str) -> list[Result]:
     SEARCH_QUIET_MS.
     """
     last = SEPARATOR.split(query.strip().lower())[-1]
+    folded = words(last)  # as the worker reports it: "D²GS" matched as "d2gs"
+    last = folded[-1] if folded else last
     page.evaluate("() => { delete window.__searchSettle }")
     try:
         page.wait_for_function(

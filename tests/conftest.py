@@ -67,3 +67,22 @@ def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_generator(project, "build", "--search", "pagefind")
     assert result.returncode == 0, result.stderr
     return project
+
+
+@pytest.fixture(scope="session")
+def unicode_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built from papers whose titles hold Greek letters, superscripts, fullwidth
+    letters, accents, CJK and dashes (tests/fixtures/unicode-search.txt)."""
+    project = copy_project(tmp_path_factory.mktemp("unicode"), FIXTURES / "unicode-search.txt")
+    result = run_generator(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="session")
+def unicode_pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same papers with Pagefind answering the hosted site's search box."""
+    project = copy_project(tmp_path_factory.mktemp("unicode-pagefind"), FIXTURES / "unicode-search.txt")
+    result = run_generator(project, "build", "--search", "pagefind")
+    assert result.returncode == 0, result.stderr
+    return project

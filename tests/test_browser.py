@@ -715,3 +715,40 @@ def test_no_sideways_scrolling_on_a_375px_phone(
         ".map(e => e.tagName + '.' + e.className)"
     )
     assert width <= 375, f"/{path} is {width}px wide on a 375px screen; too wide: {wide}"
+
+
+# --- Greek letters, superscripts, fullwidth letters, accents (issue 13) --------------------------------
+
+UNICODE_QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries_unicode.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("engine", ["hosted", "offline", "pagefind"])
+def test_unicode_queries_rank_their_paper_first_in_the_browser(
+    open_page: Callable[..., tuple[Page, Watch]],
+    unicode_site: Path,
+    unicode_pagefind_site: Path,
+    engine: str,
+) -> None:
+    """`Σ`, `PixArt-Σ`, `D2GS`, `ＧＰＴ`, `cafe`... typed into the search box: the paper first, with
+    lunr in the hosted site's worker, from file:// in the offline site, and with Pagefind."""
+    page, watch = open_page()
+    if engine == "offline":
+        page.goto((unicode_site / "site-offline" / "index.html").as_uri())
+        missed = _unicode_misses(page)
+    else:
+        with serve((unicode_site if engine == "hosted" else unicode_pagefind_site) / "site") as url:
+            page.goto(url)
+            missed = _unicode_misses(page)
+            if engine == "pagefind":
+                assert any("/pagefind/" in u for u in watch.requests), "test premise: Pagefind answered nothing"
+    assert not missed, f"{engine}: expected papers not first:\n" + "\n\n".join(missed)
+    assert not watch.errors, f"JavaScript errors ({engine}): {watch.errors}"
+
+
+def _unicode_misses(page: Page) -> list[str]:
+    missed = []
+    for q in UNICODE_QUERIES:
+        found = search(page, q["query"])
+        if [r.title for r in found[:1]] != [q["title"]]:
+            missed.append(f"{q['query']!r} ({q['kind']}):\n{shown_results(page, 3)}")
+    return missed

@@ -12,7 +12,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 from mkdocs.utils.yaml import yaml_load
@@ -103,6 +103,9 @@ def test_inline_markdown_renders_as_markdown_text_does(text):
 
 @settings(deadline=None, max_examples=60)
 @given(st.lists(MARKDOWN_HEAVY, min_size=1, max_size=4), st.booleans())
+@example(["a x!", "y"], False)  # "a x![y](p1.md)" would be an image
+@example(["y", "a x!", "z"], True)
+@example(["a x\\!", "y"], False)
 def test_abstract_with_mentions_renders_as_fully_escaped(parts, starts_with_mention):
     """An abstract cut at its mentions: the same page whether its text is escaped in full or not."""
     parts = [" ".join(p.split()) or "x" for p in parts]

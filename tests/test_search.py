@@ -600,3 +600,172 @@ def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyP
     assert "data-pagefind-body><div hidden></div>" in marked and "javascripts/search-worker." in marked
     with pytest.raises(PluginError, match="article element was not found"):
         mkdocs_hooks.on_post_page(f"{worker}<article>", page, config)
+
+
+# --- Unicode: Greek letters, superscripts, fullwidth letters, accents (issue 13) ------------------------
+
+UNICODE_QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries_unicode.yml").read_text(encoding="utf-8"))
+
+NON_ASCII = [
+    "PixArt-Σ",
+    "PIXART-δ",
+    "D²GS",
+    "D^2GS x^{2}",
+    "ＧＰＴ－４ ｆｕｌｌｗｉｄｔｈ",
+    "Café naïve crème brûlée Ñandú",
+    "ΣΑΣ λόγος ΛΌΓΟΣ σοφός",
+    "α-Flow β—VAE γ–δ ε‐ζ θ−ι",
+    "大语言模型评测 GPT模型 日本語のテキスト",
+    "한국어 모델",
+    "«quoted» „low“ ‹single› (ω)",
+    "İstanbul ǅemal ß ẞ",
+    "µP μP ﬁne-tuning ½ ™ №5",
+    "x₁ x² ⁿ ⅳ ①",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝐁𝐨𝐥𝐝 🤖robot🧪",
+    "עברית ومرحبا हिन्दी",
+    "e\u0301 a\u0308\u0304 i\u0307",
+    "_x_ ∑ Σ ∏ √n ∞",
+    "Ｓｕｂｓｃｒｉｂｅ：ＧＰＴ",
+    "organisation:Λ topic:Σ year:２０２４ Σ",
+]
+"""Non-ASCII texts the worker and Python must fold and split alike."""
+
+NODE_FOLD = r"""
+const fs = require("fs"), vm = require("vm")
+const context = { addEventListener() {}, postMessage() {}, console }
+const [lunrFile, workerFile] = process.argv.slice(-2)
+vm.createContext(context)
+vm.runInContext(fs.readFileSync(lunrFile, "utf8"), context)
+vm.runInContext(fs.readFileSync(workerFile, "utf8"), context)
+context.input = JSON.parse(fs.readFileSync(0, "utf8"))
+process.stdout.write(JSON.stringify(vm.runInContext(`({
+  folded: input.texts.map(fold),
+  words: input.texts.map(words),
+  parsed: input.texts.map(parse),
+  stems: input.texts.map(t => words(t).map(stem)),
+  plans: input.texts.map(t => plan(parse(t).words, () => false, input.settings)),
+  dashes: DASHES,
+})`, context)))
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_browser_worker_folds_and_splits_non_ascii_text_as_python_does() -> None:
+    """Greek, superscripts, fullwidth letters, accents, CJK, dashes, astral letters: the worker's
+    ``fold``, words, stems and clauses under Node.js are Python's."""
+    texts = NON_ASCII + [q["query"] for q in UNICODE_QUERIES]
+    result = subprocess.run(
+        [
+            "node",
+            "-e",
+            NODE_FOLD,
+            str(ROOT / "node_modules" / "lunr" / "lunr.js"),
+            str(ROOT / "generator" / "search_worker.js"),
+        ],
+        input=json.dumps({"texts": texts, "settings": search.QUERY}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    js = json.loads(result.stdout)
+    assert js["dashes"] == search.DASHES
+    assert js["folded"] == [search.fold(t) for t in texts]
+    assert js["words"] == [search.words(t) for t in texts]
+    assert js["parsed"] == [
+        {"words": list(p.words), "filters": [list(f) for f in p.filters]} for p in map(search.parse, texts)
+    ]
+    assert js["stems"] == [[search.stem(w) for w in search.words(t)] for t in texts]
+    assert js["plans"] == [search.plan(search.parse(t).words, lambda _: False) for t in texts]
+
+
+FOLDED = [
+    # (text, its words: what the index holds and a query asks)
+    ("PixArt-Σ", ["pixart", "σ"]),
+    ("D²GS", ["d2gs"]),
+    ("D^2GS", ["d2gs"]),
+    ("ＧＰＴ－４", ["gpt", "4"]),
+    ("Café naïve", ["cafe", "naive"]),
+    ("ΛΌΓΟΣ λόγος", ["λογοσ", "λογοσ"]),
+    ("α-Flow β—VAE θ−ι", ["α", "flow", "β", "vae", "θ", "ι"]),
+    ("大语言模型评测: GPT模型", ["大语言模型评测", "gpt模型"]),
+    ("«quoted» (ω)", ["quoted", "ω"]),
+    ("µP", ["μp"]),
+    ("ﬁne-tuning", ["fine", "tuning"]),
+    ("🤖robot🧪", ["robot"]),
+    ("pruning's x_y", ["pruning's", "x_y"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FOLDED, ids=[t for t, _ in FOLDED])
+def test_words_fold_compatibility_forms_accents_and_case(text: str, expected: list[str]) -> None:
+    assert search.words(text) == expected
+
+
+def test_compatibility_words_are_the_words_folding_changes() -> None:
+    assert search.compatibility_words("D²GS and ＧＰＴ: a café for PixArt-Σ") == ["cafe", "d2gs", "gpt"]
+    assert search.compatibility_words("Plain ASCII title: GPTQ, 4-bit") == []
+    assert search.compatibility_words("x^2 scaling") == ["x2"]
+    assert search.compatibility_words("Quantisation") == ["quantization"]  # the query "quantisation" asks this
+
+
+@pytest.fixture(scope="module")
+def unicode_index(unicode_site: Path) -> search.SearchIndex:
+    return search.open_site(unicode_site / "site").index
+
+
+def test_unicode_queries_rank_their_paper_first(unicode_index: search.SearchIndex) -> None:
+    """`Σ` finds PixArt-Σ, `PixArt-Σ` ranks it above PIXART-δ, `D2GS` finds D²GS, `ＧＰＴ` finds GPT..."""
+    kinds = {q["kind"] for q in UNICODE_QUERIES}
+    assert {"greek", "superscript", "fullwidth", "accent", "cjk", "dash"} <= kinds
+    missed = []
+    for q in UNICODE_QUERIES:
+        titles = [hit.title for hit in unicode_index.search(q["query"])]
+        if titles[:1] != [q["title"]]:
+            missed.append(f"{q['query']!r} ({q['kind']}): first {titles[:2]}")
+    assert not missed, "expected papers not first:\n" + "\n".join(missed)
+
+
+def test_search_command_finds_superscripts_and_greek(unicode_site: Path) -> None:
+    for query, title in [
+        ("D2GS", "D²GS: Dense Depth"),
+        ("Σ", "PixArt-Σ: Weak-to-Strong"),
+        ("ＧＰＴ", "ＧＰＴ Prompts"),
+    ]:
+        result = run_generator(unicode_site, "search", query, "--limit", "1")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[0].startswith(f" 1. {title}"), (query, result.stdout)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_browser_worker_ranks_unicode_queries_as_python_does(unicode_site: Path) -> None:
+    site = unicode_site / "site"
+    settings = json.loads((site / search.SITE_SETTINGS).read_text(encoding="utf-8"))["config"]["papers"]
+    opened = search.open_site(site)
+    queries = [q["query"] for q in UNICODE_QUERIES]
+    probe = ROOT / "node_modules" / "lunr" / "lunr.js", ROOT / "generator" / "search_worker.js"
+    result = subprocess.run(
+        ["node", "-e", NODE_ENGINE, *map(str, probe), str(opened.source)],
+        input=json.dumps({"settings": settings, "queries": queries}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    answers = json.loads(result.stdout)["answers"]
+    for query, answer in zip(queries, answers, strict=True):
+        hits = opened.index.search(query)
+        assert [a[0] for a in answer] == [h.location for h in hits], query
+        assert all(abs(a[1] - h.score) <= 1e-9 * max(1.0, h.score) for a, h in zip(answer, hits, strict=True)), query
+
+
+def test_pagefind_pages_hold_the_folded_words_hidden(unicode_pagefind_site: Path) -> None:
+    """Pagefind tokenises pages itself: a paper page's indexed article holds the words folding changes."""
+    data = json.loads((unicode_pagefind_site / "docs" / search.INDEX_FILE).read_text(encoding="utf-8"))
+    assert data["engine"] == "pagefind" and data["compat"]
+    (page,) = (unicode_pagefind_site / "site" / "papers").glob("d2gs*/index.html")
+    article = page.read_text(encoding="utf-8").split("data-pagefind-body>", 1)[1]
+    hidden = article.split("</article>", 1)[0].split("<div hidden>", 1)[1].split("</div>", 1)[0]
+    assert "d2gs" in hidden.split() and "regularization" in hidden.split(), hidden
+    settings = json.loads((unicode_pagefind_site / "site" / search.SITE_SETTINGS).read_text(encoding="utf-8"))
+    assert "compat" not in settings["config"]["papers"]
