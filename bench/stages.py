@@ -35,6 +35,7 @@ STAGES = (
     "similarity",
     "topics",
     "mentions",
+    "names",
     "related",
     "quality",
     "render",

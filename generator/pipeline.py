@@ -26,7 +26,7 @@ from .links import similar_papers
 from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Entry, Mention, Slug
 from .quality import measure_all
-from .ranking import rank_related, signals
+from .ranking import name_matrix, rank_related, signals
 from .render import render_papers, render_site
 from .site import SiteResult, build_sites
 from .topics import Evidence, assign_topics, closeness, keyword_evidence, load_taxonomy
@@ -253,9 +253,13 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
     report.diagnostics.extend(cleaning.diagnostics)
     cleaned = cleaning.entries
     papers = progress.stage("dedupe", lambda: dedupe(cleaned, report.diagnostics.append))
-    # Keyword evidence and mentions need only the papers, and so does the costly first step of
-    # related papers (which pairs are similar): they run at the same time, on two cores.
-    labels = {"evidence": lambda: keyword_evidence(papers, taxonomy), "mentions": lambda: find_mentions(papers)}
+    # Keyword evidence, mentions and coined names need only the papers, and so does the costly first
+    # step of related papers (which pairs are similar): they run at the same time, on two cores.
+    labels = {
+        "evidence": lambda: keyword_evidence(papers, taxonomy),
+        "mentions": lambda: find_mentions(papers),
+        "names": lambda: name_matrix(papers),
+    }
     with progress.aside(labels) as labelled:
         similarity = progress.stage("similarity", lambda: similar_papers(papers), total=len(papers))
         found = labelled()
@@ -271,7 +275,9 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
         return assign_topics(papers, taxonomy, evidence, close), close
 
     paper_topics, close = progress.stage("topics", topics)
-    ranking = signals(similarity, papers, paper_topics, taxonomy.topics, close, mentions, taxonomy.fallback)
+    ranking = signals(
+        similarity, papers, paper_topics, taxonomy.topics, close, mentions, taxonomy.fallback, found["names"]
+    )
     related = progress.stage("related", lambda: rank_related(ranking))
     report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)
     corpus = Corpus(

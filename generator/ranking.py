@@ -153,9 +153,11 @@ def signals(
     close: np.ndarray | None = None,
     mentions: Mapping[Slug, tuple[Mention, ...]] | None = None,
     fallback: Slug | None = None,
+    names: sparse.csr_matrix | None = None,
 ) -> Signals:
     """The signals of a collection: ``close`` (papers × topics, rows in ``papers`` order) from
-    ``topics.closeness``, ``mentions`` from ``mentions.find_mentions``."""
+    ``topics.closeness``, ``mentions`` from ``mentions.find_mentions``, ``names`` from
+    :func:`name_matrix` (computed here when not given)."""
     slugs = similarity.slugs
     n = len(slugs)
     row = {slug: i for i, slug in enumerate(slugs)}
@@ -178,7 +180,8 @@ def signals(
         profile = np.zeros((n, 1), dtype=np.float32)
     mentioned = [(row[s], row[m.target]) for s, found in (mentions or {}).items() for m in found if m.target in row]
     by_slug = {p.slug: p for p in papers}
-    names = _names([by_slug[s] for s in slugs])
+    if names is None:
+        names = name_matrix(papers)
     vocabulary = _taxonomy_words(topics)
     return Signals(
         similarity=similarity,
@@ -189,7 +192,7 @@ def signals(
         surveys=surveys,
         mentions=_ones(mentioned, (n, n)),
         names=names,
-        explain=lambda word: _explains(word, vocabulary),
+        explain=functools.cache(lambda word: _explains(word, vocabulary)),
         text=functools.cache(lambda i: f"{by_slug[slugs[i]].title} {by_slug[slugs[i]].abstract}".lower()),
     )
 
@@ -204,9 +207,12 @@ def _ones(pairs: Sequence[tuple[int, int]], shape: tuple[int, int]) -> sparse.cs
     return matrix
 
 
-def _names(papers: Sequence[Paper]) -> sparse.csr_matrix:
-    """Which coined names each paper's title and abstract use, among names few papers use."""
-    found = [_coined_names(without_addresses(f"{p.title} {p.abstract}")) for p in papers]
+def name_matrix(papers: Sequence[Paper]) -> sparse.csr_matrix:
+    """Which coined names each paper's title and abstract use, among names few papers use: papers
+    (rows) in slug order, as ``links.similar_papers`` orders them. It needs only the papers, so the
+    build computes it on the second core while ``similar_papers`` runs."""
+    ordered = sorted({p.slug: p for p in papers}.values(), key=lambda p: p.slug)
+    found = [_coined_names(without_addresses(f"{p.title} {p.abstract}")) for p in ordered]
     counts: dict[str, int] = {}
     for names in found:
         for name in names:
@@ -214,7 +220,7 @@ def _names(papers: Sequence[Paper]) -> sparse.csr_matrix:
     most = max(3, len(papers) // 50)
     numbers = {name: i for i, name in enumerate(sorted(n for n, c in counts.items() if 2 <= c <= most))}
     pairs = [(i, numbers[name]) for i, names in enumerate(found) for name in names if name in numbers]
-    return _ones(pairs, (len(papers), max(1, len(numbers))))
+    return _ones(pairs, (len(ordered), max(1, len(numbers))))
 
 
 def _coined_names(text: str) -> set[str]:
@@ -417,8 +423,9 @@ def _phrases(terms: Sequence[str], explain: Callable[[str], bool]) -> tuple[str,
     chosen: list[str] = []
     seen: set[tuple[str, ...]] = set()
     stems: set[str] = set()
-    for term in [t for t in terms if " " in t] + [t for t in terms if " " not in t and explain(t)]:
-        key = tuple(stem(word) for word in term.split())
+    phrases = (t for t in terms if " " in t)
+    for term in itertools.chain(phrases, (t for t in terms if " " not in t and explain(t))):
+        key = _stems(term)
         if key in seen or (len(key) == 1 and key[0] in stems):
             continue
         seen.add(key)
@@ -427,6 +434,12 @@ def _phrases(terms: Sequence[str], explain: Callable[[str], bool]) -> tuple[str,
         if len(chosen) == PHRASES:
             break
     return tuple(chosen)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _stems(term: str) -> tuple[str, ...]:
+    """The stems of a term's words (remembered: the same phrases recur across pairs)."""
+    return tuple(stem(word) for word in term.split())
 
 
 def related_papers(
