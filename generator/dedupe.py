@@ -3,6 +3,8 @@
 Entries whose titles share an identity key are copies of one paper unless their abstracts are
 different works (``ids.same_work``): then each work is a paper of its own. The earliest dated keeps
 the title's slug, the others get ``ids.variant_slug``, and a warning names the places of both.
+Entries whose titles name nothing (punctuation, emoji) are one paper only when their abstracts match
+(``ids.paper_key``). Papers whose titles ask for one slug get distinct ones (``ids.distinct_slugs``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,17 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from .ids import VARIANT_WORDS, identity_key, slugify, variant_hash, variant_slug, works
+from .ids import (
+    VARIANT_WORDS,
+    distinct_slugs,
+    named,
+    organisation_slugs,
+    paper_key,
+    slugify,
+    variant_hash,
+    variant_slug,
+    works,
+)
 from .model import Diagnostic, Entry, Paper, Slug
 
 Warn = Callable[[Diagnostic], None]
@@ -25,7 +37,7 @@ def dedupe(entries: Iterable[Entry], warn: Warn | None = None) -> tuple[Paper, .
     """
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
-        groups[identity_key(entry.title)].append(entry)
+        groups[paper_key(entry.title, entry.abstract)].append(entry)
     papers: list[Paper] = []
     warnings: list[Diagnostic] = []
     for key, group in groups.items():
@@ -36,15 +48,21 @@ def dedupe(entries: Iterable[Entry], warn: Warn | None = None) -> tuple[Paper, .
             shared = _variants(key, works)
             papers.extend(shared)
             warnings.extend(_shared_title(shared[0], variant) for variant in shared[1:])
-    slugs: dict[Slug, Paper] = {}
-    for paper in papers:
-        other = slugs.setdefault(paper.slug, paper)
-        if other is not paper:  # astronomically rare: two hashes collide
-            raise AssertionError(f"slug {paper.slug} is shared by {other.sources[0]} and {paper.sources[0]}")
+    papers = [p if s == p.slug else replace(p, slug=s) for p, s in zip(papers, distinct_slugs(papers), strict=True)]
+    papers = _with_organisation_slugs(papers)
     if warn is not None:
         for warning in sorted(warnings, key=lambda d: d.source):
             warn(warning)
     return tuple(sorted(papers, key=lambda p: p.slug))
+
+
+def _with_organisation_slugs(papers: list[Paper]) -> list[Paper]:
+    """The papers with the page slug of their organisation (``ids.organisation_slugs``)."""
+    slugs = organisation_slugs({p.organisation.handle for p in papers if p.organisation})
+    return [
+        replace(p, organisation=replace(p.organisation, slug=slugs[p.organisation.handle])) if p.organisation else p
+        for p in papers
+    ]
 
 
 def _works(group: list[Entry]) -> list[list[Entry]]:
@@ -93,7 +111,8 @@ def _merge(key: str, group: list[Entry]) -> Paper:
     upvotes = [e.upvotes for e in group if e.upvotes is not None]
     organisations = sorted({e.organisation for e in group if e.organisation is not None})
     return Paper(
-        slug=slugify(title),
+        # A title that names nothing (``ids.named``) is told apart by its abstract, as its key is.
+        slug=slugify(title) if named(title) else variant_slug(title, abstract, None),
         key=key,
         title=title,
         abstract=abstract,
