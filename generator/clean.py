@@ -194,7 +194,7 @@ def _clean_entry(entry: Entry) -> tuple[Entry, tuple[Diagnostic, ...]]:
         warnings += (
             Diagnostic(
                 entry.source,
-                f"the title {title!r} has no letters or digits, so it cannot tell this paper from others: "
+                f"the title {title or entry.title!r} has no letters or digits, so it cannot tell this paper from others: "
                 "it is one paper with another only when their abstracts match; give it its real title",
             ),
         )

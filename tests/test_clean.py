@@ -138,6 +138,7 @@ def test_a_title_without_letters_or_digits_is_a_warning_naming_file_and_line(tit
     cleaning = clean_entries([Entry(title, "An abstract.", Source("a.txt", 7)), Entry("GPT", "A.", Source("a.txt", 9))])
     (warning,) = cleaning.diagnostics
     assert str(warning).startswith("a.txt:7: warning: the title ") and "no letters or digits" in str(warning)
+    assert repr(title) in str(warning)  # as read when nothing is left of it
 
 
 # Issue 13: LaTeX read, not mangled (minimal inputs from the issue and from real listings).
