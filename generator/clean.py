@@ -34,20 +34,20 @@ class Cleaning:
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
 """Whitespace ``_SPACES`` would change: any but a single plain space (its class is exactly ``\\s``)."""
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
-)
 _DROPPED = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"  # control characters that are not whitespace
-    "\ud800-\udfff"
-    + _NONCHARACTERS  # lone surrogates and noncharacters (U+FFFE, U+FFFF...)
-    + "\u202a-\u202e\u2066-\u2069\u061c"  # bidirectional embeddings, overrides, isolates and marks
+    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"  # lone surrogates and noncharacters
+    "\u202a-\u202e\u2066-\u2069\u061c"  # bidirectional embeddings, overrides, isolates and marks
     "\u200b\u200e\u200f\ufeff\u00ad]"  # invisible: zero-width space, direction marks, BOM, soft hyphen
 )
 """Characters no text keeps. XML forbids the controls, surrogates and U+FFFE/U+FFFF (a feed holding
-one is not XML); bidirectional controls make text read other than it is (``Safe \u202eEVIL`` shows
-"Safe LIVE"); the invisible ones only get in the way. Whitespace controls (tab, form feed, ``\x1c``
-to ``\x1f``, ``\x85``) are folded to spaces instead."""
+one is not XML); bidirectional controls make text read other than it is (``Safe \\u202eEVIL`` shows
+"Safe LIVE"); the invisible ones only get in the way. Whitespace controls (tab, form feed, ``\\x1c``
+to ``\\x1f``, ``\\x85``) are folded to spaces instead. ``_ASTRAL_DROPPED`` holds the noncharacters
+past U+FFFF, apart because a character class with them is slower for every text."""
+_ASTRAL_DROPPED = re.compile(
+    "[" + "".join(chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0x10000, 0x110000, 0x10000)) + "]"
+)
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`{]+(?:\{[^\s<>\"'`{}]*\}[^\s<>\"'`{]*)*", re.IGNORECASE)
 _GLUED_TEXT = re.compile(r"\{[^{}]*\}|\]\(")
@@ -70,7 +70,7 @@ def _clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     addresses: tuple[str, ...] = ()
     if "\\" in text or "$" in text:
         converted = latex_to_text(text)
-        text, addresses = _DROPPED.sub("", converted.text), converted.addresses
+        text, addresses = _drop(converted.text), converted.addresses
     return _fold_spaces(text), addresses
 
 
@@ -80,10 +80,16 @@ def plain_text(text: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """NFC, without the characters no text keeps (``_DROPPED``)."""
-    text = unicodedata.normalize("NFC", text)
-    # Printable ASCII (most titles) holds none of them: the check is cheaper than the search.
-    return text if text.isascii() and text.isprintable() else _DROPPED.sub("", text)
+    """NFC, without the characters no text keeps (``_drop``)."""
+    return _drop(unicodedata.normalize("NFC", text))
+
+
+def _drop(text: str) -> str:
+    """The text without the characters no text keeps (``_DROPPED``, ``_ASTRAL_DROPPED``)."""
+    if text.isascii() and text.isprintable():  # most text holds none of them: cheaper than the search
+        return text
+    text = _DROPPED.sub("", text)
+    return _ASTRAL_DROPPED.sub("", text) if not text.isascii() and max(text) > "\uffff" else text
 
 
 def _fold_spaces(text: str) -> str:

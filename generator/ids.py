@@ -53,7 +53,10 @@ def identity_key(title: str) -> str:
     Case, spacing, punctuation and Unicode form do not count: ``"GPTQ:  Accurate"`` and
     ``"gptq accurate"`` are the same paper. Symbols do: ``C++`` and ``C#`` are different languages.
     """
-    tokens = _TOKEN.findall(unicodedata.normalize("NFKC", title).casefold())
+    text = unicodedata.normalize("NFKC", title).casefold()
+    tokens = _TOKEN.findall(text)
+    if text.isascii():  # most titles: every token counts
+        return " ".join(tokens)
     return " ".join(t for t in tokens if t.isascii() or t[0].isalnum() or unicodedata.category(t) in _SYMBOLS)
 
 
