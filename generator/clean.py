@@ -169,7 +169,8 @@ def _link_kind(url: str) -> str:
 
 
 def clean_entry(entry: Entry) -> Entry:
-    """The entry with clean title and abstract and the links of its abstract."""
+    """The entry with clean title, abstract, organisation and listing name (as pages show it) and the
+    links of its abstract."""
     return _clean_entry(entry)[0]
 
 
@@ -205,7 +206,11 @@ def _clean_entry(entry: Entry) -> tuple[Entry, tuple[Diagnostic, ...]]:
             ),
         )
     organisation = _clean_organisation(entry.organisation) if entry.organisation else None
-    return replace(entry, title=title, abstract=abstract, links=links, organisation=organisation), warnings
+    source = entry.source
+    if (path := plain_text(source.path)) != source.path:  # a file name pages show, holding a control character
+        source = replace(source, path=path)
+    cleaned = replace(entry, title=title, abstract=abstract, links=links, organisation=organisation, source=source)
+    return cleaned, warnings
 
 
 def _clean_organisation(organisation: Organisation) -> Organisation | None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.clean import clean_entries, clean_text, extract_links
+from generator.clean import clean_entries, clean_entry, clean_text, extract_links
 from generator.model import Entry, Organisation, Source
 
 WHITESPACE = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
@@ -131,6 +131,12 @@ def test_organisations_and_link_labels_lose_bidi_and_control_characters():
         [Entry("T", "A.", Source("a.txt", 1), organisation=Organisation("\u202e", "\u202e"))]
     ).entries
     assert bare.organisation is None
+
+
+def test_the_listing_name_pages_show_loses_them_too_and_messages_keep_the_file_as_it_is():
+    source = Source("data/odd\x01\u202ename.txt", 3)
+    cleaned = clean_entry(Entry("Title", "Abstract.", source)).source
+    assert (cleaned.path, cleaned.file, cleaned.line) == ("data/oddname.txt", source.file, 3)
 
 
 @pytest.mark.parametrize("title", ["?!?!...---", "🚀🔥💯", "###", "\u202e"])

@@ -472,6 +472,10 @@ HOSTILE_IDENTITY = [
 ]
 
 
+ODD_NAME = "odd\x01\u202ename\x0b.txt"
+"""A listing file name that pages show: a control character, a right-to-left override, a vertical tab."""
+
+
 def identity_listing() -> str:
     """A metadata-layout listing of the titles above; each abstract names its paper and, for the
     last one, an address written backwards behind a right-to-left override and a www.github.com link."""
@@ -491,6 +495,8 @@ def identity_site(tmp_path_factory: pytest.TempPathFactory):
     """The project built (both sites) from ``identity_listing``: the folder and what the build said."""
     project = copy_project(tmp_path_factory.mktemp("identity"), GOOD)
     (project / "data" / "listings" / "hostile-identity.txt").write_text(identity_listing(), encoding="utf-8")
+    odd = "Daily Papers\n\nA Paper Listed In An Odd File\n\nIts abstract.\n\n  • 2 authors\n·\nOct 30, 2025\n"
+    (project / "data" / "listings" / ODD_NAME).write_text(odd, encoding="utf-8")
     result = run_generator(project, "build")
     return project, result
 
@@ -510,7 +516,7 @@ def test_built_to_collide_and_look_alike_titles_each_get_a_page_of_their_own(ide
     project, result = identity_site
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     pages = paper_pages(project)
-    assert len(pages) == 2 + len(HOSTILE_IDENTITY)  # the good fixture's two papers, then one per title
+    assert len(pages) == 3 + len(HOSTILE_IDENTITY)  # the good fixture's two, the odd file's one, one per title
     for n, (title, _) in enumerate(HOSTILE_IDENTITY):
         page = page_of(pages, f"w{n}x0 w{n}x1")
         if title.isprintable() and not title.startswith("Safe"):
@@ -558,6 +564,7 @@ def test_feeds_sitemaps_and_pages_are_xml_without_forbidden_characters(identity_
             if path.suffix in {".md", ".html", ".xml", ".json", ".csv", ".js"} and "assets" not in path.parts:
                 found = forbidden.search(path.read_text(encoding="utf-8"))
                 assert found is None, f"{path.relative_to(project)} holds {found[0]!r}"
+    assert "data/listings/oddname .txt" in page_of(paper_pages(project), "Its abstract.")
 
 
 def test_bidi_overrides_reach_no_title_organisation_or_link_label_and_www_github_is_code(identity_site):
