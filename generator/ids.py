@@ -3,7 +3,10 @@
 Two entries are one paper when their titles share an identity key and their abstracts are one work
 (``same_work``): copies of one paper carry the same abstract, or one cut short. Titles that match but
 whose abstracts clearly differ are different papers; one keeps the title's slug and the others get
-``variant_slug``.
+``variant_slug``. Symbols count for identity (``C++`` is not ``C#``); a title without letters or
+digits names nothing, so its abstract is part of the key (``paper_key``). Slug assignment is total:
+papers (and organisations) that ask for one slug get distinct ones (``distinct_slugs``,
+``organisation_slugs``), decided by the set of them, never by their order.
 """
 
 from __future__ import annotations
