@@ -139,13 +139,19 @@ def _identity(paper: Paper) -> str:
 
 
 def organisation_slugs(handles: Iterable[str]) -> dict[str, Slug]:
-    """The page slug of each organisation handle: handles with one ``identity_key`` (``OpenBMB``,
-    ``openbmb``) share a slug, others never do (``c++``, ``c#``); a handle that spells its slug keeps it."""
-    keys = sorted({identity_key(h) for h in handles})
+    """The page slug of each organisation handle: handles that differ only in case or Unicode form
+    (``OpenBMB``, ``openbmb``) share a slug, other handles never do (``c++``, ``c#``, ``a_b``, ``a-b``:
+    a handle is an account name, every character of it counts); a handle that spells its slug keeps it."""
+    keys = sorted({_handle_key(h) for h in handles})
     wanted = [slugify(key) for key in keys]
     slugs = _settle(wanted, lambda i: (not _exact(wanted[i], keys[i]), keys[i]), lambda i: keys[i])
     by_key = dict(zip(keys, slugs, strict=True))
-    return {h: by_key[identity_key(h)] for h in handles}
+    return {h: by_key[_handle_key(h)] for h in handles}
+
+
+def _handle_key(handle: str) -> str:
+    """What tells organisations apart: the handle, case and Unicode form folded."""
+    return unicodedata.normalize("NFKC", handle).casefold()
 
 
 def _settle(wanted: Sequence[Slug], rank: Callable[[int], Any], identity: Callable[[int], str]) -> list[Slug]:

@@ -130,6 +130,7 @@ def test_organisations_whose_handles_slug_alike_get_distinct_slugs():
     assert slugs["c"] == slugs["C"] == "c"  # the handle that spells the slug keeps it
     assert slugs["OpenBMB"] == slugs["openbmb"] == "openbmb"  # one organisation, case aside
     assert len({slugs["c++"], slugs["c#"], slugs["c"]}) == 3
+    assert organisation_slugs(["a_b", "a-b", "a.b"]) == {"a-b": "a-b", "a_b": "a-b-648fa9", "a.b": "a-b-2e7336"}
     assert organisation_slugs(["c#", "c++"]) == organisation_slugs(["c++", "c#"])  # order does not count
 
 
