@@ -7,8 +7,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from .ids import named
 from .latex import latex_to_text
-from .model import Diagnostic, Entry, Link
+from .model import Diagnostic, Entry, Link, Organisation
 
 MIRRORS = {"b-61j.pages.dev": "huggingface.co"}
 """Hosts that copy another site, and the site they copy: links show the canonical host."""
@@ -27,13 +28,26 @@ class Cleaning:
     entries: tuple[Entry, ...]
     """Every entry, in input order, with clean title and abstract and the links of its abstract."""
     diagnostics: tuple[Diagnostic, ...] = ()
-    """Warnings (addresses that hold a template placeholder), in input order."""
+    """Warnings (addresses that hold a template placeholder, titles without letters or digits), in input order."""
 
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
 """Whitespace ``_SPACES`` would change: any but a single plain space (its class is exactly ``\\s``)."""
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200e\u200f\ufeff\u00ad"))
+_DROPPED = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"  # control characters that are not whitespace
+    "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"  # lone surrogates and noncharacters
+    "\u202a-\u202e\u2066-\u2069\u061c"  # bidirectional embeddings, overrides, isolates and marks
+    "\u200b\u200e\u200f\ufeff\u00ad]"  # invisible: zero-width space, direction marks, BOM, soft hyphen
+)
+"""Characters no text keeps. XML forbids the controls, surrogates and U+FFFE/U+FFFF (a feed holding
+one is not XML); bidirectional controls make text read other than it is (``Safe \\u202eEVIL`` shows
+"Safe LIVE"); the invisible ones only get in the way. Whitespace controls (tab, form feed, ``\\x1c``
+to ``\\x1f``, ``\\x85``) are folded to spaces instead. ``_ASTRAL_DROPPED`` holds the noncharacters
+past U+FFFF, apart because a character class with them is slower for every text."""
+_ASTRAL_DROPPED = re.compile(
+    "[" + "".join(chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0x10000, 0x110000, 0x10000)) + "]"
+)
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`{]+(?:\{[^\s<>\"'`{}]*\}[^\s<>\"'`{]*)*", re.IGNORECASE)
 _GLUED_TEXT = re.compile(r"\{[^{}]*\}|\]\(")
@@ -45,20 +59,37 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 
 
 def clean_text(text: str) -> str:
-    """Normalise Unicode (NFC), drop invisible characters, fold whitespace, make LaTeX readable."""
+    """Normalise Unicode (NFC), drop control, bidirectional and invisible characters, fold whitespace,
+    make LaTeX readable."""
     return _clean_text(text)[0]
 
 
 def _clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     """The clean text and the addresses its ``\\href``/``\\url`` commands held."""
-    text = unicodedata.normalize("NFC", text)
-    if not text.isascii():  # the invisible characters are not ASCII
-        text = text.translate(_INVISIBLE)
+    text = _plain(text)
     addresses: tuple[str, ...] = ()
     if "\\" in text or "$" in text:
         converted = latex_to_text(text)
-        text, addresses = converted.text, converted.addresses
+        text, addresses = _drop(converted.text), converted.addresses
     return _fold_spaces(text), addresses
+
+
+def plain_text(text: str) -> str:
+    """Text that is shown but holds no LaTeX (organisations): NFC, dropped characters gone, spaces folded."""
+    return _fold_spaces(_plain(text))
+
+
+def _plain(text: str) -> str:
+    """NFC, without the characters no text keeps (``_drop``)."""
+    return _drop(unicodedata.normalize("NFC", text))
+
+
+def _drop(text: str) -> str:
+    """The text without the characters no text keeps (``_DROPPED``, ``_ASTRAL_DROPPED``)."""
+    if text.isascii() and text.isprintable():  # most text holds none of them: cheaper than the search
+        return text
+    text = _DROPPED.sub("", text)
+    return _ASTRAL_DROPPED.sub("", text) if not text.isascii() and max(text) > "\uffff" else text
 
 
 def _fold_spaces(text: str) -> str:
@@ -124,7 +155,8 @@ def _trim_url(url: str) -> str:
 
 
 def _link_kind(url: str) -> str:
-    host_path = re.sub(r"^https?://", "", url.lower())
+    """What a link leads to, by its host (``www.`` aside) and path: code, dataset, demo, model or project."""
+    host_path = re.sub(r"^(?:https?://)?(?:www\.)?", "", url.lower())
     if re.match(r"(github|gitlab|bitbucket)\.(com|org)/|gitee\.com/", host_path):
         return "code"
     if "/datasets/" in host_path:
@@ -137,7 +169,8 @@ def _link_kind(url: str) -> str:
 
 
 def clean_entry(entry: Entry) -> Entry:
-    """The entry with clean title and abstract and the links of its abstract."""
+    """The entry with clean title, abstract, organisation and listing name (as pages show it) and the
+    links of its abstract."""
     return _clean_entry(entry)[0]
 
 
@@ -164,4 +197,27 @@ def _clean_entry(entry: Entry) -> tuple[Entry, tuple[Diagnostic, ...]]:
         )
         for address in placeholders
     )
-    return replace(entry, title=title, abstract=abstract, links=links), warnings
+    if not named(title):
+        warnings += (
+            Diagnostic(
+                entry.source,
+                f"the title {title or entry.title!r} has no letters or digits, so it cannot tell this paper from others: "
+                "it is one paper with another only when their abstracts match; give it its real title",
+            ),
+        )
+    organisation = _clean_organisation(entry.organisation) if entry.organisation else None
+    source = entry.source
+    if (path := plain_text(source.path)) != source.path:  # a file name pages show, holding a control character
+        source = replace(source, path=path)
+    cleaned = replace(entry, title=title, abstract=abstract, links=links, organisation=organisation, source=source)
+    return cleaned, warnings
+
+
+def _clean_organisation(organisation: Organisation) -> Organisation | None:
+    """The organisation with plain handle and name (``plain_text``); none when nothing of the handle is left."""
+    handle, name = plain_text(organisation.handle), plain_text(organisation.name)
+    if not handle:
+        return None
+    if (handle, name) == (organisation.handle, organisation.name):  # nearly always
+        return organisation
+    return replace(organisation, handle=handle, name=name or handle)

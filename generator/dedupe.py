@@ -3,17 +3,29 @@
 Entries whose titles share an identity key are copies of one paper unless their abstracts are
 different works (``ids.same_work``): then each work is a paper of its own. The earliest dated keeps
 the title's slug, the others get ``ids.variant_slug``, and a warning names the places of both.
+Entries whose titles name nothing (punctuation, emoji) are one paper only when their abstracts match
+(``ids.paper_key``). Papers whose titles ask for one slug get distinct ones (``ids.distinct_slugs``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
-from .ids import VARIANT_WORDS, identity_key, slugify, variant_hash, variant_slug, works
-from .model import Diagnostic, Entry, Paper, Slug
+from .ids import (
+    VARIANT_WORDS,
+    distinct_slugs,
+    named,
+    organisation_slugs,
+    paper_key,
+    slugify,
+    variant_hash,
+    variant_slug,
+    works,
+)
+from .model import Diagnostic, Entry, Organisation, Paper, Slug
 
 Warn = Callable[[Diagnostic], None]
 
@@ -25,26 +37,35 @@ def dedupe(entries: Iterable[Entry], warn: Warn | None = None) -> tuple[Paper, .
     """
     groups: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
-        groups[identity_key(entry.title)].append(entry)
+        groups[paper_key(entry.title, entry.abstract)].append(entry)
+    split = {key: _works(sorted(group, key=lambda e: e.source)) for key, group in groups.items()}
+    organisations = _organisations(work for parts in split.values() for work in parts)
     papers: list[Paper] = []
     warnings: list[Diagnostic] = []
-    for key, group in groups.items():
-        works = _works(sorted(group, key=lambda e: e.source))
-        if len(works) == 1:
-            papers.append(_merge(key, works[0]))
+    for key, parts in split.items():
+        if len(parts) == 1:
+            papers.append(_merge(key, parts[0], organisations))
         else:
-            shared = _variants(key, works)
+            shared = _variants(key, parts, organisations)
             papers.extend(shared)
             warnings.extend(_shared_title(shared[0], variant) for variant in shared[1:])
-    slugs: dict[Slug, Paper] = {}
-    for paper in papers:
-        other = slugs.setdefault(paper.slug, paper)
-        if other is not paper:  # astronomically rare: two hashes collide
-            raise AssertionError(f"slug {paper.slug} is shared by {other.sources[0]} and {paper.sources[0]}")
+    papers = [p if s == p.slug else replace(p, slug=s) for p, s in zip(papers, distinct_slugs(papers), strict=True)]
     if warn is not None:
         for warning in sorted(warnings, key=lambda d: d.source):
             warn(warning)
     return tuple(sorted(papers, key=lambda p: p.slug))
+
+
+def _organisation(work: list[Entry]) -> Organisation | None:
+    """The organisation a paper shows: the first of those its copies show."""
+    return min((e.organisation for e in work if e.organisation is not None), default=None)
+
+
+def _organisations(works: Iterable[list[Entry]]) -> dict[Organisation, Organisation]:
+    """The organisation each paper shows, with the slug of its page (``ids.organisation_slugs``)."""
+    shown = {o for work in works if (o := _organisation(work)) is not None}
+    slugs = organisation_slugs({o.handle for o in shown})
+    return {o: replace(o, slug=slugs[o.handle]) for o in shown}
 
 
 def _works(group: list[Entry]) -> list[list[Entry]]:
@@ -58,11 +79,11 @@ def _works(group: list[Entry]) -> list[list[Entry]]:
     return list(split.values())
 
 
-def _variants(key: str, works: list[list[Entry]]) -> list[Paper]:
+def _variants(key: str, works: list[list[Entry]], organisations: Mapping[Organisation, Organisation]) -> list[Paper]:
     """Papers of different works sharing one title: the earliest dated (then by abstract) first, with the
     title's slug; the others with a variant slug (a hash of all the abstract's words where the first
     ones are alike)."""
-    papers = [_merge(key, work) for work in works]
+    papers = [_merge(key, work, organisations) for work in works]
     hashes = Counter(variant_hash(p.abstract) for p in papers)
     papers.sort(key=lambda p: (p.date or dt.date.max, variant_hash(p.abstract), p.sources))
 
@@ -83,17 +104,19 @@ def _shared_title(first: Paper, other: Paper) -> Diagnostic:
     )
 
 
-def _merge(key: str, group: list[Entry]) -> Paper:
-    """Merge copies (sorted by source): the commonest title, the longest abstract, known metadata."""
+def _merge(key: str, group: list[Entry], organisations: Mapping[Organisation, Organisation]) -> Paper:
+    """Merge copies (sorted by source): the commonest title, the longest abstract, known metadata;
+    ``organisations`` gives the organisation shown with its page's slug."""
     titles = Counter(e.title for e in group)
     title = max(titles, key=lambda t: (titles[t], -_first_index(group, t)))
     abstract = max((e.abstract for e in group), key=len)
     dates = sorted({e.date for e in group if e.date is not None})
     authors = [e.authors for e in group if e.authors is not None]
     upvotes = [e.upvotes for e in group if e.upvotes is not None]
-    organisations = sorted({e.organisation for e in group if e.organisation is not None})
+    organisation = _organisation(group)
     return Paper(
-        slug=slugify(title),
+        # A title that names nothing (``ids.named``) is told apart by its abstract, as its key is.
+        slug=slugify(title) if named(title) else variant_slug(title, abstract, None),
         key=key,
         title=title,
         abstract=abstract,
@@ -101,7 +124,7 @@ def _merge(key: str, group: list[Entry]) -> Paper:
         authors=max(authors) if authors else None,
         date=dates[0] if dates else None,
         upvotes=max(upvotes) if upvotes else None,
-        organisation=organisations[0] if organisations else None,
+        organisation=organisations[organisation] if organisation else None,
         links=tuple(sorted({link for e in group for link in e.links})),
     )
 

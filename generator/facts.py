@@ -16,7 +16,6 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .ids import slugify
 from .model import Link, Paper, Related, Topic
 from .text import display_url, html_text
 
@@ -78,7 +77,7 @@ def _meta(paper: Paper, date_label: str | None) -> str:
     if paper.upvotes:
         facts.append(f"<span>{plural(paper.upvotes, 'upvote')}</span>")
     if paper.organisation:
-        slug = slugify(paper.organisation.handle)
+        slug = paper.organisation.slug
         facts.append(f'<a href="../../organisations/{slug}/">{_escaped(paper.organisation.name)}</a>')
     if not facts:
         facts.append("<span>No date or author count in the listings</span>")

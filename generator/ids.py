@@ -3,17 +3,23 @@
 Two entries are one paper when their titles share an identity key and their abstracts are one work
 (``same_work``): copies of one paper carry the same abstract, or one cut short. Titles that match but
 whose abstracts clearly differ are different papers; one keeps the title's slug and the others get
-``variant_slug``.
+``variant_slug``. Symbols count for identity (``C++`` is not ``C#``); a title without letters or
+digits names nothing, so its abstract is part of the key (``paper_key``). Slug assignment is total:
+papers (and organisations) that ask for one slug get distinct ones (``distinct_slugs``,
+``organisation_slugs``), decided by the set of them, never by their order.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
-from .model import Slug
+from .model import Paper, Slug
 
 MAX_SLUG = 80
 """Slugs longer than this are cut at a word boundary and given a hash suffix."""
@@ -36,16 +42,42 @@ VARIANT_WORDS = 30
 _NON_WORD = re.compile(r"[\W_]+")
 _WORD = re.compile(r"[^\W_]+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+|[#$%&*+<=>@|]|[^\x00-\x7f\w\s]")
+"""A word, an ASCII symbol that tells titles apart (``C++``, ``C#``, ``Q&A``, ``A*``) or any other
+non-ASCII character that is neither a letter, a digit nor a space (``_SYMBOLS`` decides)."""
+_SYMBOLS = frozenset(("Sm", "Sc", "So"))
+"""The Unicode categories of the non-ASCII characters that count for identity: mathematical,
+currency and other symbols (``∇``, ``€``, ``°``, emoji); punctuation (dashes, quotes) does not."""
 
 
 def identity_key(title: str) -> str:
     """The key two titles share exactly when they name the same paper.
 
     Case, spacing, punctuation and Unicode form do not count: ``"GPTQ:  Accurate"`` and
-    ``"gptq accurate"`` are the same paper.
+    ``"gptq accurate"`` are the same paper. Symbols do: ``C++`` and ``C#`` are different languages.
     """
     text = unicodedata.normalize("NFKC", title).casefold()
-    return _NON_WORD.sub(" ", text).strip()
+    tokens = _TOKEN.findall(text)
+    if text.isascii():  # most titles: every token counts
+        return " ".join(tokens)
+    return " ".join(t for t in tokens if t.isascii() or t[0].isalnum() or unicodedata.category(t) in _SYMBOLS)
+
+
+def _word_key(text: str) -> str:
+    """The words of a text, case and Unicode form folded: what a slug spells (symbols aside)."""
+    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def named(title: str) -> bool:
+    """Whether a title holds a letter or a digit: a title of punctuation or emoji names no paper."""
+    return _WORD.search(title) is not None
+
+
+def paper_key(title: str, abstract: str) -> str:
+    """What entries are grouped by: the title's ``identity_key``, and for a title that names nothing
+    (``named``) the abstract's words as well, so two such papers are one only when their abstracts match."""
+    key = identity_key(title)
+    return key if named(title) else f"{key}\n{' '.join(_abstract_sequence(abstract))}"
 
 
 def _ascii_fold(text: str) -> str:
@@ -63,10 +95,12 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> Slug:
     """A URL segment for any text: ASCII letters, digits and hyphens, never empty.
 
     The result depends on the text alone, so adding other papers never moves a URL. Where ASCII
-    folding drops letters (Greek, CJK...) or the slug is cut to ``max_length``, a hash of the full
-    text is appended, which keeps distinct texts apart.
+    folding drops letters (Greek, CJK...) or the slug is cut to ``max_length``, a hash of the text's
+    words is appended, which keeps distinct texts apart; a text without letters or digits is the hash
+    of its symbols. Texts that differ only in symbols (``C++``, ``C#``) have one slug:
+    ``distinct_slugs`` tells them apart.
     """
-    key = identity_key(text)
+    key = _word_key(text)
     folded = _ascii_fold(key).lower()
     slug = _NON_SLUG.sub("-", folded).strip("-")
     lossy = _NON_SLUG.sub("", folded) != _NON_WORD.sub("", key).replace(" ", "")
@@ -74,8 +108,76 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> Slug:
         slug = slug[:max_length].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
         lossy = True
     if lossy or not slug or slug == "index":  # index.md is a folder's own page
-        slug = f"{slug}-{_short_hash(key)}" if slug else _short_hash(key)
+        slug = f"{slug}-{_short_hash(key)}" if slug else _short_hash(key or identity_key(text))
     return Slug(slug)
+
+
+def _exact(slug: str, key: str) -> bool:
+    """Whether a slug spells its identity key as it is (nothing folded, dropped, cut or hashed)."""
+    return slug == "-".join(key.split())
+
+
+def distinct_slugs(papers: Sequence[Paper]) -> list[Slug]:
+    """The slug of each paper, all distinct, whatever the titles: the slug it asks for (``Paper.slug``)
+    unless another paper asks for it too.
+
+    Of the papers asking for one slug, the one whose slug spells its title exactly keeps it, then
+    the earliest dated, then the first by identity; each other one gets the slug with a hash of its
+    identity appended (``_fallbacks``). Every slug asked for is kept free of these, so the result
+    depends on the set of papers, never on their order.
+    """
+    return _settle(
+        [p.slug for p in papers],
+        lambda i: (not _exact(papers[i].slug, papers[i].key), papers[i].date or dt.date.max, _identity(papers[i])),
+        lambda i: _identity(papers[i]),
+    )
+
+
+def _identity(paper: Paper) -> str:
+    """What no two papers share: the identity key and the abstract (papers of one key differ in it)."""
+    return f"{paper.key}\n{paper.abstract}"
+
+
+def organisation_slugs(handles: Iterable[str]) -> dict[str, Slug]:
+    """The page slug of each organisation handle: handles that differ only in case or Unicode form
+    (``OpenBMB``, ``openbmb``) share a slug, other handles never do (``c++``, ``c#``, ``a_b``, ``a-b``:
+    a handle is an account name, every character of it counts); a handle that spells its slug keeps it."""
+    keys = sorted({_handle_key(h) for h in handles})
+    wanted = [slugify(key) for key in keys]
+    slugs = _settle(wanted, lambda i: (not _exact(wanted[i], keys[i]), keys[i]), lambda i: keys[i])
+    by_key = dict(zip(keys, slugs, strict=True))
+    return {h: by_key[_handle_key(h)] for h in handles}
+
+
+def _handle_key(handle: str) -> str:
+    """What tells organisations apart: the handle, case and Unicode form folded."""
+    return unicodedata.normalize("NFKC", handle).casefold()
+
+
+def _settle(wanted: Sequence[Slug], rank: Callable[[int], Any], identity: Callable[[int], str]) -> list[Slug]:
+    """``wanted`` made distinct: of the claims on one slug, the lowest ``rank`` keeps it, the others
+    take their first free fallback (``_fallbacks`` of their ``identity``), in order of slug and rank."""
+    claims: dict[Slug, list[int]] = {}
+    for i, slug in enumerate(wanted):
+        claims.setdefault(slug, []).append(i)
+    slugs = list(wanted)
+    if len(claims) == len(wanted):  # nearly always: nothing to settle
+        return slugs
+    taken = set(claims)
+    for slug in sorted(claims):
+        for i in sorted(claims[slug], key=rank)[1:]:
+            slugs[i] = next(s for s in _fallbacks(slug, identity(i)) if s not in taken)
+            taken.add(slugs[i])
+    return slugs
+
+
+def _fallbacks(slug: Slug, identity: str) -> Iterator[Slug]:
+    """Slugs for a claim that lost ``slug``: the slug and a longer and longer hash of the claimant's
+    identity, then the whole hash and a counter (never exhausted)."""
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
+    for length in range(6, len(digest) + 1, 2):
+        yield Slug(f"{slug}-{digest[:length]}")
+    yield from (Slug(f"{slug}-{digest}-{n}") for n in itertools.count(2))
 
 
 def _abstract_sequence(abstract: str) -> list[str]:

@@ -56,6 +56,8 @@ class Organisation:
     """The short account name, e.g. ``openbmb``."""
     name: str
     """The display name, e.g. ``OpenBMB``."""
+    slug: Slug = field(default=Slug(""), compare=False)
+    """The URL segment of the organisation's page (filled by the dedupe stage: ``ids.organisation_slugs``)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -97,7 +99,7 @@ class Paper:
     slug: Slug
     """The URL segment, a function of the identity key alone."""
     key: str
-    """The identity key the entries were grouped by."""
+    """The identity key the entries were grouped by (``ids.paper_key``)."""
     title: str
     """The title shown."""
     abstract: str

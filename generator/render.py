@@ -25,7 +25,6 @@ import yaml
 from . import links, progress, quality, ranking
 from . import topics as topics_module
 from .facts import paper_facts, plural
-from .ids import slugify
 from .model import Corpus, Mention, Paper, Related, Slug, Topic
 from .svg import bar_chart, topic_map
 from .text import Trusted, html_text, markdown_text
@@ -384,7 +383,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     organisations: dict[Slug, list[Paper]] = {}
     for paper in corpus.papers:
         if paper.organisation:
-            organisations.setdefault(slugify(paper.organisation.handle), []).append(paper)
+            organisations.setdefault(paper.organisation.slug, []).append(paper)
     organisation_page = env.get_template("organisation.md.j2")
     for slug, papers in organisations.items():
         organisation = papers[0].organisation

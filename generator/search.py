@@ -46,7 +46,6 @@ from lunr.stop_word_filter import WORDS  # type: ignore[import-untyped]
 
 from . import progress
 from .errors import UserError
-from .ids import slugify
 from .model import Corpus, Paper, Slug, Topic
 from .render import newest_first, with_broader
 from .stemmer import stem
@@ -273,7 +272,7 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
     organisations: dict[str, str] = {}
     for paper in corpus.papers:
         if paper.organisation:
-            organisations.setdefault(slugify(paper.organisation.handle), paper.organisation.name)
+            organisations.setdefault(paper.organisation.slug, paper.organisation.name)
     # Papers newest first: a query of facets alone lists them in this order.
     papers = newest_first(corpus.papers)
     known: dict[tuple[Slug, ...], _TopicFacts] = {}
@@ -298,7 +297,7 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
             _snippet(paper.abstract) if full_text else "",
             topic_sets.setdefault(found, len(topic_sets)),
             paper.date.isoformat() if paper.date else "",
-            org_number[slugify(paper.organisation.handle)] if paper.organisation else -1,
+            org_number[paper.organisation.slug] if paper.organisation else -1,
         )
         fields.append(
             {
@@ -502,7 +501,7 @@ def _facets(
         if paper.date:
             counts["year"][str(paper.date.year)] += 1
         if paper.organisation:
-            counts["org"][slugify(paper.organisation.handle)] += 1
+            counts["org"][paper.organisation.slug] += 1
     return {
         "topic": [[t.slug, t.name, counts["topic"][t.slug]] for t in corpus.topics if counts["topic"][t.slug]],
         "year": [[y, y, n] for y, n in sorted(counts["year"].items(), reverse=True)],

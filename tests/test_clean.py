@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.clean import clean_entries, clean_text, extract_links
-from generator.model import Entry, Source
+from generator.clean import clean_entries, clean_entry, clean_text, extract_links
+from generator.model import Entry, Organisation, Source
 
 WHITESPACE = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
 
@@ -36,7 +36,8 @@ def test_clean_text(raw, clean):
 @given(st.text(st.sampled_from([*WHITESPACE, "a", "B", "é", "\u200b", "\x00", "\ue000", "-", "."]), max_size=30))
 def test_whitespace_of_every_kind_folds_to_single_spaces(text):
     """Whatever shortcut skips the folding, the result is the regex fold of every whitespace run."""
-    folded = re.sub(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", text.replace("\u200b", "")).strip()
+    dropped = text.replace("\u200b", "").replace("\x00", "")
+    folded = re.sub(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ", dropped).strip()
     assert clean_text(text) == folded
 
 
@@ -68,6 +69,82 @@ def test_link_kinds():
         "https://huggingface.co/org/model": "model",
         "https://aka.ms/xlm-t": "project",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("www.github.com/a/b", "code"),
+        ("https://www.github.com/a/b", "code"),
+        ("http://WWW.GitLab.com/a/b", "code"),
+        ("https://www.huggingface.co/datasets/x/y", "dataset"),
+        ("https://www.example.com/github.com/a", "project"),
+    ],
+)
+def test_www_does_not_change_what_a_link_leads_to(text, kind):
+    (link,) = extract_links(f"Code: {text}.")
+    assert link.kind == kind
+
+
+# Issue 14: text that XML forbids, and text that reads other than it is, reaches no page.
+XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Title\x01 With Control", "Title With Control"),
+        ("Title \uffff\ufffe End", "Title End"),
+        ("Nul\x00 and \x7f del and \x9b csi", "Nul and del and csi"),
+        ("Safe Title \u202eEVIL", "Safe Title EVIL"),
+        ("\u2067isolated\u2069 \u202aembedded\u202c", "isolated embedded"),
+        ("tab\tand\x0bform\x0cfeed\x1cseparator\x85next", "tab and form feed separator next"),
+        ("$\\alpha$\x01", "α"),
+    ],
+)
+def test_control_noncharacters_and_bidi_controls_are_dropped(raw, clean):
+    assert clean_text(raw) == clean
+
+
+@given(st.text(max_size=40))
+def test_clean_text_is_always_xml_and_never_reorders_what_it_shows(text):
+    clean = clean_text(text)
+    assert not XML_FORBIDDEN.search(clean) and not any(c in clean for c in BIDI)
+
+
+def test_organisations_and_link_labels_lose_bidi_and_control_characters():
+    (entry,) = clean_entries(
+        [
+            Entry(
+                "Safe Title \u202eEVIL",
+                "Code at https://evil.example/\u202emoc.buhtig//:sptth and more.",
+                Source("a.txt", 3),
+                organisation=Organisation("evil\u202e\x01", "Trusted \u202eLab\x01"),
+            )
+        ]
+    ).entries
+    assert entry.title == "Safe Title EVIL"
+    assert entry.organisation == Organisation("evil", "Trusted Lab")
+    assert [link.url for link in entry.links] == ["https://evil.example/moc.buhtig//:sptth"]
+    (bare,) = clean_entries(
+        [Entry("T", "A.", Source("a.txt", 1), organisation=Organisation("\u202e", "\u202e"))]
+    ).entries
+    assert bare.organisation is None
+
+
+def test_the_listing_name_pages_show_loses_them_too_and_messages_keep_the_file_as_it_is():
+    source = Source("data/odd\x01\u202ename.txt", 3)
+    cleaned = clean_entry(Entry("Title", "Abstract.", source)).source
+    assert (cleaned.path, cleaned.file, cleaned.line) == ("data/oddname.txt", source.file, 3)
+
+
+@pytest.mark.parametrize("title", ["?!?!...---", "🚀🔥💯", "###", "\u202e"])
+def test_a_title_without_letters_or_digits_is_a_warning_naming_file_and_line(title):
+    cleaning = clean_entries([Entry(title, "An abstract.", Source("a.txt", 7)), Entry("GPT", "A.", Source("a.txt", 9))])
+    (warning,) = cleaning.diagnostics
+    assert str(warning).startswith("a.txt:7: warning: the title ") and "no letters or digits" in str(warning)
+    assert repr(title) in str(warning)  # as read when nothing is left of it
 
 
 # Issue 13: LaTeX read, not mangled (minimal inputs from the issue and from real listings).

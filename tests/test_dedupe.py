@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.clean import clean_entry
 from generator.dedupe import dedupe
-from generator.ids import variant_slug
+from generator.ids import slugify, variant_slug
 from generator.model import Entry, Organisation, Source
 from generator.read import decode, find_listings, load_listing_info, read_listing
 
 LISTINGS = Path(__file__).parent.parent / "data" / "listings"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def entry(title: str, file: str, line: int, **kw) -> Entry:
@@ -128,3 +131,68 @@ def test_adding_other_papers_moves_no_slug():
     before = {p.abstract: p.slug for p in dedupe(entries)}
     after = {p.abstract: p.slug for p in dedupe([*entries, entry("Another Paper", "c.txt", 1, abstract=RAG)])}
     assert {a: after[a] for a in before} == before
+
+
+# Issue 14: slugs are total, titles that differ in symbols or name nothing stay apart.
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("!!!", "e3b0c4"),  # e3b0c4: the hash of no words
+        ("Über Transformers", "Uber Transformers 36c3c3"),  # 36c3c3: the hash "Über" adds to its slug
+    ],
+)
+def test_titles_built_to_collide_get_distinct_slugs_and_the_one_that_spells_its_slug_keeps_it(a, b):
+    papers = dedupe([entry(a, "a.txt", 1, abstract="First paper."), entry(b, "a.txt", 5, abstract="Second.")])
+    assert len({p.slug for p in papers}) == 2
+    assert {p.title: p.slug for p in papers}[b] == slugify(b)
+
+
+def test_titles_that_differ_in_symbols_are_different_papers():
+    cpp = entry("Learning C++ Programs With Transformers", "a.txt", 1, abstract=RAG)
+    cs = entry("Learning C# Programs With Transformers", "a.txt", 5, abstract=VIT)
+    warnings = []
+    papers = dedupe([cpp, cs], warnings.append)
+    assert sorted((p.title, p.abstract) for p in papers) == sorted([(cpp.title, RAG), (cs.title, VIT)])
+    assert len({p.slug for p in papers}) == 2 and warnings == []
+
+
+def test_titles_without_letters_or_digits_merge_only_when_their_abstracts_match():
+    entries = [
+        entry("?!?!...---", "a.txt", 1, abstract="One abstract."),
+        entry("🚀🔥💯", "a.txt", 5, abstract="Another abstract."),
+        entry("###", "a.txt", 9, abstract="A third."),
+        entry("!!!", "a.txt", 13, abstract="A fourth."),
+        entry("###", "b.txt", 1, abstract="A third"),  # a copy: the same words
+        entry("###", "b.txt", 5, abstract="A fifth."),  # too short to tell apart by same_work, yet not a copy
+    ]
+    papers = dedupe(entries)
+    assert sorted(len(p.sources) for p in papers) == [1, 1, 1, 1, 2]
+    assert len({p.slug for p in papers}) == 5
+
+
+ADVERSARIAL = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["!!!", "###", "🚀", "C++", "C#", "C", "Über", "Uber", "index", "e3b0c4", "x" * 90]),
+)
+
+
+@given(st.lists(st.tuples(ADVERSARIAL, st.sampled_from(ABSTRACTS)), min_size=1, max_size=12), st.data())
+def test_distinct_papers_always_get_distinct_stable_order_independent_slugs(rows, data):
+    """Whatever the titles, even ones that spell another paper's slug (its hash included)."""
+    entries = [entry(t or "?", "a.txt", i, abstract=a) for i, (t, a) in enumerate(rows)]
+    before = dedupe(entries)
+    echoes = sorted({p.slug for p in before})  # titles that spell the slugs papers got
+    extra = data.draw(st.lists(st.sampled_from(echoes), max_size=4))
+    entries += [entry(s.replace("-", " "), "b.txt", i, abstract=VIT) for i, s in enumerate(extra)]
+    papers = dedupe(entries)
+    after = {p.sources: p.slug for p in papers}
+    for p in before:  # a title that spells its slug keeps it, whatever papers are added
+        if p.slug == "-".join(p.key.split()) and p.sources in after:
+            assert after[p.sources] == p.slug
+    assert len({p.slug for p in papers}) == len(papers)
+    assert sum(len(p.sources) for p in papers) == len(entries)
+    shuffled = data.draw(st.permutations(entries))
+    assert dedupe(shuffled) == papers
+    assert all(SLUG.match(p.slug) for p in papers)

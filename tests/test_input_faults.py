@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
 import signal
 import tracemalloc
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -450,3 +452,124 @@ def test_an_unreadable_file_is_an_input_error(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(InputError, match=re.escape("secret.txt: cannot be read (Permission denied)")):
         read_paths([path])
+
+
+# Identity, slugs and text that must not reach a page (issue 14, items 5, 9, 11, 12, 16, 17) --------
+
+HOSTILE_IDENTITY = [
+    # (title, organisation line or None): every paper dated, so every one is in the feed
+    ("!!!", None),
+    ("e3b0c4", None),  # the hash "!!!" once had as its slug
+    ("Über Transformers", None),
+    ("Uber Transformers 36c3c3", None),  # the slug "Über Transformers" asks for
+    ("Learning C++ Programs With Transformers", "c++ C++ Group"),
+    ("Learning C# Programs With Transformers", "c# C# Group"),
+    ("?!?!...---", None),
+    ("🚀🔥💯", None),
+    ("###", None),
+    ("Control\x01 Character and \uffff Noncharacter", None),
+    ("Safe Title \u202eEVIL", "trusted\u202e Trusted \u202eLab"),
+]
+
+
+ODD_NAME = "odd\x01\u202ename\x0b.txt"
+"""A listing file name that pages show: a control character, a right-to-left override, a vertical tab."""
+
+
+def identity_listing() -> str:
+    """A metadata-layout listing of the titles above; each abstract names its paper and, for the
+    last one, an address written backwards behind a right-to-left override and a www.github.com link."""
+    lines = ["Daily Papers", ""]
+    for n, (title, organisation) in enumerate(HOSTILE_IDENTITY):
+        abstract = f"Paper number {n} with words of its own: {' '.join(f'w{n}x{k}' for k in range(25))}."
+        if title.startswith("Safe"):
+            abstract += " Code: https://evil.example/\u202emoc.buhtig//:sptth and www.github.com/org/repo."
+        if title.startswith("Control"):
+            abstract += " It holds \x02 and \ufffe too."
+        lines += [title, "", abstract, "", organisation or "  • 3 authors", "·", f"Oct {n + 1}, 2025 4", ""]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def identity_site(tmp_path_factory: pytest.TempPathFactory):
+    """The project built (both sites) from ``identity_listing``: the folder and what the build said."""
+    project = copy_project(tmp_path_factory.mktemp("identity"), GOOD)
+    (project / "data" / "listings" / "hostile-identity.txt").write_text(identity_listing(), encoding="utf-8")
+    odd = "Daily Papers\n\nA Paper Listed In An Odd File\n\nIts abstract.\n\n  • 2 authors\n·\nOct 30, 2025\n"
+    (project / "data" / "listings" / ODD_NAME).write_text(odd, encoding="utf-8")
+    result = run_generator(project, "build")
+    return project, result
+
+
+def paper_pages(project: Path) -> dict[str, str]:
+    """Each paper page of the hosted site by slug: its HTML."""
+    return {p.parent.name: p.read_text(encoding="utf-8") for p in (project / "site" / "papers").glob("*/index.html")}
+
+
+def page_of(pages: dict[str, str], words: str) -> str:
+    """The one page whose abstract holds ``words``."""
+    (page,) = [html for html in pages.values() if words in html]
+    return page
+
+
+def test_built_to_collide_and_look_alike_titles_each_get_a_page_of_their_own(identity_site):
+    project, result = identity_site
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    pages = paper_pages(project)
+    assert len(pages) == 3 + len(HOSTILE_IDENTITY)  # the good fixture's two, the odd file's one, one per title
+    for n, (title, _) in enumerate(HOSTILE_IDENTITY):
+        page = page_of(pages, f"w{n}x0 w{n}x1")
+        if title.isprintable() and not title.startswith("Safe"):
+            assert f"<h1>{html.escape(title, quote=False)}</h1>" in page
+    assert {"e3b0c4", "uber-transformers-36c3c3"} <= set(pages)  # titles that spell a slug keep it
+
+
+def test_titles_without_letters_or_digits_are_warnings_naming_file_and_line(identity_site):
+    _, result = identity_site
+    nameless = [(n, title) for n, (title, _) in enumerate(HOSTILE_IDENTITY) if not re.search(r"[^\W_]", title)]
+    assert len(nameless) == 4
+    for n, title in nameless:
+        where = f"data/listings/hostile-identity.txt:{3 + 8 * n}"  # each paper is 8 lines after 2 of chrome
+        assert f"{where}: warning: the title {title!r} has no letters or digits" in result.stderr
+    assert ", 4 warnings," in result.stderr
+
+
+def test_organisations_whose_handles_slug_alike_get_a_page_each(identity_site):
+    project, _ = identity_site
+    pages = paper_pages(project)
+    links = {}
+    for n, name in ((4, "C++ Group"), (5, "C# Group")):
+        (href,) = re.findall(
+            r'href="../../organisations/([^/"]+)/">' + re.escape(name), page_of(pages, f"w{n}x0 w{n}x1")
+        )
+        links[name] = href
+        organisation = (project / "site" / "organisations" / href / "index.html").read_text(encoding="utf-8")
+        assert name in organisation and f"Learning {name.split()[0]} Programs" in organisation
+    assert len(set(links.values())) == 2
+
+
+def test_feeds_sitemaps_and_pages_are_xml_without_forbidden_characters(identity_site):
+    project, _ = identity_site
+    for site in ("site", "site-offline"):
+        feeds = sorted((project / site).glob("feed_*.xml"))
+        assert feeds or site == "site-offline"
+        for feed in feeds:
+            titles = [t.text for t in ElementTree.parse(feed).getroot().iter("title")]
+            assert "Control Character and Noncharacter" in titles and "Safe Title EVIL" in titles
+        if (project / site / "sitemap.xml").exists():
+            ElementTree.parse(project / site / "sitemap.xml")
+    forbidden = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+    for folder in ("docs", "site", "site-offline"):
+        for path in (project / folder).rglob("*"):
+            if path.suffix in {".md", ".html", ".xml", ".json", ".csv", ".js"} and "assets" not in path.parts:
+                found = forbidden.search(path.read_text(encoding="utf-8"))
+                assert found is None, f"{path.relative_to(project)} holds {found[0]!r}"
+    assert "data/listings/oddname .txt" in page_of(paper_pages(project), "Its abstract.")
+
+
+def test_bidi_overrides_reach_no_title_organisation_or_link_label_and_www_github_is_code(identity_site):
+    project, _ = identity_site
+    page = page_of(paper_pages(project), "w10x0 w10x1")
+    assert "<h1>Safe Title EVIL</h1>" in page and "Trusted Lab" in page
+    assert "Code: github.com/org/repo" in page
+    assert "Project: evil.example/moc.buhtig//:sptth" in page

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -163,6 +164,16 @@ def test_no_page_loads_anything_from_another_host(real_site):
             foreign = [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
             assert not foreign, f"{page} loads {foreign}"
             assert "fonts.googleapis" not in text and "unpkg.com" not in text
+
+
+@pytest.mark.parametrize("fixture", ["real_site", "hostile_site"])
+def test_every_feed_and_sitemap_is_well_formed_xml(fixture, request):
+    project = request.getfixturevalue(fixture)
+    files = [p for site in ("site", "site-offline") for p in sorted((project / site).glob("*.xml"))]
+    assert any(p.name.startswith("feed_rss_") for p in files)
+    for path in files:
+        root = ElementTree.parse(path).getroot()  # raises on a character XML forbids
+        assert root.tag in {"rss", "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"}, path
 
 
 def test_offline_site_inlines_the_search_index_and_serves_the_shim_locally(real_site):
