@@ -450,3 +450,117 @@ def test_an_unreadable_file_is_an_input_error(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)
     with pytest.raises(InputError, match=re.escape("secret.txt: cannot be read (Permission denied)")):
         read_paths([path])
+
+
+# Links: a build publishes what it reads ------------------------------------------------------------
+
+
+def test_a_link_out_of_the_listings_folder_is_not_followed_and_is_noted(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Root Password Here\n\nroot:x:0:0:root:/root:/bin/bash and more secret lines.\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "more.txt").write_text("Hidden Folder Paper\n\nAn abstract from a folder outside the listings.\n")
+    project = copy_project(tmp_path / "p", GOOD)
+    listings = project / "data" / "listings"
+    (listings / "passwd.txt").symlink_to(secret)
+    (listings / "linked").symlink_to(elsewhere)
+    (listings / "inside.txt").symlink_to("layout-blocks.txt")  # a link inside the folder is fine
+    result = run_generator(project, "build", "--no-site", "--strict")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert (
+        "data/listings: note: not read: a link to a folder, or to a file outside data/listings, is not followed, "
+        "since a build publishes what it reads: linked/, passwd.txt; copy a listing into data/listings to read it"
+    ) in result.stderr
+    assert "2 entries read" in result.stderr
+    published = b"".join(p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file())
+    assert b"root:x:0:0" not in published and b"Root Password" not in published and b"Hidden Folder" not in published
+
+
+def test_a_link_named_directly_is_followed_only_inside_its_folder(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Root Password Here\n\nroot:x:0:0:root:/root:/bin/bash and more secret lines.\n")
+    project = copy_project(tmp_path / "p", GOOD)
+    (project / "data" / "listings" / "passwd.txt").symlink_to(secret)
+    result = run_generator(project, "build", "--no-site", "data/listings/passwd.txt")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "error: data/listings/passwd.txt: no listing files (*.txt) found" in result.stderr
+    assert "is not followed, since a build publishes what it reads" in result.stderr
+    assert not (project / "docs").exists()
+    found = gather_listings([project / "data" / "listings" / "passwd.txt", GOOD])
+    assert found.files == [GOOD] and "is not followed" in found.notes[0].message
+
+
+# Numbers, names and encodings that Python refuses -------------------------------------------------------
+
+METADATA = "Meta Title One\n\nWe propose a method that works on many tasks, described here.\n\n  • 7 authors\n·\nOct 14, 2024 5\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        ("7 authors", "9" * 5000 + " authors", "author count 999999999999… (5,000 digits) is more than 10,000"),
+        ("2024 5", "2024 " + "9" * 5000, "upvote count 999999999999… (5,000 digits) is more than 1,000,000"),
+        ("Oct 14, 2024 5", "Oct 14 " + "0" * 4999 + "9", None),
+        ("7 authors", "10001 authors", "author count 10001 is more than 10,000"),
+    ],
+)
+def test_an_absurd_count_is_a_warning_with_file_and_line_not_a_traceback(old, new, what):
+    listing = read_listing(METADATA.replace(old, new), "big.txt", ListingInfo(year=2025))
+    (entry,) = listing.entries
+    if what is None:  # leading zeros: a plain count
+        assert entry.upvotes == 9 and listing.diagnostics == []
+        return
+    (warning,) = listing.diagnostics
+    assert warning.source.line == (5 if "author" in what else 7) and warning.message.startswith(what)
+    assert (entry.authors, entry.upvotes) == ((None, 5) if "author" in what else (7, None))
+    assert entry.date is not None and entry.date.isoformat() == "2024-10-14"
+
+
+def test_an_absurd_count_through_the_command_line(tmp_path):
+    project = project_with(tmp_path, {"big.txt": METADATA.replace("7 authors", "9" * 5000 + " authors").encode()})
+    result = run_generator(project, "check")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "data/listings/big.txt:5: warning: author count 999999999999… (5,000 digits) is more than 10,000" in (
+        result.stderr
+    )
+    assert run_generator(project, "check", "--strict").returncode == 1
+
+
+def test_a_listing_whose_name_is_not_utf8_is_read_and_named_with_its_bytes_escaped(tmp_path):
+    name = "bad\udcffname.txt"  # the byte 0xff, as Python holds it in a file name
+    project = project_with(
+        tmp_path, {name: b"Bad Name Title\n\nAn abstract of the listing with a bad name.\n\nFeb 30, 2024\n"}
+    )
+    result = run_generator(project, "build", "--no-site")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "data/listings/bad\\xffname.txt:5: warning: 'Feb 30, 2024' is not a valid date" in result.stderr
+    page = (project / "docs" / "papers" / "bad-name-title.md").read_text()
+    assert "<code>data/listings/bad\\xffname.txt</code> (line 1)" in page
+    papers = json.loads((project / "docs" / "papers.json").read_text())
+    assert "data/listings/bad\\xffname.txt:1" in [s for p in papers for s in p["sources"]]
+    result = run_generator(project, "check", "data/listings/bad\udcffnome.txt")
+    assert result.returncode == 2 and "error: data/listings/bad\\xffnome.txt: no such file or folder" in result.stderr
+
+
+def test_utf32_with_a_byte_order_mark_is_read_and_a_nul_character_never_reaches_the_site():
+    text = "Title One\r\n\r\nAbstract one.\r\n"
+    for encoding in ("utf-32", "utf-32-be"):  # utf-32 writes a BOM
+        data = text.encode(encoding) if encoding == "utf-32" else b"\x00\x00\xfe\xff" + text.encode(encoding)
+        (entry,) = read_listing(decode(data, "u.txt"), "u.txt").entries
+        assert (entry.title, entry.abstract) == ("Title One", "Abstract one.")
+    for encoding in ("utf-16", "utf-32"):
+        with pytest.raises(InputError) as caught:
+            decode("Title One\n\nAbstract\x00 one.\n".encode(encoding), "nul.txt")
+        assert (caught.value.file, caught.value.line) == ("nul.txt", 3)
+        assert f"a NUL character (U+0000) in {encoding.upper()} text" in caught.value.message
+
+
+def test_a_nul_character_in_utf16_is_an_error_and_replaces_nothing(tmp_path):
+    project = project_with(tmp_path, {"nul.txt": "T\n\nA\x00b.\n".encode("utf-16")})
+    assert run_generator(project, "build", "--no-site", "data/listings/layout-blocks.txt").returncode == 0
+    before = (project / "docs" / "papers.json").read_bytes()
+    result = run_generator(project, "build", "--no-site", "--json")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "error: data/listings/nul.txt:3: a NUL character (U+0000) in UTF-16 text" in result.stderr
+    assert (project / "docs" / "papers.json").read_bytes() == before
