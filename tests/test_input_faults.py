@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.clean import clean_entry, extract_links
+from generator.clean import ABSTRACT_LIMIT, clean_entries, clean_entry, extract_links
 from generator.errors import InputError
-from generator.model import Source
+from generator.model import Entry, Source
 from generator.read import (
     Listing,
     ListingInfo,
@@ -264,11 +264,45 @@ def test_a_1_mb_title_cannot_be_a_title_and_is_reported_not_paired():
     assert all("reads like an abstract" in d.message for d in listing.diagnostics)
 
 
-def test_a_1_mb_line_through_the_command_line(tmp_path):
+def test_a_1_mb_abstract_through_the_command_line_is_cut_with_a_warning(tmp_path):
     project = project_with(tmp_path, {"long.txt": f"Long Paper\n\n{LONG_LINES['words']}\n".encode()})
-    result = run_generator(project, "check", "--strict")
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = run_generator(project, "build", "--no-site")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert "3 entries read" in result.stderr
+    assert (
+        "data/listings/long.txt:1: warning: the abstract of 'Long Paper' has 999,999 characters, more than the "
+        "10,000 any real abstract comes near (arXiv allows 1,920): it is cut at a word, with '…'"
+    ) in result.stderr
+    page = (project / "docs" / "papers" / "long-paper.md").read_text()
+    assert len(page) < 20_000 and "Transformers learn. Transformers learn.…\n" in page
+    (paper,) = [p for p in json.loads((project / "docs" / "papers.json").read_text()) if p["title"] == "Long Paper"]
+    assert len(paper["abstract"]) <= 10_000 and paper["abstract"].endswith(" Transformers learn.…")
+    assert run_generator(project, "check", "--strict").returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("abstract", "shown"),
+    [
+        ("word " * 12_000_000, "word " * 1_999 + "word…"),  # 60 MB
+        ("x" * 20_000, "x" * 9_999 + "…"),  # no space to cut at
+        ("We study. " + "\\emph{} " * 10_000, None),  # short once clean, but its raw text was cut
+    ],
+)
+def test_an_abstract_past_the_limit_is_cut_at_a_word_with_a_warning(abstract, shown):
+    with within(10):
+        cleaning = clean_entries([Entry("A Title", abstract, Source("x.txt", 4))])
+    (entry,) = cleaning.entries
+    (warning,) = cleaning.diagnostics
+    assert len(entry.abstract) <= ABSTRACT_LIMIT and entry.abstract.endswith("…")
+    assert shown is None or entry.abstract == shown
+    assert warning.source == Source("x.txt", 4) and f"has {len(abstract):,} characters" in warning.message
+
+
+def test_the_longest_real_abstract_is_far_below_the_limit():
+    listings = [FIXTURES.parent.parent / "data" / "listings", FIXTURES / "real"]
+    cleaning = clean_entries(read_paths(listings).entries)
+    assert not any("is cut at a word" in d.message for d in cleaning.diagnostics)
+    assert max(len(e.abstract) for e in cleaning.entries) * 5 < ABSTRACT_LIMIT
 
 
 def test_a_1_mb_url_ending_in_brackets_is_trimmed_in_linear_time():
