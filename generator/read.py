@@ -63,6 +63,21 @@ MAX_AUTHORS = 10_000
 MAX_UPVOTES = 1_000_000
 """The largest upvote count read (the most upvoted papers have a few thousand); above it, a warning."""
 
+EARLIEST = dt.date(1990, 1, 1)
+"""The earliest date a paper is shown with; an earlier one is a warning and the paper is undated."""
+
+LATEST = dt.date(2099, 12, 31)
+"""The latest date a paper is shown with (the site's build date must fit 32 bits of seconds: 2106)."""
+
+LATE = dt.timedelta(days=366)
+"""A date more than this after every other date read may be a slip (2095 for 2025): see ``late_dates``."""
+
+LATE_SPREAD = 3
+"""How many times the span of the other dates a slip stands after the newest of them, at least."""
+
+LATE_BELOW = 3
+"""How many distinct dates below a date it takes to call it a slip."""
+
 CHROME = frozenset(
     {
         "new",
@@ -153,21 +168,62 @@ def read_paths(paths: Iterable[Path]) -> Reading:
     reading = Reading(diagnostics=list(found.notes))
     infos: dict[Path, dict[str, ListingInfo]] = {}
     shown = site_names(found.files, paths)
-    empty: list[Listing] = []
+    listings: list[Listing] = []
     for path in found.files:
         folder = path.resolve().parent  # where a linked listing's listings.yml is
         if folder not in infos:  # once per folder, not once per file
             infos[folder] = load_listing_info(folder)
         info = infos[folder].get(path.resolve().name)
         name = display_path(path)
-        listing = read_listing(decode(read_bytes(path, name), name), name, info, shown[path])
+        listings.append(read_listing(decode(read_bytes(path, name), name), name, info, shown[path]))
+    late = late_dates(e.date for listing in listings for e in listing.entries if e.date)
+    for listing in listings:
+        if late:
+            _undate(listing, late)
         reading.entries.extend(listing.entries)
         reading.diagnostics.extend(listing.diagnostics)
-        if not listing.entries:
-            empty.append(listing)
+    empty = [listing for listing in listings if not listing.entries]
     if not reading.entries:
         raise _nothing_found(paths, empty, found.notes)
     return reading
+
+
+def late_dates(dates: Iterable[dt.date]) -> dict[dt.date, dt.date]:
+    """Dates that stand far after every other date read, each with the newest date that does not.
+
+    A typing slip (2095 for 2025) would stretch the timeline over decades. From the newest date
+    down, a date is a slip while it is more than ``LATE`` after the next one and more than
+    ``LATE_SPREAD`` times as far from it as the dates below it span, with ``LATE_BELOW`` dates below
+    it at least: a few papers years apart (2017, 2018, 2020) are no slip.
+    """
+    distinct = sorted(set(dates), reverse=True)
+    late = []
+    for index, newer in enumerate(distinct[:-LATE_BELOW]):
+        below = distinct[index + 1 :]
+        if newer - below[0] <= max(LATE, LATE_SPREAD * (below[0] - below[-1])):
+            break
+        late.append(newer)
+    return dict.fromkeys(late, distinct[len(late)]) if late else {}
+
+
+def _undate(listing: Listing, late: dict[dt.date, dt.date]) -> None:
+    """Papers of the listing dated after every other date lose the date, each with a warning."""
+    for index, entry in enumerate(listing.entries):
+        if entry.date in late:
+            newest = late[entry.date]
+            listing.diagnostics.append(
+                Diagnostic(
+                    entry.source,
+                    f"the paper's date {_date_text(entry.date)} is more than a year after every other date "
+                    f"read (the newest: {_date_text(newest)}); the paper is shown undated: correct the year",
+                )
+            )
+            listing.entries[index] = replace(entry, date=None)
+    listing.diagnostics.sort(key=lambda d: d.source.line)
+
+
+def _date_text(date: dt.date) -> str:
+    return f"{date:%b} {date.day}, {date.year:04d}"
 
 
 def find_listings(paths: Iterable[Path]) -> list[Path]:
@@ -327,13 +383,19 @@ def load_listing_info(folder: Path) -> dict[str, ListingInfo]:
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc, text)
         raise InputError(f"invalid YAML: {problem}; fix the file and run again", name, line) from None
+    except ValueError:  # a number of thousands of digits, which Python refuses to convert
+        raise InputError("holds a number of more than 4,300 digits; fix the file and run again", name) from None
     if not isinstance(data, dict):
         raise InputError("expected a mapping of listing file names to their facts", name, 1)
     info = {}
     for key, facts in data.items():
         year = (facts or {}).get("year") if isinstance(facts, dict) else None
-        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-            raise InputError(f"'{key}': year must be a whole number such as 2025", name)
+        if year is not None and (
+            not isinstance(year, int) or isinstance(year, bool) or not EARLIEST.year <= year <= LATEST.year
+        ):
+            raise InputError(
+                f"'{key}': year must be a whole number from {EARLIEST.year} to {LATEST.year}, such as 2025", name
+            )
         info[str(key)] = ListingInfo(year=year)
     return info
 
@@ -701,6 +763,13 @@ def _apply_metadata(entry: Entry, line: str, number: int, year: int | None, warn
         except (KeyError, ValueError):
             warn(number, f"{line!r} is not a valid date; ignored")
             return entry
+        if not EARLIEST <= date <= LATEST:
+            warn(
+                number,
+                f"date {_date_text(date)} is outside the years the site shows ({EARLIEST.year} to {LATEST.year}); "
+                "the paper is shown undated: correct the year",
+            )
+            return replace(entry, upvotes=upvotes)
         return replace(entry, date=date, upvotes=upvotes)
     handle, _, display = line.partition(" ")
     return replace(entry, organisation=Organisation(handle=handle, name=display.strip() or handle))
@@ -721,7 +790,11 @@ def _count(digits: str, limit: int, what: str, number: int, warn: Warn) -> int |
 
 def _default_year(lines: list[str]) -> int | None:
     """Pages show the year only for dates outside the current one: so one after the newest shown."""
-    years = [int(m["year"]) for line in lines if (m := _DATE.match(line.strip())) and m["year"]]
+    years = [
+        int(m["year"])
+        for line in lines
+        if (m := _DATE.match(line.strip())) and m["year"] and EARLIEST.year <= int(m["year"]) <= LATEST.year
+    ]
     return max(years) + 1 if years else None
 
 

@@ -598,3 +598,92 @@ def test_a_nul_character_in_utf16_is_an_error_and_replaces_nothing(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "error: data/listings/nul.txt:3: a NUL character (U+0000) in UTF-16 text" in result.stderr
     assert (project / "docs" / "papers.json").read_bytes() == before
+
+
+# Dates the site cannot show ---------------------------------------------------------------------------
+
+
+def dated(*dates: str) -> str:
+    """A listing in the metadata layout with one paper per date line."""
+    return "".join(
+        f"Paper Number {n}\n\nAn abstract of paper {n} that says what it does.\n\n  • 3 authors\n·\n{date}\n\n"
+        for n, date in enumerate(dates, 1)
+    )
+
+
+@pytest.mark.parametrize("date", ["Jan 1, 0001", "Dec 31, 1969", "Dec 31, 1989", "Feb 8, 2106", "Jan 1, 2100"])
+def test_a_date_outside_the_years_the_site_shows_is_a_warning_and_the_paper_is_undated(date):
+    listing = read_listing(dated("Oct 14, 2024", f"{date} 12"), "d.txt")
+    first, second = listing.entries
+    assert first.date is not None and second.date is None and second.upvotes == 12
+    (warning,) = listing.diagnostics
+    assert warning.source == Source("d.txt", 15)  # the date's line
+    assert warning.message.startswith(f"date {date} is outside the years the site shows (1990 to 2099)")
+    assert warning.message.endswith("the paper is shown undated: correct the year")
+
+
+def test_a_date_far_after_every_other_is_a_slip_and_the_paper_is_undated(tmp_path):
+    (tmp_path / "a.txt").write_text(dated("Oct 14, 2023", "Mar 2, 2024", "Oct 30, 2025"))
+    (tmp_path / "b.txt").write_text(dated("Oct 14, 2095", "Feb 8, 2025"))
+    reading = read_paths([tmp_path])
+    assert [e.date and e.date.year for e in reading.entries] == [2023, 2024, 2025, None, 2025]
+    (warning,) = reading.diagnostics
+    assert warning.source.line == 1 and warning.source.file.endswith("b.txt")
+    assert warning.message == (
+        "the paper's date Oct 14, 2095 is more than a year after every other date read (the newest: Oct 30, 2025); "
+        "the paper is shown undated: correct the year"
+    )
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ("Oct 14, 2018", "Oct 14, 2020", "Oct 14, 2022", "Oct 14, 2024"),  # a few papers, years apart
+        ("Jun 12, 2017", "Oct 11, 2018", "Feb 14, 2019", "May 28, 2020"),  # famous papers, a year or so apart
+        ("May 1, 2024", "May 1, 2024", "Jun 1, 2025"),  # a second listing a year later
+        ("Oct 14, 2020", "Oct 14, 2025"),  # two dates: nothing tells which one is wrong
+        ("Jan 1, 1990", "Dec 31, 2099"),
+    ],
+)
+def test_dates_spread_over_years_are_kept(dates):
+    reading = read_listing(dated(*dates), "d.txt")
+    assert reading.diagnostics == [] and all(e.date for e in reading.entries)
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [("1", "year must be a whole number from 1990 to 2099"), ("9" * 5000, "holds a number of more than 4,300 digits")],
+)
+def test_a_listing_year_out_of_range_is_an_error(tmp_path, year, message):
+    (tmp_path / "listings.yml").write_text(f"a.txt:\n  year: {year}\n")
+    with pytest.raises(InputError, match=message):
+        load_listing_info(tmp_path)
+
+
+def test_dates_the_site_cannot_show_build_a_site_with_a_short_timeline(tmp_path):
+    dates = (
+        "Oct 14, 2024",
+        "Jan 1, 0001",
+        "Dec 31, 1969",
+        "Feb 8, 2106",
+        "Oct 30, 2025",
+        "Oct 14, 2095",
+        "Mar 2, 2025",
+    )
+    dates += ("Jun 5, 2023",)
+    project = project_with(tmp_path, {"dates.txt": dated(*dates).encode()})
+    result = run_generator(project, "build")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    for line, date in ((15, "Jan 1, 0001"), (23, "Dec 31, 1969"), (31, "Feb 8, 2106")):
+        assert f"data/listings/dates.txt:{line}: warning: date {date} is outside the years" in result.stderr
+    assert "data/listings/dates.txt:41: warning: the paper's date Oct 14, 2095 is more than a year after" in (
+        result.stderr
+    )
+    timeline = (project / "docs" / "timeline.md").read_text()
+    assert len(timeline) < 20_000 and "2095" not in timeline and "0001" not in timeline
+    papers = {p["title"]: p["date"] for p in json.loads((project / "docs" / "papers.json").read_text())}
+    assert [papers[f"Paper Number {n}"] for n in range(1, 9)] == (
+        ["2024-10-14", None, None, None, "2025-10-30", None, "2025-03-02", "2023-06-05"]
+    )
+    assert (project / "site" / "papers" / "paper-number-4" / "index.html").is_file()
+    assert (project / "site-offline" / "index.html").is_file()
