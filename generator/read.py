@@ -677,7 +677,7 @@ class _Pairing:
         for line in self.held:
             self.warn(
                 line.number,
-                f"metadata line {line.text!r} out of place (title at line {self.title.number} has no abstract yet); "
+                f"metadata line {_short(line.text)} out of place (title at line {self.title.number} has no abstract yet); "
                 "ignored",
             )
         self.entry = Entry(
@@ -706,7 +706,7 @@ class _Pairing:
             if rank <= self.rank:
                 self.warn(
                     line.number,
-                    f"metadata line {line.text!r} starts a second metadata block after the paper at line "
+                    f"metadata line {_short(line.text)} starts a second metadata block after the paper at line "
                     f"{self.entry.source.line}, with no title and abstract before it (a paper is missing here?); "
                     "the block is ignored",
                 )
@@ -717,7 +717,7 @@ class _Pairing:
         elif self.title is not None:
             self.held.append(line)
         else:
-            self.warn(line.number, f"metadata line {line.text!r} out of place (no paper precedes it); ignored")
+            self.warn(line.number, f"metadata line {_short(line.text)} out of place (no paper precedes it); ignored")
             self.ignoring = True
 
     def close(self) -> None:
@@ -756,12 +756,12 @@ def _apply_metadata(entry: Entry, line: str, number: int, year: int | None, warn
         if m["up"] and (count := _count(m["up"], MAX_UPVOTES, "upvote count", number, warn)) is not None:
             upvotes = count
         if when_year is None:
-            warn(number, f"date {line!r} has no year; state the listing's year in {META_FILE}")
+            warn(number, f"date {_short(line)} has no year; state the listing's year in {META_FILE}")
             return replace(entry, upvotes=upvotes)
         try:
             date = dt.date(when_year, _MONTHS[m["mon"]], int(m["day"]))
         except (KeyError, ValueError):
-            warn(number, f"{line!r} is not a valid date; ignored")
+            warn(number, f"{_short(line)} is not a valid date; ignored")
             return entry
         if not EARLIEST <= date <= LATEST:
             warn(
