@@ -169,7 +169,7 @@ def _clean_entry(entry: Entry) -> tuple[Entry, tuple[Diagnostic, ...]]:
         warnings.append(
             Diagnostic(
                 entry.source,
-                f"the abstract of {_short(title)} has {len(entry.abstract):,} characters, more than the "
+                f"the abstract of {title!r} has {len(entry.abstract):,} characters, more than the "
                 f"{ABSTRACT_LIMIT:,} any real abstract comes near (arXiv allows 1,920): it is cut at a word, "
                 "with '…'; check that the listing holds one abstract here",
             )
@@ -193,7 +193,3 @@ def cut_at_word(text: str, limit: int) -> str:
         return text.rstrip() + "…"
     space = text.rfind(" ", limit // 2, limit)
     return (text[:space] if space >= 0 else text[: limit - 1]).rstrip() + "…"
-
-
-def _short(text: str, width: int = 60) -> str:
-    return repr(text if len(text) <= width else text[: width - 1] + "…")

@@ -298,6 +298,18 @@ def test_an_abstract_past_the_limit_is_cut_at_a_word_with_a_warning(abstract, sh
     assert warning.source == Source("x.txt", 4) and f"has {len(abstract):,} characters" in warning.message
 
 
+def test_a_title_is_at_most_400_characters_a_longer_line_is_an_abstract_without_title():
+    for length, read in ((400, True), (401, False)):
+        title = ("Word " * 100)[: length - 1] + "X"
+        listing = read_listing(f"{title}\n\nAn abstract.\n\nNext Title\n\nNext abstract.\n", "t.txt")
+        assert (title in [e.title for e in listing.entries]) is read
+        if read:
+            assert listing.diagnostics == []
+        else:
+            assert listing.diagnostics[0].source.line == 1
+            assert "reads like an abstract, but no title precedes it" in listing.diagnostics[0].message
+
+
 def test_the_longest_real_abstract_is_far_below_the_limit():
     listings = [FIXTURES.parent.parent / "data" / "listings", FIXTURES / "real"]
     cleaning = clean_entries(read_paths(listings).entries)
