@@ -11,6 +11,13 @@ from .ids import named
 from .latex import latex_to_text
 from .model import Diagnostic, Entry, Link, Organisation
 
+ABSTRACT_LIMIT = 10_000
+"""The longest abstract shown, in characters; a longer one is cut at a word, with a warning. arXiv
+allows 1,920 characters: the longest abstracts in the bundled listings and the real test corpus."""
+
+_RAW_LIMIT = 4 * ABSTRACT_LIMIT
+"""The start of an abstract that is cleaned (cleaning shortens LaTeX and spaces); past it, it is cut."""
+
 MIRRORS = {"b-61j.pages.dev": "huggingface.co"}
 """Hosts that copy another site, and the site they copy: links show the canonical host."""
 
@@ -187,9 +194,21 @@ def clean_entries(entries: Iterable[Entry]) -> Cleaning:
 
 def _clean_entry(entry: Entry) -> tuple[Entry, tuple[Diagnostic, ...]]:
     title, title_addresses = _clean_text(entry.title)
-    abstract, addresses = _clean_text(entry.abstract)
+    # Only the start of a huge abstract is cleaned: cleaning 50 MB would take minutes.
+    abstract, addresses = _clean_text(entry.abstract[:_RAW_LIMIT])
+    warnings = []
+    if len(abstract) > ABSTRACT_LIMIT or len(entry.abstract) > _RAW_LIMIT:
+        abstract = cut_at_word(abstract, ABSTRACT_LIMIT)
+        warnings.append(
+            Diagnostic(
+                entry.source,
+                f"the abstract of {title!r} has {len(entry.abstract):,} characters, more than the "
+                f"{ABSTRACT_LIMIT:,} any real abstract comes near (arXiv allows 1,920): it is cut at a word, "
+                "with '…'; check that the listing holds one abstract here",
+            )
+        )
     links, placeholders = _find_links(abstract, (*title_addresses, *addresses))
-    warnings = tuple(
+    warnings.extend(
         Diagnostic(
             entry.source,
             f"the address {address!r} in the abstract of {title!r} holds a template placeholder, not a "
@@ -198,19 +217,19 @@ def _clean_entry(entry: Entry) -> tuple[Entry, tuple[Diagnostic, ...]]:
         for address in placeholders
     )
     if not named(title):
-        warnings += (
+        warnings.append(
             Diagnostic(
                 entry.source,
                 f"the title {title or entry.title!r} has no letters or digits, so it cannot tell this paper from others: "
                 "it is one paper with another only when their abstracts match; give it its real title",
-            ),
+            )
         )
     organisation = _clean_organisation(entry.organisation) if entry.organisation else None
     source = entry.source
     if (path := plain_text(source.path)) != source.path:  # a file name pages show, holding a control character
         source = replace(source, path=path)
     cleaned = replace(entry, title=title, abstract=abstract, links=links, organisation=organisation, source=source)
-    return cleaned, warnings
+    return cleaned, tuple(warnings)
 
 
 def _clean_organisation(organisation: Organisation) -> Organisation | None:
@@ -221,3 +240,12 @@ def _clean_organisation(organisation: Organisation) -> Organisation | None:
     if (handle, name) == (organisation.handle, organisation.name):  # nearly always
         return organisation
     return replace(organisation, handle=handle, name=name or handle)
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """The start of a text too long to show, with '…': at most ``limit`` characters, cut at the last
+    space in the second half of them."""
+    if len(text) < limit:
+        return text.rstrip() + "…"
+    space = text.rfind(" ", limit // 2, limit)
+    return (text[:space] if space >= 0 else text[: limit - 1]).rstrip() + "…"

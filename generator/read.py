@@ -57,6 +57,27 @@ TITLE_LENGTH = 200
 ABSTRACT_LENGTH = 400
 """A longer line always reads like an abstract, not a title."""
 
+MAX_AUTHORS = 10_000
+"""The largest author count read (the longest author list published has 5,154); above it, a warning."""
+
+MAX_UPVOTES = 1_000_000
+"""The largest upvote count read (the most upvoted papers have a few thousand); above it, a warning."""
+
+EARLIEST = dt.date(1990, 1, 1)
+"""The earliest date a paper is shown with; an earlier one is a warning and the paper is undated."""
+
+LATEST = dt.date(2099, 12, 31)
+"""The latest date a paper is shown with (the site's build date must fit 32 bits of seconds: 2106)."""
+
+LATE = dt.timedelta(days=366)
+"""A date more than this after every other date read may be a slip (2095 for 2025): see ``late_dates``."""
+
+LATE_SPREAD = 3
+"""How many times the span of the other dates a slip stands after the newest of them, at least."""
+
+LATE_BELOW = 3
+"""How many distinct dates below a date it takes to call it a slip."""
+
 CHROME = frozenset(
     {
         "new",
@@ -82,6 +103,10 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\
 _ORGANISATION_LENGTH = 120
 _BLANK_SEPARATED = 0.25  # share of text lines after a blank line above which papers are blank-separated
 _BINARY_SAMPLE = 8192
+_BYTE_ORDER_MARKS = (
+    ((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"),
+    ((b"\xff\xfe", b"\xfe\xff"), "utf-16"),
+)
 _NAMES_SHOWN = 10
 
 Warn = Callable[[int, str], None]
@@ -143,21 +168,62 @@ def read_paths(paths: Iterable[Path]) -> Reading:
     reading = Reading(diagnostics=list(found.notes))
     infos: dict[Path, dict[str, ListingInfo]] = {}
     shown = site_names(found.files, paths)
-    empty: list[Listing] = []
+    listings: list[Listing] = []
     for path in found.files:
         folder = path.resolve().parent  # where a linked listing's listings.yml is
         if folder not in infos:  # once per folder, not once per file
             infos[folder] = load_listing_info(folder)
         info = infos[folder].get(path.resolve().name)
         name = display_path(path)
-        listing = read_listing(decode(read_bytes(path, name), name), name, info, shown[path])
+        listings.append(read_listing(decode(read_bytes(path, name), name), name, info, shown[path]))
+    late = late_dates(e.date for listing in listings for e in listing.entries if e.date)
+    for listing in listings:
+        if late:
+            _undate(listing, late)
         reading.entries.extend(listing.entries)
         reading.diagnostics.extend(listing.diagnostics)
-        if not listing.entries:
-            empty.append(listing)
+    empty = [listing for listing in listings if not listing.entries]
     if not reading.entries:
-        raise _nothing_found(paths, empty)
+        raise _nothing_found(paths, empty, found.notes)
     return reading
+
+
+def late_dates(dates: Iterable[dt.date]) -> dict[dt.date, dt.date]:
+    """Dates that stand far after every other date read, each with the newest date that does not.
+
+    A typing slip (2095 for 2025) would stretch the timeline over decades. From the newest date
+    down, a date is a slip while it is more than ``LATE`` after the next one and more than
+    ``LATE_SPREAD`` times as far from it as the dates below it span, with ``LATE_BELOW`` dates below
+    it at least: a few papers years apart (2017, 2018, 2020) are no slip.
+    """
+    distinct = sorted(set(dates), reverse=True)
+    late = []
+    for index, newer in enumerate(distinct[:-LATE_BELOW]):
+        below = distinct[index + 1 :]
+        if newer - below[0] <= max(LATE, LATE_SPREAD * (below[0] - below[-1])):
+            break
+        late.append(newer)
+    return dict.fromkeys(late, distinct[len(late)]) if late else {}
+
+
+def _undate(listing: Listing, late: dict[dt.date, dt.date]) -> None:
+    """Papers of the listing dated after every other date lose the date, each with a warning."""
+    for index, entry in enumerate(listing.entries):
+        if entry.date in late:
+            newest = late[entry.date]
+            listing.diagnostics.append(
+                Diagnostic(
+                    entry.source,
+                    f"the paper's date {_date_text(entry.date)} is more than a year after every other date "
+                    f"read (the newest: {_date_text(newest)}); the paper is shown undated: correct the year",
+                )
+            )
+            listing.entries[index] = replace(entry, date=None)
+    listing.diagnostics.sort(key=lambda d: d.source.line)
+
+
+def _date_text(date: dt.date) -> str:
+    return f"{date:%b} {date.day}, {date.year:04d}"
 
 
 def find_listings(paths: Iterable[Path]) -> list[Path]:
@@ -174,57 +240,78 @@ def gather_listings(paths: Iterable[Path]) -> Found:
     A folder is searched for ``*.txt`` files; other files, and files and folders whose names start
     with a dot (``.DS_Store``, ``._x.txt`` from macOS archives), are skipped and named in a note.
     ``listings.yml`` is read as the folder's facts. A file named directly is read whatever its name.
+    A link is followed only to a file inside the folder named (for a file named directly, the folder
+    it is named in), never to a folder: a build publishes whatever it reads (``/etc/passwd``).
     """
     names: dict[tuple[int, int], list[Path]] = {}
     notes: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            listings, skipped = _search_folder(path)
+            listings, skipped, links = _search_folder(path)
             for listing in listings:
                 names.setdefault(_identity(listing), []).append(listing)
             if skipped:
                 notes.append(Note(Source(display_path(path), 0), _skipped_message(skipped)))
+            if links:
+                notes.append(Note(Source(display_path(path), 0), _links_message(links, display_path(path))))
+        elif path.is_file() and _leaves(path, path.parent.resolve()):
+            notes.append(Note(Source(printable(path), 0), _links_message([], display_path(path.parent))))
         elif path.is_file():
             names.setdefault(_identity(path), []).append(path)
         elif path.exists():
-            raise InputError("not a file or a folder; name listing files or folders of them", str(path))
+            raise InputError("not a file or a folder; name listing files or folders of them", printable(path))
         else:
-            raise InputError("no such file or folder; name listing files or folders of them", str(path))
+            raise InputError("no such file or folder; name listing files or folders of them", printable(path))
     files = []
     for aliases in names.values():
         aliases.sort(key=_order)
         files.append(aliases[0])
         if len(aliases) > 1:
-            spellings = sorted({display_path(a) if a.is_absolute() else a.as_posix() for a in aliases})
+            spellings = sorted({display_path(a) if a.is_absolute() else printable(a) for a in aliases})
             how = f"as {', '.join(map(repr, spellings))}" if len(spellings) > 1 else f"{len(aliases)} times"
             notes.append(Note(Source(display_path(aliases[0]), 0), f"named more than once ({how}); read once"))
     files.sort(key=_order)
     return Found(files, sorted(set(notes), key=lambda n: (n.source.file, n.message)))
 
 
-def _search_folder(folder: Path) -> tuple[list[Path], list[str]]:
-    """The ``*.txt`` files under a folder, and the names (relative to it) of everything skipped."""
+def _search_folder(folder: Path) -> tuple[list[Path], list[str], list[str]]:
+    """The ``*.txt`` files under a folder; the names (relative to it) of everything skipped, and of
+    the links not followed (to folders, or to files outside it)."""
     listings: list[Path] = []
     skipped: list[str] = []
+    links: list[str] = []
+    inside = folder.resolve()
 
     def unreadable(error: OSError) -> None:
-        raise InputError(f"cannot be read ({error.strerror}); check its permissions", error.filename or str(folder))
+        raise InputError(
+            f"cannot be read ({error.strerror}); check its permissions", printable(error.filename or str(folder))
+        )
 
     for root, dirs, files in os.walk(folder, onerror=unreadable):
         here = Path(root)
         for name in sorted(dirs):
-            if name.startswith(".") or (here / name).is_symlink():
-                skipped.append((here / name).relative_to(folder).as_posix() + "/")
+            if name.startswith("."):
+                skipped.append(printable((here / name).relative_to(folder)) + "/")
+            elif (here / name).is_symlink():
+                links.append(printable((here / name).relative_to(folder)) + "/")
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here / d).is_symlink())
         for name in sorted(files):
             path = here / name
             if name == META_FILE:
                 continue
             if not name.startswith(".") and path.suffix in LISTING_SUFFIXES and path.is_file():
-                listings.append(path)
+                if _leaves(path, inside):
+                    links.append(printable(path.relative_to(folder)))
+                else:
+                    listings.append(path)
             else:
-                skipped.append(path.relative_to(folder).as_posix())
-    return listings, sorted(skipped)
+                skipped.append(printable(path.relative_to(folder)))
+    return listings, sorted(skipped), sorted(links)
+
+
+def _leaves(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is a link to a file outside ``folder`` (resolved)."""
+    return path.is_symlink() and _outside(path, folder)
 
 
 def _identity(path: Path) -> tuple[int, int]:
@@ -232,7 +319,7 @@ def _identity(path: Path) -> tuple[int, int]:
     try:
         status = path.stat()
     except OSError as error:
-        raise InputError(f"cannot be read ({error.strerror})", str(path)) from None
+        raise InputError(f"cannot be read ({error.strerror})", printable(path)) from None
     return status.st_dev, status.st_ino
 
 
@@ -246,12 +333,25 @@ def _skipped_message(skipped: list[str]) -> str:
     return f"not read (only *.txt files are, and none whose name starts with a dot): {shown}{more}"
 
 
-def _nothing_found(paths: list[Path], empty: list[Listing]) -> InputError:
+def _links_message(links: list[str], folder: str) -> str:
+    """The note on links not followed: to folders, or out of the folder the user named."""
+    shown = ", ".join(links[:_NAMES_SHOWN])
+    more = f" and {len(links) - _NAMES_SHOWN} more" if len(links) > _NAMES_SHOWN else ""
+    what = f": {shown}{more}" if links else ""
+    return (
+        f"not read: a link to a folder, or to a file outside {folder}, is not followed, since a build publishes "
+        f"what it reads{what}; copy a listing into {folder} to read it"
+    )
+
+
+def _nothing_found(paths: list[Path], empty: list[Listing], notes: list[Diagnostic]) -> InputError:
     """The error for input with no paper at all: building it would replace the site with an empty one."""
-    where = ", ".join(p.as_posix() for p in paths)
+    where = ", ".join(printable(p) for p in paths)
     if not empty:
+        skipped = "".join(f". {note.source.file}: {note.message}" for note in notes)
         return InputError(
-            "no listing files (*.txt) found; copy listing pages into .txt files there (see README, 'Adding listings')",
+            "no listing files (*.txt) found; copy listing pages into .txt files there (see README, 'Adding listings')"
+            + skipped,
             where,
         )
     if len(empty) == 1:
@@ -283,13 +383,19 @@ def load_listing_info(folder: Path) -> dict[str, ListingInfo]:
     except yaml.YAMLError as exc:
         problem, line = yaml_problem(exc, text)
         raise InputError(f"invalid YAML: {problem}; fix the file and run again", name, line) from None
+    except ValueError:  # a number of thousands of digits, which Python refuses to convert
+        raise InputError("holds a number of more than 4,300 digits; fix the file and run again", name) from None
     if not isinstance(data, dict):
         raise InputError("expected a mapping of listing file names to their facts", name, 1)
     info = {}
     for key, facts in data.items():
         year = (facts or {}).get("year") if isinstance(facts, dict) else None
-        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-            raise InputError(f"'{key}': year must be a whole number such as 2025", name)
+        if year is not None and (
+            not isinstance(year, int) or isinstance(year, bool) or not EARLIEST.year <= year <= LATEST.year
+        ):
+            raise InputError(
+                f"'{key}': year must be a whole number from {EARLIEST.year} to {LATEST.year}, such as 2025", name
+            )
         info[str(key)] = ListingInfo(year=year)
     return info
 
@@ -307,7 +413,7 @@ def site_names(files: Iterable[Path], named: Iterable[Path] = ()) -> dict[Path, 
     outside: dict[Path, Path] = {}
     for path in files:
         try:
-            names[path] = path.resolve().relative_to(here).as_posix()
+            names[path] = printable(path.resolve().relative_to(here))
         except ValueError:
             outside[path] = Path(os.path.abspath(path))
     if not outside:
@@ -317,14 +423,14 @@ def site_names(files: Iterable[Path], named: Iterable[Path] = ()) -> dict[Path, 
     try:
         common = Path(os.path.commonpath(roots))
     except ValueError:  # on different drives: each file's folder and name
-        return names | {path: f"{a.parent.name}/{a.name}".lstrip("/") for path, a in outside.items()}
+        return names | {path: printable(f"{a.parent.name}/{a.name}".lstrip("/")) for path, a in outside.items()}
     try:
         home: Path | None = Path.home()
     except RuntimeError:  # no home folder known
         home = None
     above_home = home is not None and (common == home or common in home.parents)
     base = common if above_home or common == common.parent else common.parent
-    return names | {path: a.relative_to(base).as_posix() for path, a in outside.items()}
+    return names | {path: printable(a.relative_to(base)) for path, a in outside.items()}
 
 
 def _outside(path: Path, folder: Path) -> bool:
@@ -338,9 +444,18 @@ def _outside(path: Path, folder: Path) -> bool:
 def display_path(path: Path) -> str:
     """The path as messages show it: relative to the working folder when inside it."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return printable(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
-        return path.as_posix()
+        return printable(path)
+
+
+def printable(path: Path | str) -> str:
+    """A path as text every output can hold: the bytes of a name that is not UTF-8 as ``\\xff``.
+
+    Python keeps such bytes as lone surrogates, which no UTF-8 page, export or terminal takes.
+    """
+    text = path.as_posix() if isinstance(path, Path) else path
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def read_bytes(path: Path, name: str) -> bytes:
@@ -352,20 +467,14 @@ def read_bytes(path: Path, name: str) -> bytes:
 
 
 def decode(data: bytes, name: str) -> str:
-    """Bytes of a listing to text: UTF-8 with or without a byte-order mark, or UTF-16 with one.
+    """Bytes of a listing to text: UTF-8 with or without a byte-order mark, or UTF-16 or UTF-32 with one.
 
     Anything else is an error naming the byte offset and line: text decoded with a guessed code page
-    would put wrong letters on the site without anyone noticing.
+    would put wrong letters on the site without anyone noticing. So is a NUL character, in any of them.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                f"starts like UTF-16 text but is not valid UTF-16 (byte offset {exc.start}); "
-                "save the listing as UTF-8 and run again",
-                name,
-            ) from None
+    for marks, encoding in _BYTE_ORDER_MARKS:  # UTF-32's marks first: UTF-16's begin them
+        if data.startswith(marks):
+            return _decode_marked(data, encoding, name)
     zero = data.find(b"\x00")
     if zero >= 0:
         line = data.count(b"\n", 0, zero) + 1
@@ -392,6 +501,27 @@ def decode(data: bytes, name: str) -> str:
             line,
             offset=exc.start,
         ) from None
+
+
+def _decode_marked(data: bytes, encoding: str, name: str) -> str:
+    """Text with a UTF-16 or UTF-32 byte-order mark; an error when it is not valid or holds a NUL."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"starts like {encoding.upper()} text but is not valid {encoding.upper()} (byte offset {exc.start}); "
+            "save the listing as UTF-8 and run again",
+            name,
+        ) from None
+    zero = text.find("\x00")
+    if zero >= 0:
+        raise InputError(
+            f"a NUL character (U+0000) in {encoding.upper()} text: this is not a text listing, or a damaged one; "
+            "remove the character, or save the listing as UTF-8 text, and run again",
+            name,
+            len(split_lines(text[:zero])),
+        )
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,7 +677,7 @@ class _Pairing:
         for line in self.held:
             self.warn(
                 line.number,
-                f"metadata line {line.text!r} out of place (title at line {self.title.number} has no abstract yet); "
+                f"metadata line {_short(line.text)} out of place (title at line {self.title.number} has no abstract yet); "
                 "ignored",
             )
         self.entry = Entry(
@@ -576,7 +706,7 @@ class _Pairing:
             if rank <= self.rank:
                 self.warn(
                     line.number,
-                    f"metadata line {line.text!r} starts a second metadata block after the paper at line "
+                    f"metadata line {_short(line.text)} starts a second metadata block after the paper at line "
                     f"{self.entry.source.line}, with no title and abstract before it (a paper is missing here?); "
                     "the block is ignored",
                 )
@@ -587,7 +717,7 @@ class _Pairing:
         elif self.title is not None:
             self.held.append(line)
         else:
-            self.warn(line.number, f"metadata line {line.text!r} out of place (no paper precedes it); ignored")
+            self.warn(line.number, f"metadata line {_short(line.text)} out of place (no paper precedes it); ignored")
             self.ignoring = True
 
     def close(self) -> None:
@@ -616,28 +746,55 @@ def _metadata_rank(line: str) -> int:
 
 def _apply_metadata(entry: Entry, line: str, number: int, year: int | None, warn: Warn) -> Entry:
     if m := _AUTHORS.match(line):
-        return replace(entry, authors=int(m["n"]))
+        authors = _count(m["n"], MAX_AUTHORS, "author count", number, warn)
+        return entry if authors is None else replace(entry, authors=authors)
     if line == _DOT:
         return entry
     if m := _DATE.match(line):
         when_year = int(m["year"]) if m["year"] else year
-        upvotes = int(m["up"]) if m["up"] else entry.upvotes
+        upvotes = entry.upvotes
+        if m["up"] and (count := _count(m["up"], MAX_UPVOTES, "upvote count", number, warn)) is not None:
+            upvotes = count
         if when_year is None:
-            warn(number, f"date {line!r} has no year; state the listing's year in {META_FILE}")
+            warn(number, f"date {_short(line)} has no year; state the listing's year in {META_FILE}")
             return replace(entry, upvotes=upvotes)
         try:
             date = dt.date(when_year, _MONTHS[m["mon"]], int(m["day"]))
         except (KeyError, ValueError):
-            warn(number, f"{line!r} is not a valid date; ignored")
+            warn(number, f"{_short(line)} is not a valid date; ignored")
             return entry
+        if not EARLIEST <= date <= LATEST:
+            warn(
+                number,
+                f"date {_date_text(date)} is outside the years the site shows ({EARLIEST.year} to {LATEST.year}); "
+                "the paper is shown undated: correct the year",
+            )
+            return replace(entry, upvotes=upvotes)
         return replace(entry, date=date, upvotes=upvotes)
     handle, _, display = line.partition(" ")
     return replace(entry, organisation=Organisation(handle=handle, name=display.strip() or handle))
 
 
+def _count(digits: str, limit: int, what: str, number: int, warn: Warn) -> int | None:
+    """A count from a metadata line, or a warning and None above ``limit``.
+
+    Compared as digits before converting: Python refuses to convert more than 4,300 of them.
+    """
+    significant = digits.lstrip("0") or "0"
+    if len(significant) <= len(str(limit)) and int(significant) <= limit:
+        return int(significant)
+    shown = significant if len(significant) <= 20 else f"{significant[:12]}… ({len(significant):,} digits)"
+    warn(number, f"{what} {shown} is more than {limit:,}, which no paper has; ignored: correct the line")
+    return None
+
+
 def _default_year(lines: list[str]) -> int | None:
     """Pages show the year only for dates outside the current one: so one after the newest shown."""
-    years = [int(m["year"]) for line in lines if (m := _DATE.match(line.strip())) and m["year"]]
+    years = [
+        int(m["year"])
+        for line in lines
+        if (m := _DATE.match(line.strip())) and m["year"] and EARLIEST.year <= int(m["year"]) <= LATEST.year
+    ]
     return max(years) + 1 if years else None
 
 

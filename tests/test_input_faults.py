@@ -13,9 +13,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from generator.clean import clean_entry, extract_links
+from generator.clean import ABSTRACT_LIMIT, clean_entries, clean_entry, extract_links
 from generator.errors import InputError
-from generator.model import Source
+from generator.model import Entry, Source
 from generator.read import (
     Listing,
     ListingInfo,
@@ -266,11 +266,57 @@ def test_a_1_mb_title_cannot_be_a_title_and_is_reported_not_paired():
     assert all("reads like an abstract" in d.message for d in listing.diagnostics)
 
 
-def test_a_1_mb_line_through_the_command_line(tmp_path):
+def test_a_1_mb_abstract_through_the_command_line_is_cut_with_a_warning(tmp_path):
     project = project_with(tmp_path, {"long.txt": f"Long Paper\n\n{LONG_LINES['words']}\n".encode()})
-    result = run_generator(project, "check", "--strict")
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = run_generator(project, "build", "--no-site")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
     assert "3 entries read" in result.stderr
+    assert (
+        "data/listings/long.txt:1: warning: the abstract of 'Long Paper' has 999,999 characters, more than the "
+        "10,000 any real abstract comes near (arXiv allows 1,920): it is cut at a word, with '…'"
+    ) in result.stderr
+    page = (project / "docs" / "papers" / "long-paper.md").read_text()
+    assert len(page) < 20_000 and "Transformers learn. Transformers learn.…\n" in page
+    (paper,) = [p for p in json.loads((project / "docs" / "papers.json").read_text()) if p["title"] == "Long Paper"]
+    assert len(paper["abstract"]) <= 10_000 and paper["abstract"].endswith(" Transformers learn.…")
+    assert run_generator(project, "check", "--strict").returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("abstract", "shown"),
+    [
+        ("word " * 12_000_000, "word " * 1_999 + "word…"),  # 60 MB
+        ("x" * 20_000, "x" * 9_999 + "…"),  # no space to cut at
+        ("We study. " + "\\emph{} " * 10_000, None),  # short once clean, but its raw text was cut
+    ],
+)
+def test_an_abstract_past_the_limit_is_cut_at_a_word_with_a_warning(abstract, shown):
+    with within(10):
+        cleaning = clean_entries([Entry("A Title", abstract, Source("x.txt", 4))])
+    (entry,) = cleaning.entries
+    (warning,) = cleaning.diagnostics
+    assert len(entry.abstract) <= ABSTRACT_LIMIT and entry.abstract.endswith("…")
+    assert shown is None or entry.abstract == shown
+    assert warning.source == Source("x.txt", 4) and f"has {len(abstract):,} characters" in warning.message
+
+
+def test_a_title_is_at_most_400_characters_a_longer_line_is_an_abstract_without_title():
+    for length, read in ((400, True), (401, False)):
+        title = ("Word " * 100)[: length - 1] + "X"
+        listing = read_listing(f"{title}\n\nAn abstract.\n\nNext Title\n\nNext abstract.\n", "t.txt")
+        assert (title in [e.title for e in listing.entries]) is read
+        if read:
+            assert listing.diagnostics == []
+        else:
+            assert listing.diagnostics[0].source.line == 1
+            assert "reads like an abstract, but no title precedes it" in listing.diagnostics[0].message
+
+
+def test_the_longest_real_abstract_is_far_below_the_limit():
+    listings = [FIXTURES.parent.parent / "data" / "listings", FIXTURES / "real"]
+    cleaning = clean_entries(read_paths(listings).entries)
+    assert not any("is cut at a word" in d.message for d in cleaning.diagnostics)
+    assert max(len(e.abstract) for e in cleaning.entries) * 5 < ABSTRACT_LIMIT
 
 
 def test_a_1_mb_url_ending_in_brackets_is_trimmed_in_linear_time():
@@ -573,3 +619,206 @@ def test_bidi_overrides_reach_no_title_organisation_or_link_label_and_www_github
     assert "<h1>Safe Title EVIL</h1>" in page and "Trusted Lab" in page
     assert "Code: github.com/org/repo" in page
     assert "Project: evil.example/moc.buhtig//:sptth" in page
+
+
+# Links: a build publishes what it reads ------------------------------------------------------------
+
+
+def test_a_link_out_of_the_listings_folder_is_not_followed_and_is_noted(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Root Password Here\n\nroot:x:0:0:root:/root:/bin/bash and more secret lines.\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "more.txt").write_text("Hidden Folder Paper\n\nAn abstract from a folder outside the listings.\n")
+    project = copy_project(tmp_path / "p", GOOD)
+    listings = project / "data" / "listings"
+    (listings / "passwd.txt").symlink_to(secret)
+    (listings / "linked").symlink_to(elsewhere)
+    (listings / "inside.txt").symlink_to("layout-blocks.txt")  # a link inside the folder is fine
+    result = run_generator(project, "build", "--no-site", "--strict")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert (
+        "data/listings: note: not read: a link to a folder, or to a file outside data/listings, is not followed, "
+        "since a build publishes what it reads: linked/, passwd.txt; copy a listing into data/listings to read it"
+    ) in result.stderr
+    assert "2 entries read" in result.stderr
+    published = b"".join(p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file())
+    assert b"root:x:0:0" not in published and b"Root Password" not in published and b"Hidden Folder" not in published
+
+
+def test_a_link_named_directly_is_followed_only_inside_its_folder(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Root Password Here\n\nroot:x:0:0:root:/root:/bin/bash and more secret lines.\n")
+    project = copy_project(tmp_path / "p", GOOD)
+    (project / "data" / "listings" / "passwd.txt").symlink_to(secret)
+    result = run_generator(project, "build", "--no-site", "data/listings/passwd.txt")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "error: data/listings/passwd.txt: no listing files (*.txt) found" in result.stderr
+    assert "is not followed, since a build publishes what it reads" in result.stderr
+    assert not (project / "docs").exists()
+    found = gather_listings([project / "data" / "listings" / "passwd.txt", GOOD])
+    assert found.files == [GOOD] and "is not followed" in found.notes[0].message
+
+
+# Numbers, names and encodings that Python refuses -------------------------------------------------------
+
+METADATA = "Meta Title One\n\nWe propose a method that works on many tasks, described here.\n\n  • 7 authors\n·\nOct 14, 2024 5\n"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        ("7 authors", "9" * 5000 + " authors", "author count 999999999999… (5,000 digits) is more than 10,000"),
+        ("2024 5", "2024 " + "9" * 5000, "upvote count 999999999999… (5,000 digits) is more than 1,000,000"),
+        ("Oct 14, 2024 5", "Oct 14 " + "0" * 4999 + "9", None),
+        ("7 authors", "10001 authors", "author count 10001 is more than 10,000"),
+    ],
+)
+def test_an_absurd_count_is_a_warning_with_file_and_line_not_a_traceback(old, new, what):
+    listing = read_listing(METADATA.replace(old, new), "big.txt", ListingInfo(year=2025))
+    (entry,) = listing.entries
+    if what is None:  # leading zeros: a plain count
+        assert entry.upvotes == 9 and listing.diagnostics == []
+        return
+    (warning,) = listing.diagnostics
+    assert warning.source.line == (5 if "author" in what else 7) and warning.message.startswith(what)
+    assert (entry.authors, entry.upvotes) == ((None, 5) if "author" in what else (7, None))
+    assert entry.date is not None and entry.date.isoformat() == "2024-10-14"
+
+
+def test_an_absurd_count_through_the_command_line(tmp_path):
+    project = project_with(tmp_path, {"big.txt": METADATA.replace("7 authors", "9" * 5000 + " authors").encode()})
+    result = run_generator(project, "check")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "data/listings/big.txt:5: warning: author count 999999999999… (5,000 digits) is more than 10,000" in (
+        result.stderr
+    )
+    assert run_generator(project, "check", "--strict").returncode == 1
+
+
+def test_a_listing_whose_name_is_not_utf8_is_read_and_named_with_its_bytes_escaped(tmp_path):
+    name = "bad\udcffname.txt"  # the byte 0xff, as Python holds it in a file name
+    project = project_with(
+        tmp_path, {name: b"Bad Name Title\n\nAn abstract of the listing with a bad name.\n\nFeb 30, 2024\n"}
+    )
+    result = run_generator(project, "build", "--no-site")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "data/listings/bad\\xffname.txt:5: warning: 'Feb 30, 2024' is not a valid date" in result.stderr
+    page = (project / "docs" / "papers" / "bad-name-title.md").read_text()
+    assert "<code>data/listings/bad\\xffname.txt</code> (line 1)" in page
+    papers = json.loads((project / "docs" / "papers.json").read_text())
+    assert "data/listings/bad\\xffname.txt:1" in [s for p in papers for s in p["sources"]]
+    result = run_generator(project, "check", "data/listings/bad\udcffnome.txt")
+    assert result.returncode == 2 and "error: data/listings/bad\\xffnome.txt: no such file or folder" in result.stderr
+
+
+def test_utf32_with_a_byte_order_mark_is_read_and_a_nul_character_never_reaches_the_site():
+    text = "Title One\r\n\r\nAbstract one.\r\n"
+    for encoding in ("utf-32", "utf-32-be"):  # utf-32 writes a BOM
+        data = text.encode(encoding) if encoding == "utf-32" else b"\x00\x00\xfe\xff" + text.encode(encoding)
+        (entry,) = read_listing(decode(data, "u.txt"), "u.txt").entries
+        assert (entry.title, entry.abstract) == ("Title One", "Abstract one.")
+    for encoding in ("utf-16", "utf-32"):
+        with pytest.raises(InputError) as caught:
+            decode("Title One\n\nAbstract\x00 one.\n".encode(encoding), "nul.txt")
+        assert (caught.value.file, caught.value.line) == ("nul.txt", 3)
+        assert f"a NUL character (U+0000) in {encoding.upper()} text" in caught.value.message
+
+
+def test_a_nul_character_in_utf16_is_an_error_and_replaces_nothing(tmp_path):
+    project = project_with(tmp_path, {"nul.txt": "T\n\nA\x00b.\n".encode("utf-16")})
+    assert run_generator(project, "build", "--no-site", "data/listings/layout-blocks.txt").returncode == 0
+    before = (project / "docs" / "papers.json").read_bytes()
+    result = run_generator(project, "build", "--no-site", "--json")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "error: data/listings/nul.txt:3: a NUL character (U+0000) in UTF-16 text" in result.stderr
+    assert (project / "docs" / "papers.json").read_bytes() == before
+
+
+# Dates the site cannot show ---------------------------------------------------------------------------
+
+
+def dated(*dates: str) -> str:
+    """A listing in the metadata layout with one paper per date line."""
+    return "".join(
+        f"Paper Number {n}\n\nAn abstract of paper {n} that says what it does.\n\n  • 3 authors\n·\n{date}\n\n"
+        for n, date in enumerate(dates, 1)
+    )
+
+
+@pytest.mark.parametrize("date", ["Jan 1, 0001", "Dec 31, 1969", "Dec 31, 1989", "Feb 8, 2106", "Jan 1, 2100"])
+def test_a_date_outside_the_years_the_site_shows_is_a_warning_and_the_paper_is_undated(date):
+    listing = read_listing(dated("Oct 14, 2024", f"{date} 12"), "d.txt")
+    first, second = listing.entries
+    assert first.date is not None and second.date is None and second.upvotes == 12
+    (warning,) = listing.diagnostics
+    assert warning.source == Source("d.txt", 15)  # the date's line
+    assert warning.message.startswith(f"date {date} is outside the years the site shows (1990 to 2099)")
+    assert warning.message.endswith("the paper is shown undated: correct the year")
+
+
+def test_a_date_far_after_every_other_is_a_slip_and_the_paper_is_undated(tmp_path):
+    (tmp_path / "a.txt").write_text(dated("Oct 14, 2023", "Mar 2, 2024", "Oct 30, 2025"))
+    (tmp_path / "b.txt").write_text(dated("Oct 14, 2095", "Feb 8, 2025"))
+    reading = read_paths([tmp_path])
+    assert [e.date and e.date.year for e in reading.entries] == [2023, 2024, 2025, None, 2025]
+    (warning,) = reading.diagnostics
+    assert warning.source.line == 1 and warning.source.file.endswith("b.txt")
+    assert warning.message == (
+        "the paper's date Oct 14, 2095 is more than a year after every other date read (the newest: Oct 30, 2025); "
+        "the paper is shown undated: correct the year"
+    )
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ("Oct 14, 2018", "Oct 14, 2020", "Oct 14, 2022", "Oct 14, 2024"),  # a few papers, years apart
+        ("Jun 12, 2017", "Oct 11, 2018", "Feb 14, 2019", "May 28, 2020"),  # famous papers, a year or so apart
+        ("May 1, 2024", "May 1, 2024", "Jun 1, 2025"),  # a second listing a year later
+        ("Oct 14, 2020", "Oct 14, 2025"),  # two dates: nothing tells which one is wrong
+        ("Jan 1, 1990", "Dec 31, 2099"),
+    ],
+)
+def test_dates_spread_over_years_are_kept(dates):
+    reading = read_listing(dated(*dates), "d.txt")
+    assert reading.diagnostics == [] and all(e.date for e in reading.entries)
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [("1", "year must be a whole number from 1990 to 2099"), ("9" * 5000, "holds a number of more than 4,300 digits")],
+)
+def test_a_listing_year_out_of_range_is_an_error(tmp_path, year, message):
+    (tmp_path / "listings.yml").write_text(f"a.txt:\n  year: {year}\n")
+    with pytest.raises(InputError, match=message):
+        load_listing_info(tmp_path)
+
+
+def test_dates_the_site_cannot_show_build_a_site_with_a_short_timeline(tmp_path):
+    dates = (
+        "Oct 14, 2024",
+        "Jan 1, 0001",
+        "Dec 31, 1969",
+        "Feb 8, 2106",
+        "Oct 30, 2025",
+        "Oct 14, 2095",
+        "Mar 2, 2025",
+    )
+    dates += ("Jun 5, 2023",)
+    project = project_with(tmp_path, {"dates.txt": dated(*dates).encode()})
+    result = run_generator(project, "build")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    for line, date in ((15, "Jan 1, 0001"), (23, "Dec 31, 1969"), (31, "Feb 8, 2106")):
+        assert f"data/listings/dates.txt:{line}: warning: date {date} is outside the years" in result.stderr
+    assert "data/listings/dates.txt:41: warning: the paper's date Oct 14, 2095 is more than a year after" in (
+        result.stderr
+    )
+    timeline = (project / "docs" / "timeline.md").read_text()
+    assert len(timeline) < 20_000 and "2095" not in timeline and "0001" not in timeline
+    papers = {p["title"]: p["date"] for p in json.loads((project / "docs" / "papers.json").read_text())}
+    assert [papers[f"Paper Number {n}"] for n in range(1, 9)] == (
+        ["2024-10-14", None, None, None, "2025-10-30", None, "2025-03-02", "2023-06-05"]
+    )
+    assert (project / "site" / "papers" / "paper-number-4" / "index.html").is_file()
+    assert (project / "site-offline" / "index.html").is_file()
