@@ -187,6 +187,9 @@ def _search(args: argparse.Namespace) -> int:
         summary += f" in titles and topics (abstracts are not indexed past {search.LUNR_LIMIT:,} papers)"
     if len(hits) > len(shown):
         summary += f", {len(shown)} shown (--limit)"
+    searched, typed = search.searched_words(query, index.settings)
+    if searched < typed:
+        summary += f" (the first {searched} of its {typed} words searched)"
     print(f"{summary}; {seconds * 1000:.0f} ms", file=sys.stderr)
     return 0 if hits else 1
 
