@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tethered
 from .errors import BuildError
 from .write import Changes, staged_folder
 
@@ -70,7 +70,7 @@ def build_sites(
         started = time.perf_counter()
         processes = [
             subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", s.config, "-d", str(stage.path)],
+                tethered.command("mkdocs", "build", "--strict", "-f", s.config, "-d", str(stage.path)),
                 cwd=root,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -105,7 +105,7 @@ def build_sites(
 
 def _run_pagefind(root: Path, site_dir: Path, config: str) -> None:
     """Index a built site with Pagefind; its bundle goes to ``pagefind/`` in the site."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind"]
+    command = tethered.command("pagefind", "--site", str(site_dir), "--output-subdir", "pagefind")
     command += ["--exclude-selectors", PAGEFIND_IGNORE, "--silent"]
     try:
         result = subprocess.run(command, cwd=root, capture_output=True, text=True)
