@@ -69,11 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             report = pipeline.check(paths, args.topics, quiet=args.quiet)
     except UserError as error:
-        newline = "" if args.quiet else "\n"  # end the progress line of the stage that failed
-        say(f"{newline}error: {error}", error=True)
-        if args.json:
-            say(as_json(_error_json(error), indent=1))
-        return 2
+        return _failed(error, args)
+    except OSError as error:
+        if not write.is_disk_full(error):
+            raise
+        # A full disk met outside the writes of write.py (the lock file, a temporary file).
+        return _failed(write.no_space(Path.cwd() / "docs"), args)
     except KeyboardInterrupt:
         kept = "docs/, site/ and site-offline/ are as they were before this run"
         say(f"\ninterrupted: {kept if args.command == 'build' else 'nothing was written'}", error=True)
@@ -87,6 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         say(as_json(_as_json(report, seconds), indent=1))
     return 1 if args.strict and _warnings(report) else 0
+
+
+def _failed(error: UserError, args: argparse.Namespace) -> int:
+    """Report a user error (and as JSON with ``--json``); the exit code 2."""
+    newline = "" if args.quiet else "\n"  # end the progress line of the stage that failed
+    say(f"{newline}error: {error}", error=True)
+    if args.json:
+        say(as_json(_error_json(error), indent=1))
+    return 2
 
 
 def _add_topics_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

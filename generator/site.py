@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import tethered
 from .errors import BuildError
-from .write import Changes, staged_folder
+from .write import Changes, is_disk_full, no_space, staged_folder
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,8 @@ def build_sites(
                 output, _ = process.communicate()
                 timings.append(time.perf_counter() - started)
                 if process.returncode != 0:
+                    if is_disk_full(output):
+                        raise no_space(root / site.site_dir)
                     lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
                     detail = "\n".join(lines[-20:]) or output[-2000:]
                     raise BuildError(
@@ -112,6 +114,8 @@ def _run_pagefind(root: Path, site_dir: Path, config: str) -> None:
     except OSError as error:
         raise BuildError(f"could not run Pagefind ({error}); nothing was replaced", config) from error
     if result.returncode != 0:
+        if is_disk_full(result.stderr + result.stdout):
+            raise no_space(site_dir.parent / PAGEFIND_SITE)
         detail = (result.stderr or result.stdout)[-2000:]
         hint = " (install it with `pip install -r requirements.txt`)" if "No module named" in detail else ""
         raise BuildError(f"Pagefind failed (exit {result.returncode}){hint}; nothing was replaced:\n{detail}", config)

@@ -25,6 +25,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import dataclasses
+import errno
 import fcntl
 import functools
 import json
@@ -397,11 +398,56 @@ def _interrupts_held() -> Iterator[None]:
 
 
 def _output_error(target: Path, error: OSError) -> OutputError:
+    if error.errno in _DISK_FULL:
+        return no_space(target)
+    where = f": {error.filename}" if error.filename else ""
     return OutputError(
-        f"cannot write {target.name}/ ({error.strerror}: {error.filename}); the previous {target.name}/ is "
-        "unchanged: free space or fix permissions and run again",
+        f"cannot write {target.name}/ ({error.strerror or error}{where}); the previous {target.name}/ is "
+        "unchanged: fix permissions and run again",
         _display(target),
     )
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+"""What a write that found the disk (or the user's quota) full fails with."""
+
+
+def is_disk_full(error: OSError | str) -> bool:
+    """Whether an error (or a child process's output, such as MkDocs's traceback) says the disk is full."""
+    if isinstance(error, OSError):
+        return error.errno in _DISK_FULL
+    return any(f"[Errno {code}]" in error or os.strerror(code) in error for code in _DISK_FULL)
+
+
+def no_space(target: Path) -> OutputError:
+    """The error of a build that found no room to write ``target``: which disk, how much is free,
+    about how much to free (a rebuild holds a second copy of the folder until it is swapped in)."""
+    parent = target.parent.resolve()
+    try:
+        free = f"{_megabytes(shutil.disk_usage(parent).free)} free"
+    except OSError:
+        free = "no free space known"
+    size = _size_of(target)
+    need = f"about {_megabytes(size)} (the size of {target.name}/) " if size else ""
+    return OutputError(
+        f"the disk is full: no room to write {target.name}/ in {parent} ({free}). A build needs room for a "
+        f"second copy of {target.name}/ until it is swapped in: free {need}on that disk (old copies of the "
+        f"site, zip files, caches) and run again; the previous {target.name}/ is unchanged",
+        _display(target),
+    )
+
+
+def _size_of(folder: Path) -> int:
+    """The bytes of the files under ``folder`` (0 when there is none)."""
+    total = 0
+    for relative in _files_under(folder) if folder.is_dir() else ():
+        with contextlib.suppress(OSError):
+            total += (folder / relative).stat().st_size
+    return total
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB"
 
 
 def _display(target: Path) -> str:
