@@ -526,6 +526,13 @@ def test_search_command_prints_ranked_titles_with_urls(real_site: Path) -> None:
     assert "results for 'GPTQ'" in result.stderr
 
 
+def test_search_command_says_which_words_of_a_long_query_it_searched(real_site: Path) -> None:
+    words = [f"word{n}" for n in range(40)]
+    result = run_generator(real_site, "search", "attention", *words)
+    assert result.returncode == 0, result.stderr
+    assert f"(the first {search.QUERY['words_max']} of its 41 words searched)" in result.stderr
+
+
 def test_search_command_facets_limit_and_json(real_site: Path, index: search.SearchIndex) -> None:
     result = run_generator(
         real_site,
