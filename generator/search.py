@@ -21,7 +21,9 @@ Both sides read text the same way (:func:`fold`, :func:`words`: ``Σ`` is a word
 - ``topic:``, ``year:`` and ``org:`` terms narrow the results to papers with that topic (or a
   narrower one), year or organisation; alone they list those papers, newest first;
 - a result's score is lunr's, times ``1 + coverage²`` (coverage: the share of the query's words it
-  matches), so a paper holding every word of a pasted title comes first.
+  matches), so a paper holding every word of a pasted title comes first;
+- the work of one query is bounded (the last five settings of :data:`QUERY`): a pasted paragraph,
+  address or 2,000 × ``a`` answers in a fraction of a second.
 """
 
 from __future__ import annotations
