@@ -56,10 +56,8 @@ def test_search_prints_titles_without_escape_sequences(real_site: Path, tmp_path
     shutil.copytree(real_site / "site" / "search", site / "search")
     data_file = site / search.SITE_DATA["hosted"]
     data = json.loads(data_file.read_text(encoding="utf-8"))
-    titles = data["docs"]["title"]
     first = next(n for n, location in enumerate(data["docs"]["location"]) if location.startswith("papers/"))
-    titles[first] = f"Zebrafish{RETITLE}\x9b31m Paper"
-    data["docs"]["title"] = titles
+    data["docs"]["title"][first] = f"Zebrafish{RETITLE}\x9b31m Paper"
     data_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     query = data["docs"]["location"][first].split("/")[1].replace("-", " ")  # its title's words
     for options in ((), ("--json",)):
