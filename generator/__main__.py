@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from . import pipeline, search, write
 from .errors import UserError
 from .model import Diagnostic
 from .read import Note
+from .terminal import as_json, say
 
 DEFAULT_LISTINGS = Path("data/listings")
 DEFAULT_TOPICS = Path("data/topics.yml")
@@ -69,24 +69,34 @@ def main(argv: list[str] | None = None) -> int:
         else:
             report = pipeline.check(paths, args.topics, quiet=args.quiet)
     except UserError as error:
-        newline = "" if args.quiet else "\n"  # end the progress line of the stage that failed
-        print(f"{newline}error: {error}", file=sys.stderr)
-        if args.json:
-            print(json.dumps(_error_json(error), indent=1))
-        return 2
+        return _failed(error, args)
+    except OSError as error:
+        if not write.is_disk_full(error):
+            raise
+        # A full disk met outside the writes of write.py (the lock file, a temporary file).
+        return _failed(write.no_space(Path.cwd() / "docs"), args)
     except KeyboardInterrupt:
         kept = "docs/, site/ and site-offline/ are as they were before this run"
-        print(f"\ninterrupted: {kept if args.command == 'build' else 'nothing was written'}", file=sys.stderr)
+        say(f"\ninterrupted: {kept if args.command == 'build' else 'nothing was written'}", error=True)
         if args.json:
-            print(json.dumps({"ok": False, "error": "interrupted", "kind": "KeyboardInterrupt"}, indent=1))
+            say(as_json({"ok": False, "error": "interrupted", "kind": "KeyboardInterrupt"}, indent=1))
         return 130
     seconds = time.perf_counter() - started
     for diagnostic in report.diagnostics:
-        print(diagnostic, file=sys.stderr)
+        say(diagnostic, error=True)
     _summary(report, seconds, args.command)
     if args.json:
-        print(json.dumps(_as_json(report, seconds), indent=1))
+        say(as_json(_as_json(report, seconds), indent=1))
     return 1 if args.strict and _warnings(report) else 0
+
+
+def _failed(error: UserError, args: argparse.Namespace) -> int:
+    """Report a user error (and as JSON with ``--json``); the exit code 2."""
+    newline = "" if args.quiet else "\n"  # end the progress line of the stage that failed
+    say(f"{newline}error: {error}", error=True)
+    if args.json:
+        say(as_json(_error_json(error), indent=1))
+    return 2
 
 
 def _add_topics_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -119,12 +129,12 @@ def _topics(args: argparse.Namespace) -> int:
         taxonomy = load_taxonomy(args.topics)
         papers = dedupe([clean_entry(e) for e in read_paths(args.paths or [DEFAULT_LISTINGS]).entries])
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}", error=True)
         return 2
     suggestions, poor = suggest(papers, taxonomy, args.limit)
-    print(f"# {poor} of {len(papers)} papers are served poorly; {len(suggestions)} candidate topics.")
-    print("# Paste the ones worth keeping under `topics:` in the topics file, edit them, and rebuild.")
-    print(as_yaml(suggestions), end="")
+    say(f"# {poor} of {len(papers)} papers are served poorly; {len(suggestions)} candidate topics.")
+    say("# Paste the ones worth keeping under `topics:` in the topics file, edit them, and rebuild.")
+    say(as_yaml(suggestions), end="")
     return 0
 
 
@@ -150,10 +160,10 @@ def _search(args: argparse.Namespace) -> int:
     try:
         opened = search.open_site(args.site)
     except search.SearchFileError as error:
-        print(f"error: {error}", file=sys.stderr)
+        say(f"error: {error}", error=True)
         return 2
     if opened.note:
-        print(f"note: {opened.note}", file=sys.stderr)
+        say(f"note: {opened.note}", error=True)
     index = opened.index
     terms = [" ".join(args.query)]
     for name in ("topic", "year", "org"):
@@ -163,7 +173,7 @@ def _search(args: argparse.Namespace) -> int:
         slug = search.facet_value(value)
         if not slug or not index.resolve(name, slug):
             known = ", ".join(str(v[0]) for v in index.facets.get(name, [])) or "none in this site"
-            print(f"error: no {name} {value!r} in this site; {name}s: {known}", file=sys.stderr)
+            say(f"error: no {name} {value!r} in this site; {name}s: {known}", error=True)
             return 2
         terms.append(f"{name}:{slug}")
     query = " ".join(terms)
@@ -177,17 +187,20 @@ def _search(args: argparse.Namespace) -> int:
             {"rank": n, "title": h.title, "url": base + h.location, "score": round(h.score, 3)}
             for n, h in enumerate(shown, 1)
         ]
-        print(json.dumps({"query": query, "found": len(hits), "results": records}, ensure_ascii=False, indent=1))
+        say(as_json({"query": query, "found": len(hits), "results": records}, ensure_ascii=False, indent=1))
     else:
         for n, hit in enumerate(shown, 1):
             date = f" ({hit.date})" if hit.date else ""
-            print(f"{n:2}. {hit.title}{date}\n    {base + hit.location}")
+            say(f"{n:2}. {hit.title}{date}\n    {base + hit.location}")
     summary = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}"
     if not index.full_text:
         summary += f" in titles and topics (abstracts are not indexed past {search.LUNR_LIMIT:,} papers)"
     if len(hits) > len(shown):
         summary += f", {len(shown)} shown (--limit)"
-    print(f"{summary}; {seconds * 1000:.0f} ms", file=sys.stderr)
+    searched, typed = search.searched_words(query, index.settings)
+    if searched < typed:
+        summary += f" (the first {searched} of its {typed} words searched)"
+    say(f"{summary}; {seconds * 1000:.0f} ms", error=True)
     return 0 if hits else 1
 
 
@@ -218,7 +231,7 @@ def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
             line += f"\n{site.site.site_dir}/: {site.changes.written} written, {site.changes.unchanged} unchanged, {site.changes.removed} removed"
     else:
         line += " (nothing written)"
-    print(line, file=sys.stderr)
+    say(line, error=True)
 
 
 def _as_json(report: pipeline.Report, seconds: float) -> dict[str, object]:

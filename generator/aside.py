@@ -203,6 +203,11 @@ def _prctl() -> Callable[..., int] | None:
     return prctl
 
 
+def die_with_parent(parent: int) -> None:
+    """Have the system kill this process when process ``parent`` ends (Linux; elsewhere nothing)."""
+    _die_with(parent, _prctl())
+
+
 def _die_with(parent: int, prctl: Callable[..., int] | None) -> None:
     """Have the system kill this child when its parent dies (Linux), rather than let it finish alone."""
     if prctl is None:  # the child ends when it finds the pipe closed

@@ -61,9 +61,10 @@ loaded by MkDocs on its own and cannot import the generator's)."""
 SCRIPT_VARIABLE = "__lunr_index"
 """What the offline site's search script sets (generator/search.py SCRIPT_VARIABLE)."""
 
-SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets", "query", "full_text", "compat")
+SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets", "full_text", "compat")
 """Parts of the search file the worker reads from the file, not from the page's settings (which
-keep the facet values: Pagefind's worker and the facet menus have no search file)."""
+keep the facet values and the query settings: Pagefind's worker and the facet menus have no search
+file, and Pagefind's worker bounds a query's words as the lunr one does)."""
 
 _MATERIAL_WORKER = re.compile(r'("search": "[^"]*assets/javascripts/)workers/search\.[0-9a-f]+\.min\.js"')
 _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)

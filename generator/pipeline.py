@@ -29,6 +29,7 @@ from .quality import measure_all
 from .ranking import name_matrix, rank_related, signals
 from .render import render_papers, render_site
 from .site import SiteResult, build_sites
+from .terminal import say
 from .topics import Evidence, assign_topics, closeness, keyword_evidence, load_taxonomy
 from .write import Changes, fill, staged_folder
 
@@ -115,7 +116,7 @@ class Progress:
             self.report.timings[name] = round(time.perf_counter() - started, 3)
             return result
         if not self.live:
-            print(f"  {name}...", end="", file=sys.stderr, flush=True)
+            say(f"  {name}...", error=True, end="", flush=True)
         stop = self._show_running(name, total) if self.live else None
         started = time.perf_counter()
         try:
@@ -125,7 +126,7 @@ class Progress:
                 stop()
         seconds = time.perf_counter() - started
         self.report.timings[name] = round(seconds, 3)
-        print(f"{f'  {name}...' if self.live else ''} {seconds:.2f} s", file=sys.stderr, flush=True)
+        say(f"{f'  {name}...' if self.live else ''} {seconds:.2f} s", error=True, flush=True)
         return result
 
     @contextlib.contextmanager
@@ -160,7 +161,7 @@ class Progress:
     def done_aside(self, name: str, seconds: float, cpu_seconds: float, usage: Usage) -> None:
         """Say that a stage run in a worker process is done."""
         if not self.quiet:
-            print(f"  {name}... {seconds:.2f} s (second process)", file=sys.stderr, flush=True)
+            say(f"  {name}... {seconds:.2f} s (second process)", error=True, flush=True)
 
     def _show_running(self, name: str, total: int | None = None) -> Callable[[], None]:
         """Start redrawing ``  name... 00:03, ⠹`` (or, with a ``total``, a bar of the work counted by

@@ -21,11 +21,14 @@ Both sides read text the same way (:func:`fold`, :func:`words`: ``Σ`` is a word
 - ``topic:``, ``year:`` and ``org:`` terms narrow the results to papers with that topic (or a
   narrower one), year or organisation; alone they list those papers, newest first;
 - a result's score is lunr's, times ``1 + coverage²`` (coverage: the share of the query's words it
-  matches), so a paper holding every word of a pasted title comes first.
+  matches), so a paper holding every word of a pasted title comes first;
+- the work of one query is bounded (the last five settings of :data:`QUERY`): a pasted paragraph,
+  address or 2,000 × ``a`` answers in a fraction of a second.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import html
@@ -89,8 +92,24 @@ QUERY = {
     "prefix_from": 3,
     "fuzzy_from": 5,
     "fuzzy_two_from": 9,
+    "words_max": 32,
+    "word_length_max": 64,
+    "fuzzy_length_max": 16,
+    "fuzzy_words_max": 4,
+    "prefix_terms_max": 2_000,
 }
-"""How a query word becomes clauses (see the module's description); written into the file for the worker."""
+"""How a query word becomes clauses (see the module's description); written into the file for the
+worker. The last five bound the work of one query, whatever is typed or pasted (:func:`parse`,
+:func:`plan`): lunr's fuzzy expansion grows with a word's length to the third power and more (a
+128-character word took 26 s and 1.9 GB), and every prefix reaches the index terms that start with it.
+
+- ``words_max``: words searched; the query's later words are left out;
+- ``word_length_max``: a longer word is cut to this many UTF-16 code units (its prefix still finds
+  a longer index term, such as an address);
+- ``fuzzy_length_max``: a longer word is not looked up with edits;
+- ``fuzzy_words_max``: words of a query looked up with edits (its first ones);
+- ``prefix_terms_max``: index terms the prefix clauses of a query may reach together; a word whose
+  prefix would pass it is matched whole only."""
 
 FACETS = ("topic", "year", "org")
 """Facet names a query may use as ``name:value``; ``organisation:`` is read as ``org:``."""
@@ -522,8 +541,9 @@ class Parsed:
     """``(facet, value)`` pairs, the value written as a slug."""
 
 
-def parse(query: str) -> Parsed:
-    """Take ``topic:``/``year:``/``org:`` terms out of a query (values as slugs); the rest are words."""
+def parse(query: str, settings: Mapping[str, float] = QUERY) -> Parsed:
+    """Take ``topic:``/``year:``/``org:`` terms out of a query (values as slugs); the rest are words,
+    at most ``words_max`` of them, each cut to ``word_length_max`` (:data:`QUERY`)."""
     filters: list[tuple[str, str]] = []
 
     def take(match: re.Match[str]) -> str:
@@ -534,7 +554,26 @@ def parse(query: str) -> Parsed:
         return " "
 
     rest = _FACET.sub(take, query)
-    return Parsed(tuple(words(rest)), tuple(filters))
+    searched = words(rest)[: int(settings["words_max"])]
+    return Parsed(tuple(_cut(w, int(settings["word_length_max"])) for w in searched), tuple(filters))
+
+
+def _cut(word: str, limit: int) -> str:
+    """``word`` cut to at most ``limit`` UTF-16 code units, never inside a character (the worker's ``cut``)."""
+    if _length(word) <= limit:
+        return word
+    units = 0
+    for end, char in enumerate(word):
+        units += 2 if char > "\uffff" else 1
+        if units > limit:
+            return word[:end]
+    return word
+
+
+def searched_words(query: str, settings: Mapping[str, float] = QUERY) -> tuple[int, int]:
+    """How many of a query's words are searched (:func:`parse`), and how many it has."""
+    parsed, typed = parse(query, settings), words(_FACET.sub(" ", query))
+    return len(parsed.words), len(typed)
 
 
 def _units(text: str) -> str | list[int]:
@@ -555,27 +594,56 @@ def _length(word: str) -> int:
 
 
 def _fuzzy_distance(word: str, settings: Mapping[str, float], known: Callable[[str], bool]) -> int:
-    """Edits a query word may be off by: none for stop words, short words and words the index holds."""
-    if word in _STOP_WORDS or _length(word) < settings["fuzzy_from"] or known(stem(word)):
+    """Edits a query word may be off by: none for stop words, short or long words and words the index holds."""
+    length = _length(word)
+    if word in _STOP_WORDS or not settings["fuzzy_from"] <= length <= settings["fuzzy_length_max"] or known(stem(word)):
         return 0
-    return 2 if _length(word) >= settings["fuzzy_two_from"] else 1
+    return 2 if length >= settings["fuzzy_two_from"] else 1
+
+
+def no_terms(prefix: str, limit: int) -> int:
+    """A count of index terms starting with ``prefix`` for an index that has none (see :func:`plan`)."""
+    return 0
+
+
+def count_starting(terms: Sequence[str], prefix: str, limit: int) -> int:
+    """How many of the sorted ``terms`` start with ``prefix``, counted up to ``limit + 1`` (the
+    worker's ``countStarting`` counts the same, one term at a time)."""
+    start = bisect.bisect_left(terms, prefix)
+    end = start
+    while end < len(terms) and end - start <= limit and terms[end].startswith(prefix):
+        end += 1
+    return end - start
 
 
 def plan(
-    query_words: Sequence[str], known: Callable[[str], bool], settings: Mapping[str, float] = QUERY
+    query_words: Sequence[str],
+    known: Callable[[str], bool],
+    settings: Mapping[str, float] = QUERY,
+    starting: Callable[[str, int], int] = no_terms,
 ) -> list[dict[str, Any]]:
-    """The lunr clauses of a query's words (the worker builds the same list). ``known``: whether the
-    index holds a term; a word it holds is not looked up one or two edits away (a slip of typing is
-    a word the collection does not have), which keeps such queries fast and their results on topic."""
+    """The lunr clauses of a query's words (the worker builds the same list), each naming its
+    ``word``. ``known``: whether the index holds a term; a word it holds is not looked up one or two
+    edits away (a slip of typing is a word the collection does not have), which keeps such queries
+    fast and their results on topic. ``starting(prefix, limit)``: how many index terms start with
+    ``prefix`` (:func:`count_starting`, up to ``limit + 1``), for the query's budget of prefix terms.
+    The work is bounded as :data:`QUERY` says: at most ``fuzzy_words_max`` fuzzy clauses, none for a
+    long word, and prefix clauses that reach ``prefix_terms_max`` index terms together at most."""
     clauses: list[dict[str, Any]] = []
+    budget = int(settings["prefix_terms_max"])
+    fuzzy_left = int(settings["fuzzy_words_max"])
     for word in query_words:
         stemmed = stem(word)
-        clauses.append({"term": stemmed, "boost": settings["exact"]})
+        clauses.append({"term": stemmed, "boost": settings["exact"], "word": word})
         if word not in _STOP_WORDS and _length(word) >= settings["prefix_from"]:
-            clauses.append({"term": word, "boost": settings["prefix"], "wildcard": True})
-        distance = _fuzzy_distance(word, settings, known)
+            reached = starting(word, budget)
+            if reached <= budget:
+                budget -= reached
+                clauses.append({"term": word, "boost": settings["prefix"], "wildcard": True, "word": word})
+        distance = _fuzzy_distance(word, settings, known) if fuzzy_left else 0
         if distance:
-            clauses.append({"term": stemmed, "boost": settings["fuzzy"], "edit": distance})
+            fuzzy_left -= 1
+            clauses.append({"term": stemmed, "boost": settings["fuzzy"], "edit": distance, "word": word})
     return clauses
 
 
@@ -601,24 +669,29 @@ def edit_distance(text_a: str, text_b: str, limit: int) -> int:
 
 
 def matched_words(
-    query_words: Sequence[str], keys: Iterable[str], known: Callable[[str], bool], settings: Mapping[str, float] = QUERY
+    query_words: Sequence[str], keys: Iterable[str], clauses: Sequence[Mapping[str, Any]]
 ) -> dict[str, bool]:
-    """Which of the query's words (stop words aside) a result matched, given the index terms it matched."""
+    """Which of the query's words (stop words aside) a result matched, given the index terms it
+    matched and the query's clauses (:func:`plan`): a word matched when a term answers one of its clauses."""
     keys = list(keys)
     out: dict[str, bool] = {}
     for word in query_words:
         if word in _STOP_WORDS:
             continue
-        stemmed = stem(word)
-        distance = _fuzzy_distance(word, settings, known)
-        prefix = _length(word) >= settings["prefix_from"]
-        out[word] = out.get(word, False) or any(
-            k == stemmed
-            or (prefix and k.startswith(word))
-            or (distance and edit_distance(k, stemmed, distance) <= distance)
-            for k in keys
-        )
+        own = [c for c in clauses if c["word"] == word]
+        out[word] = out.get(word, False) or any(_answers(c, k) for c in own for k in keys)
     return out
+
+
+def _answers(clause: Mapping[str, Any], key: str) -> bool:
+    """Whether an index term is one a clause reaches."""
+    term: str = clause["term"]
+    if clause.get("wildcard"):
+        return key.startswith(term)
+    distance: int = clause.get("edit", 0)
+    if distance:
+        return edit_distance(key, term, distance) <= distance
+    return key == term
 
 
 @dataclass(frozen=True)
@@ -647,6 +720,7 @@ class SearchIndex:
         self.engine: str = data["engine"]
         self.docs: Sequence[Mapping[str, Any]] = documents(data)
         self.facets: Mapping[str, list[list[Any]]] = data["facets"]
+        self.terms: Sequence[str] = data["index"]["terms"]
         self.index = Index.load(expand_index(data["index"]))
 
     def resolve(self, name: str, value: str) -> list[str]:
@@ -666,12 +740,12 @@ class SearchIndex:
 
     def search(self, query: str, limit: int | None = None) -> list[Hit]:
         """Ranked results of a query typed in the search box (facet terms included)."""
-        parsed = parse(query)
+        parsed = parse(query, self.settings)
         filters = [(name, self.resolve(name, value)) for name, value in parsed.filters]
         found: list[tuple[float, int]] = []
         if parsed.words:
             known = self.index.inverted_index.__contains__
-            clauses = plan(parsed.words, known, self.settings)
+            clauses = plan(parsed.words, known, self.settings, functools.partial(count_starting, self.terms))
             q = self.index.create_query()
             for c in clauses:
                 q.term(
@@ -683,7 +757,7 @@ class SearchIndex:
                 )
             for result in self.index.query(q):
                 ref = int(result["ref"])
-                matched = matched_words(parsed.words, result["match_data"].metadata.keys(), known, self.settings)
+                matched = matched_words(parsed.words, result["match_data"].metadata.keys(), clauses)
                 coverage = sum(matched.values()) / max(len(matched), 1)
                 found.append((result["score"] * (1 + coverage**2), ref))
         elif filters:

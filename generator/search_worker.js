@@ -71,8 +71,8 @@ function facetValue(value) {
   return value.toLowerCase().replace(/[^0-9a-z]+/g, "-").replace(/^-+|-+$/g, "")
 }
 
-/* generator/search.py `parse` */
-function parse(query) {
+/* generator/search.py `parse`: at most settings.words_max words, each cut to settings.word_length_max. */
+function parse(query, settings) {
   var filters = []
   var rest = query.replace(FACET, function (_, lead, name, quoted, bare) {
     var value = facetValue(quoted !== undefined ? quoted : bare)
@@ -81,27 +81,61 @@ function parse(query) {
       filters.push([name === "organisation" ? "org" : name, value])
     return " "
   })
-  return { words: words(rest), filters: filters }
+  var limit = settings.word_length_max
+  return {
+    words: words(rest).slice(0, settings.words_max).map(function (w) { return cut(w, limit) }),
+    filters: filters
+  }
+}
+
+/* generator/search.py `_cut`: a word cut to `limit` UTF-16 code units, never inside a character. */
+function cut(word, limit) {
+  if (word.length <= limit)
+    return word
+  var end = limit
+  var last = word.charCodeAt(end - 1)
+  if (last >= 0xd800 && last <= 0xdbff)  // the first half of a character past U+FFFF
+    end--
+  return word.slice(0, end)
 }
 
 /* generator/search.py `_fuzzy_distance` */
 function distanceFor(word, settings, known) {
-  if (isStopWord(word) || word.length < settings.fuzzy_from || known(stem(word)))
+  if (isStopWord(word) || word.length < settings.fuzzy_from || word.length > settings.fuzzy_length_max ||
+      known(stem(word)))
     return 0
   return word.length >= settings.fuzzy_two_from ? 2 : 1
 }
 
-/* generator/search.py `plan` */
-function plan(queryWords, known, settings) {
+/* generator/search.py `count_starting`: how many of `terms` start with `prefix`, counted up to limit + 1. */
+function countStarting(terms, prefix, limit) {
+  var count = 0
+  for (var i = 0; i < terms.length && count <= limit; i++)
+    if (terms[i].lastIndexOf(prefix, 0) === 0)
+      count++
+  return count
+}
+
+/* generator/search.py `plan`, with its bounds on the work of a query; `starting(prefix, limit)`
+   counts the index terms starting with a prefix (countStarting). */
+function plan(queryWords, known, settings, starting) {
   var clauses = []
+  var budget = settings.prefix_terms_max, fuzzyLeft = settings.fuzzy_words_max
   queryWords.forEach(function (word) {
     var stemmed = stem(word)
-    clauses.push({ term: stemmed, boost: settings.exact })
-    if (!isStopWord(word) && word.length >= settings.prefix_from)
-      clauses.push({ term: word, boost: settings.prefix, wildcard: true })
-    var distance = distanceFor(word, settings, known)
-    if (distance)
-      clauses.push({ term: stemmed, boost: settings.fuzzy, edit: distance })
+    clauses.push({ term: stemmed, boost: settings.exact, word: word })
+    if (!isStopWord(word) && word.length >= settings.prefix_from) {
+      var reached = starting ? starting(word, budget) : 0
+      if (reached <= budget) {
+        budget -= reached
+        clauses.push({ term: word, boost: settings.prefix, wildcard: true, word: word })
+      }
+    }
+    var distance = fuzzyLeft ? distanceFor(word, settings, known) : 0
+    if (distance) {
+      fuzzyLeft--
+      clauses.push({ term: stemmed, boost: settings.fuzzy, edit: distance, word: word })
+    }
   })
   return clauses
 }
@@ -127,22 +161,27 @@ function editDistance(a, b, limit) {
   return before[b.length]
 }
 
-/* generator/search.py `matched_words` */
-function matchedWords(queryWords, keys, known, settings) {
+/* generator/search.py `matched_words`: a word matched when a term answers one of its clauses. */
+function matchedWords(queryWords, keys, clauses) {
   var out = Object.create(null)  // query words are keys: "constructor" must not find Object's
   queryWords.forEach(function (word) {
     if (isStopWord(word))
       return
-    var stemmed = stem(word)
-    var distance = distanceFor(word, settings, known)
-    var prefix = !isStopWord(word) && word.length >= settings.prefix_from
-    out[word] = out[word] || keys.some(function (k) {
-      return k === stemmed ||
-        (prefix && k.indexOf(word) === 0) ||
-        (distance > 0 && editDistance(k, stemmed, distance) <= distance)
+    var own = clauses.filter(function (c) { return c.word === word })
+    out[word] = out[word] || own.some(function (c) {
+      return keys.some(function (k) { return answers(c, k) })
     })
   })
   return out
+}
+
+/* generator/search.py `_answers`: whether an index term is one a clause reaches. */
+function answers(clause, key) {
+  if (clause.wildcard)
+    return key.lastIndexOf(clause.term, 0) === 0
+  if (clause.edit)
+    return editDistance(key, clause.term, clause.edit) <= clause.edit
+  return key === clause.term
 }
 
 function escapeRegExp(text) {
@@ -325,6 +364,7 @@ function Engine(settings, data) {
   if (!data || data.format !== FORMAT)
     throw new Error("search file of format " + (data && data.format) + "; this site's worker reads format " + FORMAT)
   this.settings = data.query
+  this.terms = data.index.terms
   this.facets = data.facets
   this.docs = new Documents(data, settings.suffix || "/")
   this.index = loadIndex(data.index)
@@ -348,14 +388,17 @@ Engine.prototype.passes = function (ref, filters) {
 /* generator/search.py `SearchIndex.search`, answered in the shape Material's dialog renders. */
 Engine.prototype.search = function (query) {
   var self = this
-  var parsed = parse(query)
+  var parsed = parse(query, this.settings)
   var filters = parsed.filters.map(function (f) { return [f[0], self.resolve(f[0], f[1])] })
   var found = []
   var matched = Object.create(null)
   if (parsed.words.length) {
     var inverted = this.index.invertedIndex
     var known = function (term) { return Object.prototype.hasOwnProperty.call(inverted, term) }
-    var clauses = plan(parsed.words, known, this.settings)
+    var terms = this.terms
+    var clauses = plan(parsed.words, known, this.settings, function (prefix, limit) {
+      return countStarting(terms, prefix, limit)
+    })
     var results = this.index.query(function (q) {
       clauses.forEach(function (c) {
         var options = {
@@ -371,10 +414,10 @@ Engine.prototype.search = function (query) {
     })
     results.forEach(function (result) {
       var ref = parseInt(result.ref, 10)
-      var terms = matchedWords(parsed.words, Object.keys(result.matchData.metadata), known, self.settings)
-      var names = Object.keys(terms)
-      var coverage = names.filter(function (w) { return terms[w] }).length / Math.max(names.length, 1)
-      matched[ref] = terms
+      var reached = matchedWords(parsed.words, Object.keys(result.matchData.metadata), clauses)
+      var names = Object.keys(reached)
+      var coverage = names.filter(function (w) { return reached[w] }).length / Math.max(names.length, 1)
+      matched[ref] = reached
       found.push({ score: result.score * (1 + Math.pow(coverage, 2)), ref: ref })
     })
   } else if (filters.length) {
@@ -416,6 +459,7 @@ var PLACEHOLDER = "…"  // the title of a result whose page is on its way
 
 function PagefindEngine(settings) {
   var names = this.topicNames = {}
+  this.settings = settings.query
   this.facets = settings.facets
   settings.facets.topic.forEach(function (v) { names[v[0]] = v[1] })
   this.pagefind = null
@@ -472,7 +516,7 @@ PagefindEngine.prototype.request = function (event) {
 
 PagefindEngine.prototype.search = function (query, stale) {
   var self = this
-  var parsed = parse(query)
+  var parsed = parse(query, this.settings)
   var all = parsed.filters.map(function (f) {
     var filter = {}
     filter[f[0]] = { any: self.resolve(f[0], f[1]) }

@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import tethered
 from .errors import BuildError
-from .write import Changes, staged_folder
+from .write import Changes, is_disk_full, no_space, staged_folder
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def build_sites(
         started = time.perf_counter()
         processes = [
             subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", s.config, "-d", str(stage.path)],
+                tethered.command("mkdocs", "build", "--strict", "-f", s.config, "-d", str(stage.path)),
                 cwd=root,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -85,6 +85,8 @@ def build_sites(
                 output, _ = process.communicate()
                 timings.append(time.perf_counter() - started)
                 if process.returncode != 0:
+                    if is_disk_full(output):
+                        raise no_space(root / site.site_dir)
                     lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
                     detail = "\n".join(lines[-20:]) or output[-2000:]
                     raise BuildError(
@@ -105,13 +107,15 @@ def build_sites(
 
 def _run_pagefind(root: Path, site_dir: Path, config: str) -> None:
     """Index a built site with Pagefind; its bundle goes to ``pagefind/`` in the site."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind"]
+    command = tethered.command("pagefind", "--site", str(site_dir), "--output-subdir", "pagefind")
     command += ["--exclude-selectors", PAGEFIND_IGNORE, "--silent"]
     try:
         result = subprocess.run(command, cwd=root, capture_output=True, text=True)
     except OSError as error:
         raise BuildError(f"could not run Pagefind ({error}); nothing was replaced", config) from error
     if result.returncode != 0:
+        if is_disk_full(result.stderr + result.stdout):
+            raise no_space(site_dir.parent / PAGEFIND_SITE)
         detail = (result.stderr or result.stdout)[-2000:]
         hint = " (install it with `pip install -r requirements.txt`)" if "No module named" in detail else ""
         raise BuildError(f"Pagefind failed (exit {result.returncode}){hint}; nothing was replaced:\n{detail}", config)

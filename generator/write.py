@@ -11,6 +11,12 @@ between the two renames leaves no target but a previous folder: ``recover()``, c
 staging, puts it back and removes leftovers. Inside ``transaction()`` (one ``build``), the previous
 folders are kept until the block ends and put back if it fails or is interrupted, so docs/ is not
 left newer than the sites when MkDocs fails or the user presses Ctrl-C.
+
+A build killed outright (SIGKILL, power cut) between swapping in the sites and docs/ cannot put
+anything back itself. So a transaction notes each folder it stages in a journal (:data:`JOURNAL`),
+and removes the journal once every folder is in: that is its commit. A journal found before
+the next staging belongs to a build that never committed, and every folder it names goes back
+(:func:`roll_back`): docs/, site/ and site-offline/ change together or not at all.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import dataclasses
+import errno
 import fcntl
 import functools
+import json
 import os
 import shutil
 import signal
@@ -38,9 +47,13 @@ _OLD = ".{name}.previous"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
+JOURNAL = ".build.journal"
+"""The file, beside the folders, where a transaction notes each folder it stages, before it can be
+swapped in: one JSON line per folder (:class:`Swap`); removed when the transaction commits."""
+
 _swapped: ContextVar[list[tuple[Path, bool]] | None] = ContextVar("swapped", default=None)
-"""The folders swapped in inside the current ``transaction()``, oldest first, each with whether it
-replaced a previous folder (None: no transaction)."""
+"""The folders staged (to be swapped in) inside the current ``transaction()``, oldest first, each
+with whether it replaces a previous folder (None: no transaction)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,18 @@ class Changes:
     """Files kept as they were (same bytes, same modification time)."""
     removed: int
     """Files of the previous folder that are gone."""
+
+
+@dataclass(frozen=True)
+class Swap:
+    """A journal's line: a folder a transaction swapped in (or was about to)."""
+
+    name: str
+    """The folder's name (beside the journal)."""
+    replaced: bool
+    """Whether a previous folder of that name was there."""
+    inode: int
+    """The new folder's inode number: what tells whether the swap happened."""
 
 
 @dataclass
@@ -93,12 +118,19 @@ def fill(stage: Stage, files: Mapping[str, bytes]) -> None:
 @contextlib.contextmanager
 def staged_folder(target: Path) -> Iterator[Stage]:
     """Yield an empty staging folder; when the block succeeds, swap it in for ``target``."""
-    if any(target == done for done, _ in _swapped.get() or ()):
+    swapped = _swapped.get()
+    if any(target == done for done, _ in swapped or ()):
         raise RuntimeError(f"{target} was already swapped in by this transaction")
+    if not any(done.parent == target.parent for done, _ in swapped or ()):  # not this build's journal
+        _roll_back_or_explain(target)
     recover(target)
     stage, previous = _stage_of(target), _previous_of(target)
     try:
         stage.mkdir(parents=True)
+        if swapped is not None:
+            replaced = target.exists()
+            _note(target.parent, Swap(target.name, replaced, stage.stat().st_ino))
+            swapped.append((target, replaced))
     except OSError as error:
         raise _output_error(target, error) from None
     try:
@@ -107,11 +139,7 @@ def staged_folder(target: Path) -> Iterator[Stage]:
         try:
             changes = _link_unchanged(stage, target)
             with _interrupts_held():
-                replaced = target.exists()
                 _swap(stage, target)
-                swapped = _swapped.get()
-                if swapped is not None:
-                    swapped.append((target, replaced))
         except OSError as error:
             raise _output_error(target, error) from None
         result.changes = changes
@@ -162,14 +190,84 @@ def transaction() -> Iterator[None]:
         yield
     except BaseException:
         with _interrupts_held():
-            for target, replaced in reversed(swapped):
-                with contextlib.suppress(OSError):  # best effort: recover() finishes the job next time
-                    _undo(target, replaced)
+            for parent in _parents(swapped):
+                with contextlib.suppress(OSError):  # best effort: the next build finishes the job
+                    roll_back(parent)
         raise
     finally:
         _swapped.reset(token)
+    for parent in _parents(swapped):
+        (parent / JOURNAL).unlink(missing_ok=True)  # the commit: from here on, the new folders stay
     for target, _ in swapped:
         _remove(_previous_of(target))
+
+
+def _parents(swapped: list[tuple[Path, bool]]) -> list[Path]:
+    """The folders holding the journals of a transaction's swaps."""
+    return list(dict.fromkeys(target.parent for target, _ in swapped))
+
+
+def roll_back(parent: Path) -> None:
+    """Put back, newest first, every folder the journal in ``parent`` names (a build that did not
+    commit), then remove the journal; without a journal, nothing."""
+    journal = parent / JOURNAL
+    try:
+        lines = journal.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    swaps = []
+    for line in lines:
+        try:
+            swap = Swap(**json.loads(line))
+        except (ValueError, TypeError):
+            continue  # a line cut short by a kill: its folder was not staged yet
+        if Path(swap.name).name == swap.name and swap.name not in ("", ".", ".."):  # beside the journal only
+            swaps.append(swap)
+    for swap in reversed(swaps):
+        _put_back(parent / swap.name, swap)
+        recover(parent / swap.name)
+    journal.unlink()
+
+
+def _roll_back_or_explain(target: Path) -> None:
+    try:
+        roll_back(target.parent)
+    except OSError as error:
+        raise OutputError(
+            f"cannot put back the folders of a build that was killed ({error.strerror}: {error.filename}); "
+            f"free space or fix permissions and run again",
+            _display(target.parent / JOURNAL),
+        ) from None
+
+
+def _note(parent: Path, swap: Swap) -> None:
+    """Add a swap to the journal in ``parent``, on disk before the swap is made."""
+    with open(parent / JOURNAL, "a", encoding="utf-8") as journal:
+        journal.write(json.dumps(dataclasses.asdict(swap)) + "\n")
+        journal.flush()
+        os.fsync(journal.fileno())
+
+
+def _put_back(target: Path, swap: Swap) -> None:
+    """Undo one journal's swap, wherever a kill left it: before, inside (two renames, or an exchange
+    not yet followed by its rename) or after it; a swap already undone is left alone."""
+    _restore(target)  # killed between the two renames: the previous folder is back, the new one aside
+    if not target.exists() or target.stat().st_ino != swap.inode:
+        return  # the swap did not happen, or is undone; recover() removes what is left
+    previous, stage = _previous_of(target), _stage_of(target)
+    old = next((p for p in (previous, stage) if p.exists() and p.stat().st_ino != swap.inode), None)
+    if old is None:
+        if not swap.replaced:
+            shutil.rmtree(target)  # the first build of this folder: there was none before it
+        return  # replaced, but the previous folder is gone: keep the new one rather than none
+    if _exchange(old, target):
+        shutil.rmtree(old)
+        return
+    aside = stage if old == previous else previous
+    _remove(aside)
+    target.rename(aside)
+    old.rename(target)
+    shutil.rmtree(aside)
 
 
 def recover(target: Path) -> None:
@@ -260,22 +358,6 @@ def _swap(stage: Path, target: Path) -> None:
     stage.rename(target)
 
 
-def _undo(target: Path, replaced: bool) -> None:
-    """Put back the folder that ``target`` replaced in this transaction (none: remove ``target``)."""
-    previous, stage = _previous_of(target), _stage_of(target)
-    if replaced and not previous.exists():
-        return  # nothing to put back: leave the new folder rather than none
-    if previous.exists() and target.exists() and _exchange(previous, target):
-        shutil.rmtree(previous)
-        return
-    _remove(stage)
-    if target.exists():
-        target.rename(stage)
-    if previous.exists():
-        previous.rename(target)
-    _remove(stage)
-
-
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux ``renameat2``); False where the system cannot."""
     renameat2 = _renameat2()
@@ -316,11 +398,56 @@ def _interrupts_held() -> Iterator[None]:
 
 
 def _output_error(target: Path, error: OSError) -> OutputError:
+    if error.errno in _DISK_FULL:
+        return no_space(target)
+    where = f": {error.filename}" if error.filename else ""
     return OutputError(
-        f"cannot write {target.name}/ ({error.strerror}: {error.filename}); the previous {target.name}/ is "
-        "unchanged: free space or fix permissions and run again",
+        f"cannot write {target.name}/ ({error.strerror or error}{where}); the previous {target.name}/ is "
+        "unchanged: fix permissions and run again",
         _display(target),
     )
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+"""What a write that found the disk (or the user's quota) full fails with."""
+
+
+def is_disk_full(error: OSError | str) -> bool:
+    """Whether an error (or a child process's output, such as MkDocs's traceback) says the disk is full."""
+    if isinstance(error, OSError):
+        return error.errno in _DISK_FULL
+    return any(f"[Errno {code}]" in error or os.strerror(code) in error for code in _DISK_FULL)
+
+
+def no_space(target: Path) -> OutputError:
+    """The error of a build that found no room to write ``target``: which disk, how much is free,
+    about how much to free (a rebuild holds a second copy of the folder until it is swapped in)."""
+    parent = target.parent.resolve()
+    try:
+        free = f"{_megabytes(shutil.disk_usage(parent).free)} free"
+    except OSError:
+        free = "no free space known"
+    size = _size_of(target)
+    need = f"about {_megabytes(size)} (the size of {target.name}/) " if size else ""
+    return OutputError(
+        f"the disk is full: no room to write {target.name}/ in {parent} ({free}). A build needs room for a "
+        f"second copy of {target.name}/ until it is swapped in: free {need}on that disk (old copies of the "
+        f"site, zip files, caches) and run again; the previous {target.name}/ is unchanged",
+        _display(target),
+    )
+
+
+def _size_of(folder: Path) -> int:
+    """The bytes of the files under ``folder`` (0 when there is none)."""
+    total = 0
+    for relative in _files_under(folder) if folder.is_dir() else ():
+        with contextlib.suppress(OSError):
+            total += (folder / relative).stat().st_size
+    return total
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1e6:,.1f} MB"
 
 
 def _display(target: Path) -> str:

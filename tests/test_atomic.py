@@ -118,7 +118,7 @@ def test_a_failure_between_the_two_renames_puts_the_previous_folder_back(tmp_pat
         return rename(self, destination)
 
     monkeypatch.setattr(Path, "rename", fail_second)
-    with pytest.raises(OutputError, match=r"cannot write docs/ \(No space left on device"):
+    with pytest.raises(OutputError, match=r"the disk is full: no room to write docs/ in "):
         write.write_files(target, {"index.md": b"new"})
     assert snapshot(target) == before and leftovers(tmp_path) == []
 
@@ -170,6 +170,94 @@ def test_a_folder_is_swapped_in_once_per_transaction(tmp_path):
         write.write_files(docs, {"index.md": b"new"})
         write.write_files(docs, {"index.md": b"newer"})
     assert snapshot(docs) == before and leftovers(tmp_path) == []
+
+
+KILLED_IN_THE_SWAP_WINDOW = """
+import os, signal, sys
+from pathlib import Path
+from generator import write
+
+root, kill_at, mode = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+swap, exchange = write._swap, write._exchange
+
+
+def die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def swap_or_die(stage, target):
+    if target.name == kill_at:
+        die()
+    swap(stage, target)
+
+
+def exchange_or_die(a, b):
+    if mode == "two renames":
+        return False
+    done = exchange(a, b)
+    if b.name + ":exchanged" == kill_at:
+        die()  # the new folder is in, the previous one still under the staging name
+    return done
+
+
+write._swap, write._exchange = swap_or_die, exchange_or_die
+with write.transaction(), write.staged_folder(root / "docs") as docs:  # as pipeline.build orders them
+    (docs.path / "index.md").write_bytes(b"new")
+    with write.staged_folder(root / "site") as site, write.staged_folder(root / "site-offline") as offline:
+        (site.path / "index.html").write_bytes(b"new")
+        (offline.path / "index.html").write_bytes(b"new")
+"""
+
+
+def old_outputs(root: Path) -> dict[str, Snapshot]:
+    write.write_files(root / "docs", {"index.md": b"old", "a.md": b"a"})
+    write.write_files(root / "site", {"index.html": b"old"})
+    write.write_files(root / "site-offline", {"index.html": b"old"})
+    return {name: snapshot(root / name) for name in OUTPUTS}
+
+
+@pytest.mark.parametrize("mode", ["exchange", "two renames"])
+@pytest.mark.parametrize("kill_at", ["site", "docs", "docs:exchanged", "site-offline:exchanged"])
+def test_a_kill_in_the_swap_window_is_undone_by_the_next_run_even_a_failing_one(tmp_path, kill_at, mode):
+    """Killed after the sites are swapped in and before docs/ is: the next run, even one that fails,
+    puts the three folders back as they were, never docs/ of one input and the sites of another."""
+    if mode == "two renames" and kill_at.endswith(":exchanged"):
+        pytest.skip("only an exchange has that window")
+    before = old_outputs(tmp_path)
+    process = subprocess.run(
+        [sys.executable, "-c", KILLED_IN_THE_SWAP_WINDOW, str(tmp_path), kill_at, mode],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr
+    assert (tmp_path / write.JOURNAL).exists(), "killed before the first swap: nothing to test"
+    with pytest.raises(RuntimeError), write.transaction():  # a later run that fails
+        write.write_files(tmp_path / "docs", {"index.md": b"newer"})
+        raise RuntimeError("MkDocs failed")
+    assert {name: snapshot(tmp_path / name) for name in OUTPUTS} == before
+    assert leftovers(tmp_path) == [] and not (tmp_path / write.JOURNAL).exists()
+    with write.transaction():  # and one that succeeds
+        write.write_files(tmp_path / "docs", {"index.md": b"newer"})
+    assert (tmp_path / "docs" / "index.md").read_bytes() == b"newer"
+    assert leftovers(tmp_path) == [] and not (tmp_path / write.JOURNAL).exists()
+
+
+def test_a_first_build_killed_in_the_swap_window_leaves_no_outputs(tmp_path):
+    process = subprocess.run(
+        [sys.executable, "-c", KILLED_IN_THE_SWAP_WINDOW, str(tmp_path), "docs", "exchange"],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr
+    assert (tmp_path / "site").is_dir()
+    write.recover(tmp_path / "docs")  # the next build's first step is the same
+    write.write_files(tmp_path / "other", {"a": b"a"})
+    assert not (tmp_path / "site").exists() and not (tmp_path / "site-offline").exists()
+    assert leftovers(tmp_path) == [] and not (tmp_path / write.JOURNAL).exists()
 
 
 def test_ctrl_c_is_held_while_folders_are_renamed():
@@ -305,6 +393,31 @@ def test_sigkill_during_mkdocs_leaves_docs_as_it_was(built_once, tmp_path):
     wait_for_files_in(project / ".site.staging", process)
     stop(process, signal.SIGKILL)
     assert snapshot(project / "docs") == before["docs"]
+
+
+@pytest.mark.slow
+def test_mkdocs_dies_with_a_killed_build(built_once, tmp_path):
+    """SIGKILL to the build alone (not its process group): its MkDocs children end with it instead
+    of finishing their sites into staging folders on their own."""
+    project, before = changed_copy(built_once, tmp_path, papers=300)
+    process = start_build(project)
+    wait_for_files_in(project / ".site.staging", process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=120)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # the group is gone once every child has ended
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("MkDocs still runs two minutes after its build was killed")
+    for staging in (".site.staging", ".site-offline.staging"):
+        assert not (project / staging / "search" / "facets.js").exists(), f"an orphaned MkDocs finished {staging}"
+    for name in OUTPUTS:
+        assert snapshot(project / name) == before[name], f"{name}/ changed"
+    then_a_normal_build_succeeds_and_cleans_up(project)
 
 
 # One build at a time in a project folder ------------------------------------------------------------

@@ -453,6 +453,26 @@ def test_pagefind_finds_topic_and_organisation_pages(
     assert not any(r.title.startswith(("Topic:", "Organisation:")) for r in found), shown_results(page)
 
 
+# --- long queries ----------------------------------------------------------------------------------------
+
+LONG_QUERY = "a" * 2_000 + " attention"
+"""2,000 × ``a`` in ``?q=`` crashed the offline tab after 94 s before a query's work was bounded."""
+
+
+@pytest.mark.parametrize("kind", ["hosted", "offline"])
+def test_a_long_query_in_the_address_answers(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_site: Path, kind: str
+) -> None:
+    """``?q=`` with 2,000 letters and a word: the page answers (within the helper's time limit) with
+    the results of its words, and the tab stays alive."""
+    page, watch = open_page()
+    start = real_url if kind == "hosted" else (real_site / "site-offline" / "index.html").as_uri()
+    page.goto(f"{start}?q={LONG_QUERY.replace(' ', '+')}")
+    found = wait_for_search(page, LONG_QUERY)
+    assert found, f"no results for the long query; the person sees:\n{shown_results(page)}"
+    assert not watch.errors, f"JavaScript errors with a long query: {watch.errors}"
+
+
 # --- search in the offline build -----------------------------------------------------------------------
 
 

@@ -3,6 +3,7 @@ command, and that the browser's worker processes a query exactly as Python does.
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import pytest
 import yaml
 from lunr.builder import Builder  # type: ignore[import-untyped]
 from lunr.stemmer import stemmer  # type: ignore[import-untyped]
+from lunr.token_set import TokenSet  # type: ignore[import-untyped]
 
 from generator import search
 from tests.conftest import ROOT, run_generator
@@ -69,6 +71,84 @@ def test_a_query_of_stop_words_and_nonsense_finds_nothing(index: search.SearchIn
 
 
 # --- facets --------------------------------------------------------------------------------------------
+
+
+LONG_QUERIES = [
+    "a" * 2_000,  # ?q= and 2,000 × a crashed the offline tab
+    "x" * 500,  # one 500-character word: over 120 s and 6.5 GB in the terminal
+    "https://github.com/" + "abcdefghij" * 11,  # a pasted 128-character address
+    " ".join(f"qz{n:02d}vbnmkjhgfdsx" for n in range(40)),  # 40 unknown 16-letter words
+    " ".join(["transformer", "pro", "con", "int", "com", "pre", "tra", "exp", "dis", "par"] * 4),
+    " ".join("attention" + "x" * n for n in range(8, 20)),  # near misses of growing length
+    "a" * 63 + "\U00020000" + "b" * 10,  # cut before a character JavaScript counts as two
+    "quantization " * 30 + "topic:efficiency",
+]
+"""Queries that asked for unbounded work before it was bounded (issue 14): the worker and the
+terminal must plan them alike, and within :data:`search.QUERY`'s bounds."""
+
+
+@pytest.mark.parametrize("query", LONG_QUERIES, ids=range(len(LONG_QUERIES)))
+def test_a_long_query_asks_for_bounded_work(query: str) -> None:
+    """However long the query, its words, their lengths, its fuzzy clauses and the index terms its
+    prefix clauses reach stay within the bounds :data:`search.QUERY` states."""
+    settings = search.QUERY
+    terms = sorted({"a" * n for n in range(1, 80)} | {f"{p}{n}" for p in ("pro", "con", "tra") for n in range(900)})
+    parsed = search.parse(query)
+    assert len(parsed.words) <= settings["words_max"]
+    assert all(search._length(w) <= settings["word_length_max"] for w in parsed.words)
+    clauses = search.plan(parsed.words, lambda _: False, settings, functools.partial(search.count_starting, terms))
+    fuzzy = [c for c in clauses if c.get("edit")]
+    assert len(fuzzy) <= settings["fuzzy_words_max"]
+    assert all(search._length(c["word"]) <= settings["fuzzy_length_max"] for c in fuzzy)
+    reached = sum(sum(t.startswith(c["term"]) for t in terms) for c in clauses if c.get("wildcard"))
+    assert reached <= settings["prefix_terms_max"]
+
+
+def test_a_prefix_that_would_pass_the_budget_is_matched_whole() -> None:
+    terms = sorted(f"pro{n:04d}" for n in range(1_500))
+    starting = functools.partial(search.count_starting, terms)
+    clauses = search.plan(["pro", "prob", "pro"], lambda _: False, search.QUERY, starting)
+    assert [(c["word"], bool(c.get("wildcard"))) for c in clauses] == [
+        ("pro", False),
+        ("pro", True),  # 1,500 terms
+        ("prob", False),
+        ("prob", True),  # none
+        ("pro", False),  # 1,500 more would pass 2,000
+    ]
+    assert search.count_starting(terms, "pro", 10) == 11, "counting stops past the limit"
+
+
+def test_parse_keeps_the_first_words_each_cut_whole() -> None:
+    parsed = search.parse(" ".join(f"w{n}" for n in range(50)) + " year:2024")
+    assert parsed.words == tuple(f"w{n}" for n in range(search.QUERY["words_max"]))
+    assert parsed.filters == (("year", "2024"),)
+    assert search.parse("a" * 63 + "\U00020000b").words == ("a" * 63,)
+    assert search.parse("b" * 62 + "\U00020000c").words == ("b" * 62 + "\U00020000",)
+
+
+TOKEN_SET_NODES = 200_000
+"""lunr token-set nodes one query may make: a 128-character word made millions (26 s, 1.9 GB)."""
+
+
+def test_the_longest_queries_make_few_token_set_nodes(
+    index: search.SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The work of a query, counted in the nodes lunr builds to expand its terms (a wall-clock
+    bound would be noisy; bench/RESULTS.md has the times)."""
+    made = [0]
+    original = TokenSet.__init__
+
+    def counted(self: TokenSet) -> None:
+        made[0] += 1
+        if made[0] > TOKEN_SET_NODES:
+            raise AssertionError(f"a query made more than {TOKEN_SET_NODES:,} token-set nodes")
+        original(self)
+
+    monkeypatch.setattr(TokenSet, "__init__", counted)
+    for query in [*LONG_QUERIES, " ".join(LONG_QUERIES)]:
+        made[0] = 0
+        index.search(query)
+    assert index.search("https://github.com/" + "abcdefghij" * 11 + " attention"), "the rest of the query still finds"
 
 
 def test_parse_takes_facet_terms_out_of_the_query() -> None:
@@ -189,7 +269,8 @@ def test_both_sites_name_the_search_file_their_worker_loads(real_site: Path) -> 
         papers = settings["config"]["papers"]
         assert papers["data"].split("?v=")[0] == search.SITE_DATA[kind]
         # What the worker reads from the search file, as the terminal does, is not sent twice.
-        assert not {"index", "docs", "topic_sets", "query", "full_text"} & set(papers), sorted(papers)
+        assert not {"index", "docs", "topic_sets", "full_text"} & set(papers), sorted(papers)
+        assert papers["query"] == search.QUERY, "Pagefind's worker bounds a query as the lunr one does"
         assert papers["suffix"] == ("/" if kind == "hosted" else ".html")
     hosted_file = (real_site / "site" / search.SITE_DATA["hosted"]).read_text(encoding="utf-8")
     offline_file = (real_site / "site-offline" / search.SITE_DATA["offline"]).read_text(encoding="utf-8")
@@ -242,11 +323,16 @@ const input = JSON.parse(fs.readFileSync(0, "utf8"))
 context.input = input
 context.knownTerms = new Set(input.known)
 const out = vm.runInContext(`({
-  parsed: input.queries.map(q => parse(q)),
-  plans: input.queries.map(q => plan(parse(q).words, t => knownTerms.has(t), input.settings)),
+  parsed: input.queries.map(q => parse(q, input.settings)),
+  plans: input.queries.map(q => plan(parse(q, input.settings).words, t => knownTerms.has(t), input.settings,
+    (prefix, limit) => countStarting(input.terms, prefix, limit))),
   stems: input.words.map(w => stem(w)),
   distances: input.pairs.map(p => editDistance(p[0], p[1], 2)),
-  matched: input.queries.map(q => matchedWords(parse(q).words, input.keys, t => knownTerms.has(t), input.settings)),
+  matched: input.queries.map(q => {
+    const words = parse(q, input.settings).words
+    const clauses = plan(words, t => knownTerms.has(t), input.settings, (p, n) => countStarting(input.terms, p, n))
+    return matchedWords(words, input.keys, clauses)
+  }),
   highlighted: highlighter(["x", "amp", "don"])("<p>Don&#x27;t x-ray &amp; amplify <b>x</b></p>"),
   spaces: SPACES,
   unreadable: (() => {
@@ -280,8 +366,10 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
         "thin\u2009space\u202fnarrow\u3000ideographic\x1cfile\x85next\ufeffbom",
         # Characters past U+FFFF: JavaScript counts each as two, which decides the clauses.
         "a\U0001d401c a\U0001d401\U0001d404b ab\U0001d401\U0001d404cdefg",
+        *LONG_QUERIES,
     ]
     known = {search.stem(w) for w in vocabulary[::2]}  # half the collection's words "in the index"
+    terms = sorted(known)
     keys = [*sorted(known)[::7], "abc", "a\U0001d401d", "a\U0001d402\U0001d404b"]  # the terms a result matched
     pairs = [["kitten", "sitting"], ["quantiz", "quantis"], ["retriev", "retreiv"], ["abc", "abcdef"], ["", "ab"]]
     pairs += [["a\U0001d401c", "abc"], ["a\U0001d401\U0001d404b", "a\U0001d404\U0001d401b"], ["a\U0001d401", "a"]]
@@ -301,6 +389,7 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
                 "pairs": pairs,
                 "settings": search.QUERY,
                 "known": sorted(known),
+                "terms": terms,
                 "keys": keys,
             }
         ),
@@ -316,7 +405,8 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
     assert search.parse("speculative\u2028decoding\u2029topic:efficiency") == search.Parsed(
         ("speculative", "decoding"), (("topic", "efficiency"),)
     )
-    python_plans = [search.plan(p.words, known.__contains__) for p in python_parsed]
+    starting = functools.partial(search.count_starting, terms)
+    python_plans = [search.plan(p.words, known.__contains__, search.QUERY, starting) for p in python_parsed]
     assert js["plans"] == python_plans
     differing = [(w, s) for w, s in zip(vocabulary, js["stems"], strict=True) if search.stem(w) != s]
     assert not differing, (
@@ -330,7 +420,7 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
     assert js["highlighted"] == (
         "<p><mark>Don</mark>&#x27;t <mark>x</mark>-ray &amp; <mark>amplify</mark> <b><mark>x</mark></b></p>"
     )
-    python_matched = [search.matched_words(p.words, keys, known.__contains__) for p in python_parsed]
+    python_matched = [search.matched_words(p.words, keys, c) for p, c in zip(python_parsed, python_plans, strict=True)]
     assert js["matched"] == python_matched
 
 
@@ -379,14 +469,18 @@ def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_
     site = real_site / "site"
     settings = json.loads((site / search.SITE_SETTINGS).read_text(encoding="utf-8"))["config"]["papers"]
     opened = search.open_site(site)
-    queries = [q["query"] for q in QUERIES] + [
-        "quantization",
-        "mixture of experts topic:efficiency",
-        "year:2024",
-        "attention org:a",
-        "topic:quantization",
-        "zzqxv",
-    ]
+    queries = (
+        [q["query"] for q in QUERIES]
+        + LONG_QUERIES
+        + [
+            "quantization",
+            "mixture of experts topic:efficiency",
+            "year:2024",
+            "attention org:a",
+            "topic:quantization",
+            "zzqxv",
+        ]
+    )
     probe = ROOT / "node_modules" / "lunr" / "lunr.js", ROOT / "generator" / "search_worker.js"
     result = subprocess.run(
         ["node", "-e", NODE_ENGINE, *map(str, probe), str(opened.source)],
@@ -430,6 +524,13 @@ def test_search_command_prints_ranked_titles_with_urls(real_site: Path) -> None:
         .endswith("/papers/gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers/")
     )
     assert "results for 'GPTQ'" in result.stderr
+
+
+def test_search_command_says_which_words_of_a_long_query_it_searched(real_site: Path) -> None:
+    words = [f"word{n}" for n in range(40)]
+    result = run_generator(real_site, "search", "attention", *words)
+    assert result.returncode == 0, result.stderr
+    assert f"(the first {search.QUERY['words_max']} of its 41 words searched)" in result.stderr
 
 
 def test_search_command_facets_limit_and_json(real_site: Path, index: search.SearchIndex) -> None:
@@ -641,9 +742,9 @@ context.input = JSON.parse(fs.readFileSync(0, "utf8"))
 process.stdout.write(JSON.stringify(vm.runInContext(`({
   folded: input.texts.map(fold),
   words: input.texts.map(words),
-  parsed: input.texts.map(parse),
+  parsed: input.texts.map(t => parse(t, input.settings)),
   stems: input.texts.map(t => words(t).map(stem)),
-  plans: input.texts.map(t => plan(parse(t).words, () => false, input.settings)),
+  plans: input.texts.map(t => plan(parse(t, input.settings).words, () => false, input.settings)),
   dashes: DASHES,
 })`, context)))
 """
