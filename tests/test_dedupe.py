@@ -17,6 +17,8 @@ from generator.ids import slugify, variant_slug
 from generator.model import Entry, Organisation, Source
 from generator.read import decode, find_listings, load_listing_info, read_listing
 
+from .test_ids import RAG, VIT
+
 LISTINGS = Path(__file__).parent.parent / "data" / "listings"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -58,18 +60,6 @@ def test_bundled_corpus_has_446_distinct_papers():
     assert len({p.slug for p in papers}) == 446
     merged = [p for p in papers if len(p.sources) > 1]
     assert sum(len(p.sources) - 1 for p in merged) == 48
-
-
-RAG = (
-    "We study how the performance of retrieval-augmented language models scales with the size of the datastore, "
-    "the number of retrieved passages and the parameters of the reader. Across six benchmarks, a smaller model "
-    "that reads from a trillion-token datastore matches a model ten times larger without retrieval."
-)
-VIT = (
-    "How should vision transformers grow when compute grows? We train more than two hundred image classifiers "
-    "from five million to two billion parameters on up to four billion labelled images and fit how their error "
-    "falls with width, depth and training steps."
-)
 
 
 def test_one_title_with_two_different_abstracts_is_two_papers_and_a_warning_naming_both_places():

@@ -481,16 +481,7 @@ def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_
             "zzqxv",
         ]
     )
-    probe = ROOT / "node_modules" / "lunr" / "lunr.js", ROOT / "generator" / "search_worker.js"
-    result = subprocess.run(
-        ["node", "-e", NODE_ENGINE, *map(str, probe), str(opened.source)],
-        input=json.dumps({"settings": settings, "queries": queries}),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    js = json.loads(result.stdout)
+    js = _run_worker(opened, settings, queries)
     assert js["requested"][0] == f"http://127.0.0.1:8000/{settings['data']}"
     assert js["requested"][0].startswith("http://127.0.0.1:8000/search/lunr_index.json?v=")
     assert js["ready"] == {"type": 1}
@@ -838,12 +829,8 @@ def test_search_command_finds_superscripts_and_greek(unicode_site: Path) -> None
         assert result.stdout.splitlines()[0].startswith(f" 1. {title}"), (query, result.stdout)
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
-def test_the_browser_worker_ranks_unicode_queries_as_python_does(unicode_site: Path) -> None:
-    site = unicode_site / "site"
-    settings = json.loads((site / search.SITE_SETTINGS).read_text(encoding="utf-8"))["config"]["papers"]
-    opened = search.open_site(site)
-    queries = [q["query"] for q in UNICODE_QUERIES]
+def _run_worker(opened: search.SiteSearch, settings: dict[str, Any], queries: list[str]) -> dict[str, Any]:
+    """What the browser worker (under Node.js, with lunr from node_modules) answers to each query."""
     probe = ROOT / "node_modules" / "lunr" / "lunr.js", ROOT / "generator" / "search_worker.js"
     result = subprocess.run(
         ["node", "-e", NODE_ENGINE, *map(str, probe), str(opened.source)],
@@ -853,7 +840,17 @@ def test_the_browser_worker_ranks_unicode_queries_as_python_does(unicode_site: P
         check=True,
         timeout=120,
     )
-    answers = json.loads(result.stdout)["answers"]
+    answer: dict[str, Any] = json.loads(result.stdout)
+    return answer
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_the_browser_worker_ranks_unicode_queries_as_python_does(unicode_site: Path) -> None:
+    site = unicode_site / "site"
+    settings = json.loads((site / search.SITE_SETTINGS).read_text(encoding="utf-8"))["config"]["papers"]
+    opened = search.open_site(site)
+    queries = [q["query"] for q in UNICODE_QUERIES]
+    answers = _run_worker(opened, settings, queries)["answers"]
     for query, answer in zip(queries, answers, strict=True):
         hits = opened.index.search(query)
         assert [a[0] for a in answer] == [h.location for h in hits], query
