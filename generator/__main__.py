@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import pipeline, search, write
 from .errors import UserError
+from .facts import plural
 from .model import Diagnostic
 from .read import Note
 from .terminal import as_json, say
@@ -212,16 +213,16 @@ def _warnings(report: pipeline.Report) -> list[Diagnostic]:
 def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
     generator_seconds = report.generator_seconds  # not the sum of the stages: some run side by side
     parts = [
-        f"{report.entries} entries read",
-        f"{report.duplicates} duplicates merged",
-        f"{len(_warnings(report))} warnings",
-        f"{report.papers} papers",
-        f"{report.topics} topics",
-        f"{report.pages} pages",
+        f"{plural(report.entries, 'entry', 'entries')} read",
+        f"{plural(report.duplicates, 'duplicate')} merged",
+        plural(len(_warnings(report)), "warning"),
+        plural(report.papers, "paper"),
+        plural(report.topics, "topic"),
+        plural(report.pages, "page"),
     ]
     notes = len(report.diagnostics) - len(_warnings(report))
     if notes:
-        parts.insert(3, f"{notes} notes")
+        parts.insert(3, plural(notes, "note"))
     line = ", ".join(parts) + f"; {seconds:.1f} s"
     if command == "build":
         line += f" (generator {generator_seconds:.1f} s, MkDocs {report.timings.get('mkdocs', 0):.1f} s)"

@@ -13,7 +13,7 @@ def test_check_warns_with_file_and_line_and_strict_makes_it_exit_1(tmp_path):
     result = run_generator(project, "check")
     assert result.returncode == 0
     assert "data/listings/dangling-title.txt:7: warning: title 'A Dangling Title With No Abstract'" in result.stderr
-    assert "1 warnings" in result.stderr
+    assert "1 warning," in result.stderr
     assert run_generator(project, "check", "--strict").returncode == 1
 
 

@@ -74,7 +74,7 @@ def test_an_empty_file_beside_good_ones_warns_and_strict_exits_1(tmp_path):
     result = run_generator(project, "check")
     assert result.returncode == 0, result.stderr
     assert "data/listings/empty.txt:1: warning: no papers found (the file is empty)" in result.stderr
-    assert "2 entries read" in result.stderr and "1 warnings" in result.stderr
+    assert "2 entries read" in result.stderr and "1 warning," in result.stderr
     assert run_generator(project, "check", "--strict").returncode == 1
 
 
@@ -425,7 +425,7 @@ def test_the_same_file_named_twice_is_read_once_with_a_note(tmp_path):
     result = run_generator(project, "check", "--strict", name, "data/listings", f"./{name}")
     assert result.returncode == 0, result.stderr
     assert f"{name}: note: named more than once (3 times); read once" in result.stderr
-    assert "2 entries read, 0 duplicates merged, 0 warnings, 1 notes" in result.stderr
+    assert "2 entries read, 0 duplicates merged, 0 warnings, 1 note" in result.stderr
     link = project / "data" / "link.txt"
     link.symlink_to(project / name)
     result = run_generator(project, "check", "--json", "-q", "data/link.txt", name)

@@ -211,7 +211,7 @@ def test_check_reports_and_writes_nothing(tmp_path):
     project = copy_project(tmp_path / "p")
     result = run_generator(project, "check")
     assert result.returncode == 0, result.stderr
-    assert "494 entries read, 48 duplicates merged, 1 warnings, 446 papers, 38 topics" in result.stderr
+    assert "494 entries read, 48 duplicates merged, 1 warning, 446 papers, 38 topics" in result.stderr
     assert "nothing written" in result.stderr
     assert not (project / "docs").exists() and not (project / "site").exists()
 
