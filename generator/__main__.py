@@ -6,13 +6,17 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import pipeline, search, write
+from . import search, write
 from .errors import UserError
 from .facts import plural
 from .model import Diagnostic
 from .read import Note
 from .terminal import as_json, say
+
+if TYPE_CHECKING:
+    from . import pipeline
 
 DEFAULT_LISTINGS = Path("data/listings")
 DEFAULT_TOPICS = Path("data/topics.yml")
@@ -59,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         return _search(args)
     if args.command == "topics":
         return _topics(args)
+    # The stages (and scikit-learn, scipy, Jinja) are imported only by the commands that run them:
+    # `search` answers without loading them.
+    from . import pipeline
+
     paths = args.paths or [DEFAULT_LISTINGS]
     started = time.perf_counter()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NewType
 
@@ -231,3 +232,33 @@ class Corpus:
     """How many entries were read."""
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     """Warnings about the input."""
+
+
+# --- facts derived from the model, computed one way for every page and the search file ---------------
+
+
+def newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    """Dated papers newest first, then undated ones, ties by title."""
+    return sorted(
+        papers, key=lambda p: (p.date is None, -(p.date.toordinal() if p.date else 0), p.title.casefold(), p.slug)
+    )
+
+
+def ancestors(topic: Topic, topics: Mapping[Slug, Topic]) -> list[Topic]:
+    """The topic's broader topics, nearest first."""
+    chain = []
+    while topic.parent:
+        topic = topics[topic.parent]
+        chain.append(topic)
+    return chain
+
+
+def with_broader(tags: Iterable[Topic], topics: Mapping[Slug, Topic]) -> list[Topic]:
+    """A paper's topics and the broader topics they are part of, each once: each topic, then its
+    broader ones nearest first, in the order of ``tags``. A paper belongs to the family of each."""
+    found: dict[Slug, Topic] = {}
+    for topic in tags:
+        found.setdefault(topic.slug, topic)
+        for broader in ancestors(topic, topics):
+            found.setdefault(broader.slug, broader)
+    return list(found.values())

@@ -25,7 +25,7 @@ import yaml
 from . import links, progress, quality, ranking
 from . import topics as topics_module
 from .facts import paper_facts, plural
-from .model import Corpus, Mention, Paper, Related, Slug, Topic
+from .model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
 from .svg import bar_chart, topic_map
 from .text import Trusted, html_text, markdown_text
 from .topics import MAX_TOPICS
@@ -258,13 +258,6 @@ def front_matter(data: Mapping[str, Any]) -> Trusted:
     return Trusted(f"---\n{text}---\n")
 
 
-def newest_first(papers: Iterable[Paper]) -> list[Paper]:
-    """Dated papers newest first, then undated ones, ties by title."""
-    return sorted(
-        papers, key=lambda p: (p.date is None, -(p.date.toordinal() if p.date else 0), p.title.casefold(), p.slug)
-    )
-
-
 class _Site:
     """What every page of one corpus is rendered with: the templates, the lookups, the context."""
 
@@ -486,26 +479,6 @@ def _split_at_mentions(text: str, mentions: Iterable[Mention]) -> tuple[tuple[st
         position = mention.end
     parts.append((text[position:], None))
     return tuple(part for part in parts if part[0])
-
-
-def ancestors(topic: Topic, topics: Mapping[Slug, Topic]) -> list[Topic]:
-    """The topic's broader topics, nearest first."""
-    chain = []
-    while topic.parent:
-        topic = topics[topic.parent]
-        chain.append(topic)
-    return chain
-
-
-def with_broader(tags: Iterable[Topic], topics: Mapping[Slug, Topic]) -> list[Topic]:
-    """A paper's topics and the broader topics they are part of, each once: each topic, then its
-    broader ones nearest first, in the order of ``tags``. A paper belongs to the family of each."""
-    found: dict[Slug, Topic] = {}
-    for topic in tags:
-        found.setdefault(topic.slug, topic)
-        for broader in ancestors(topic, topics):
-            found.setdefault(broader.slug, broader)
-    return list(found.values())
 
 
 def _paper_front_matter(view: PaperView) -> Trusted:

@@ -49,8 +49,7 @@ from lunr.stop_word_filter import WORDS  # type: ignore[import-untyped]
 
 from . import progress
 from .errors import UserError
-from .model import Corpus, Paper, Slug, Topic
-from .render import newest_first, with_broader
+from .model import Corpus, Paper, Slug, Topic, newest_first, with_broader
 from .stemmer import stem
 
 INDEX_FILE = "search/index.json"

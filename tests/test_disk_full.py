@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import __main__ as cli
-from generator import tethered, write
+from generator import pipeline, tethered, write
 from tests.conftest import FIXTURES, copy_project, run_generator
 from tests.test_atomic import OUTPUTS, leftovers, snapshot
 
@@ -75,7 +75,7 @@ def test_a_full_disk_anywhere_else_in_a_build(built, monkeypatch, capsys) -> Non
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cli.pipeline, "build", full)
+    monkeypatch.setattr(pipeline, "build", full)
     assert cli.main(["build", "-q", "--json"]) == 2
     out = capsys.readouterr()
     assert "the disk is full" in out.err and '"kind": "OutputError"' in out.out

@@ -7,6 +7,7 @@ import functools
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -867,3 +868,13 @@ def test_pagefind_pages_hold_the_folded_words_hidden(unicode_pagefind_site: Path
     assert "d2gs" in hidden.split() and "regularization" in hidden.split(), hidden
     settings = json.loads((unicode_pagefind_site / "site" / search.SITE_SETTINGS).read_text(encoding="utf-8"))
     assert "compat" not in settings["config"]["papers"]
+
+
+def test_the_search_command_loads_no_stage_of_the_build() -> None:
+    """`generator search` answers without importing the build's stages (scikit-learn, scipy, Jinja):
+    start-up was most of its time."""
+    code = "import sys; from generator.__main__ import main; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert "generator" in loaded
+    for heavy in ("sklearn", "scipy", "jinja2", "pylatexenc"):
+        assert f"'{heavy}'" not in loaded, heavy
