@@ -6,7 +6,7 @@
     python -m bench search --papers 1000 10000             # real builds: what search loads, time to answer
     python -m bench answer                                 # the bundled listings: time to answer vs Material's
     python -m bench equivalence --papers 0 2000 10000      # the speed-ups change no output
-    python -m bench related-quality [--unseen DIR]         # related papers and topics against the labels
+    python -m bench related-quality [--unseen DIR [--unseen-labels FILE]] # related papers and topics against the labels
     python -m bench profile --papers 10000                 # cProfile of the stages
     python -m bench fingerprint --papers 0 --save before   # hash every rendered file (compare later)
 
@@ -256,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     rq = commands.add_parser("related-quality", help="related papers and topics against the labels (data/labels.yml)")
     common(rq, (0,))
     rq.add_argument("--unseen", type=Path, help="a folder of real listings never tuned on: coverage figures")
+    rq.add_argument(
+        "--unseen-labels",
+        type=Path,
+        default=Path(__file__).parent / "corpora" / "topic-labels-daily.yml",
+        help="topics of papers of --unseen labelled by reading, keyed by title (default: %(default)s)",
+    )
     rq.set_defaults(run=cmd_related_quality)
     prof = commands.add_parser("profile", help="cProfile the generator stages on one corpus")
     common(prof, (10_000,))

@@ -8,7 +8,9 @@ fitted on every labelled paper (training fit) and on held-out folds (5-fold cros
 honest figure), the share of strong papers the candidates hold at all, and the weights to put in
 ``generator/ranking.py`` (WEIGHTS, INTERCEPT). With ``--unseen``: on a corpus never tuned on, the
 share of papers with only the fallback topic, the largest topic (narrower topics counted in their
-broader one) and the share of papers showing 5 related papers.
+broader one) and the share of papers showing 5 related papers; and tag precision and recall against
+``--unseen-labels`` (default bench/corpora/topic-labels-daily.yml: topics of 80 papers of that corpus,
+labelled by reading before the rules were changed, keyed by title).
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 
 from generator import pipeline, quality, ranking
-from generator.quality import _closure, load_labels, related_scores
+from generator.quality import Label, _closure, load_labels, related_scores, tag_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +48,26 @@ def _load(listings: Path) -> tuple[Any, Any, float]:
         return corpus, captured["signals"], time.perf_counter() - began
     finally:
         pipeline.measure_all = measure_all  # type: ignore[assignment]
+
+
+def _title_labels(path: Path, corpus: Any) -> tuple[dict[Any, Label], list[str]]:
+    """Topic labels keyed by title, as labels keyed by the slug of the paper with that title (after
+    cleaning: compared without case, spaces and punctuation); and the titles no paper has."""
+    by_name = {t.name: t.slug for t in corpus.topics}
+
+    def key(title: str) -> str:
+        return "".join(c for c in title.casefold() if c.isalnum())
+
+    slugs = {key(p.title): p.slug for p in corpus.papers}
+    labels, missing = {}, []
+    for title, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+        slug = slugs.get(key(title))
+        if slug is None:
+            missing.append(title)
+            continue
+        topics = tuple(by_name[n] for n in entry.get("topics") or [])
+        labels[slug] = Label((), (), topics, tuple(by_name[n] for n in entry.get("topics_ok") or []))
+    return labels, missing
 
 
 def main(args: argparse.Namespace) -> int:
@@ -81,5 +104,12 @@ def main(args: argparse.Namespace) -> int:
         print(
             f"\n{args.unseen}: {n} papers; only the fallback topic {fallback / n:.1%}; largest topic {largest} "
             f"{count / n:.1%}; 5 related {five / n:.1%}; stages before rendering {seconds:.1f} s"
+        )
+        unseen_labels, missing = _title_labels(args.unseen_labels, corpus)
+        precision, recall = tag_scores(corpus, unseen_labels)
+        print(
+            f"topics against {len(unseen_labels)} papers labelled by reading ({args.unseen_labels.name}): "
+            f"precision {precision:.3f}, recall {recall:.3f}"
+            + (f"; {len(missing)} labelled titles not found: {missing}" if missing else "")
         )
     return 0

@@ -94,12 +94,15 @@ def related_scores(related: Mapping[Slug, Sequence[Related]], labels: Mapping[Sl
     return (float(np.mean(recalls)) if recalls else 0.0, float(np.mean(precisions)) if precisions else 0.0)
 
 
-def measure(corpus: Corpus, labels: Mapping[Slug, Label], held_out: tuple[float, float] | None = None) -> Quality:
-    """Tag precision and recall, and related recall and precision, on the labelled papers present."""
+def tag_scores(corpus: Corpus, labels: Mapping[Slug, Label]) -> tuple[float, float]:
+    """Tag precision (share of the topics shown, broader ones included, that are central or acceptable;
+    the fallback topic is never wrong) and recall (share of the central topics, broader ones
+    included, that are shown) over the labelled papers of ``corpus``."""
     parents = {t.slug: t.parent for t in corpus.topics}
-    present = {s: label for s, label in labels.items() if s in corpus.paper_topics}
     hits = assigned = expected = found = 0
-    for slug, label in present.items():
+    for slug, label in labels.items():
+        if slug not in corpus.paper_topics:
+            continue
         predicted = _closure(corpus.paper_topics[slug], parents)
         allowed = _closure(label.topics + label.topics_ok, parents) | {corpus.fallback} - {None}
         central = _closure(label.topics, parents)
@@ -107,11 +110,18 @@ def measure(corpus: Corpus, labels: Mapping[Slug, Label], held_out: tuple[float,
         assigned += len(predicted)
         found += len(predicted & central)
         expected += len(central)
+    return (hits / assigned if assigned else 0.0, found / expected if expected else 0.0)
+
+
+def measure(corpus: Corpus, labels: Mapping[Slug, Label], held_out: tuple[float, float] | None = None) -> Quality:
+    """Tag precision and recall, and related recall and precision, on the labelled papers present."""
+    present = {s: label for s, label in labels.items() if s in corpus.paper_topics}
+    tag_precision, tag_recall = tag_scores(corpus, present)
     recall, precision = related_scores(corpus.related, present)
     return Quality(
         papers=len(present),
-        precision=hits / assigned if assigned else 0.0,
-        recall=found / expected if expected else 0.0,
+        precision=tag_precision,
+        recall=tag_recall,
         related_recall=recall,
         related_precision=precision,
         held_out_recall=held_out[0] if held_out else None,
