@@ -35,9 +35,9 @@ def _load(listings: Path) -> tuple[Any, Any, float]:
     captured: dict[str, Any] = {}
     measure_all = pipeline.measure_all
 
-    def keep(corpus: Any, folder: Path, signals: Any = None) -> Any:
+    def keep(corpus: Any, labels: Any, signals: Any = None) -> Any:
         captured["signals"] = signals
-        return measure_all(corpus, folder, signals)
+        return measure_all(corpus, labels, signals)
 
     pipeline.measure_all = keep  # type: ignore[assignment]
     try:

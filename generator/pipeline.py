@@ -25,7 +25,7 @@ from .dedupe import dedupe
 from .links import similar_papers
 from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Entry, Mention, Slug
-from .quality import measure_all
+from .quality import Label, labels_beside, measure_all
 from .ranking import name_matrix, rank_related, signals
 from .render import render_papers, render_site
 from .site import SiteResult, build_sites
@@ -242,6 +242,7 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) ->
 def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -> Corpus:
     report = progress.report
     taxonomy = progress.stage("taxonomy", lambda: load_taxonomy(topics_file))
+    labelled_papers: dict[Slug, Label] | None = labels_beside(topics_file, taxonomy.topics)
     entries: list[Entry] = []
 
     def read_all() -> None:
@@ -291,7 +292,7 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
         fallback=taxonomy.fallback,
         mentions=mentions,
     )
-    quality = progress.stage("quality", lambda: measure_all(corpus, topics_file.parent, ranking))
+    quality = progress.stage("quality", lambda: measure_all(corpus, labelled_papers, ranking))
     return dataclasses.replace(corpus, quality=quality)
 
 

@@ -40,8 +40,11 @@ class Label:
 def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
     """Read the labels file; topic names must be those of the taxonomy."""
     by_name = {t.name: t.slug for t in topics}
-    text = path.read_text(encoding="utf-8")
     name = path.as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TaxonomyError("not valid UTF-8; save the labels file as UTF-8", name) from None
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
@@ -49,17 +52,21 @@ def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
         raise TaxonomyError(f"invalid YAML: {problem}; fix the file and run again", name, line) from None
     if not isinstance(data, dict):
         raise TaxonomyError("expected `paper-slug: {strong: [...], topics: [...]}` entries", name, 1)
+    starts = {
+        line.split(":", 1)[0].strip("'\" "): n for n, line in enumerate(text.splitlines(), 1) if line[:1] not in " #\t"
+    }
     labels = {}
     for slug, entry in data.items():
+        line = starts.get(str(slug))
         if not isinstance(entry, dict):
-            raise TaxonomyError(f"paper {slug!r}: expected strong, acceptable, topics and topics_ok lists", name)
+            raise TaxonomyError(f"paper {slug!r}: expected strong, acceptable, topics and topics_ok lists", name, line)
         lists = {key: entry.get(key) or [] for key in ("strong", "acceptable", "topics", "topics_ok")}
         if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in lists.values()):
-            raise TaxonomyError(f"paper {slug!r}: each of strong, acceptable, topics, topics_ok is a list", name)
+            raise TaxonomyError(f"paper {slug!r}: each of strong, acceptable, topics, topics_ok is a list", name, line)
         unknown = [n for n in lists["topics"] + lists["topics_ok"] if n not in by_name]
         if unknown:
             raise TaxonomyError(
-                f"paper {slug!r}: unknown topic(s) {', '.join(unknown)}; use the names of the taxonomy", name
+                f"paper {slug!r}: unknown topic(s) {', '.join(unknown)}; use the names of the taxonomy", name, line
             )
         labels[Slug(slug)] = Label(
             strong=tuple(Slug(s) for s in lists["strong"]),
@@ -129,13 +136,18 @@ def measure(corpus: Corpus, labels: Mapping[Slug, Label], held_out: tuple[float,
     )
 
 
-def measure_all(corpus: Corpus, folder: Path, signals: Any = None) -> tuple[Quality, ...]:
-    """Quality against the labels beside the taxonomy, if there are any; with the ranking's
-    ``signals`` also the related figures of cross-validation (``held_out``)."""
-    path = folder / LABELS_FILE
-    if not path.is_file():
+def labels_beside(topics_file: Path, topics: Sequence[Topic]) -> dict[Slug, Label] | None:
+    """The labels file beside the taxonomy, read and checked (None when there is none): read before
+    the costly stages, so a mistake in it stops the build at once."""
+    path = topics_file.parent / LABELS_FILE
+    return load_labels(path, topics) if path.is_file() else None
+
+
+def measure_all(corpus: Corpus, labels: Mapping[Slug, Label] | None, signals: Any = None) -> tuple[Quality, ...]:
+    """Quality against ``labels`` (none: no figures); with the ranking's ``signals`` also the related
+    figures of cross-validation (``held_out``)."""
+    if labels is None:
         return ()
-    labels = load_labels(path, corpus.topics)
     held = held_out(signals, labels) if signals is not None else None
     return (measure(corpus, labels, held),)
 
