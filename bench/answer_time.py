@@ -29,7 +29,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .search_bench import _ANSWERED_JS, SEARCH_INPUT, TIMEOUT_MS, chromium, search_bytes, serve
+from tests.browser import chromium, serve
+
+from .search_bench import _ANSWERED_JS, SEARCH_INPUT, TIMEOUT_MS, search_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("generator", "data", "overrides", "mkdocs.yml", "mkdocs.offline.yml")

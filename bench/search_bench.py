@@ -13,20 +13,15 @@ the worker loads (:func:`search_bytes`), or for Pagefind the settings and its wh
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
-import shutil
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+from tests.browser import chromium
+
 SEARCH_INPUT = ".md-search__input"
 RESULT_LINKS = ".md-search-result__list > .md-search-result__item a.md-search-result__link"
 TIMEOUT_MS = 120_000
@@ -34,42 +29,6 @@ TIMEOUT_MS = 120_000
 _ANSWERED_JS = f"""(term) => [...document.querySelectorAll({RESULT_LINKS!r})].some(
   (a) => (new URL(a.href).searchParams.get("h") || "").split(" ").includes(term))"""
 """Whether the results answer a query whose last word is ``term``: a result link says it matched."""
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(_Handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium, headless, driven by Playwright; closed after the block."""
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def search_bytes(site: Path, offline: bool) -> int:

@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: a local web server, a recorder of what a page does, and search as a person uses it.
+"""Helpers for the browser tests (and the benchmarks and screenshots that drive a browser): a local web server, Chromium, a recorder of what a page does, and search as a person uses it.
 
 The tests drive Debian's Chromium through Playwright (Playwright's own browser download is not used).
 Search follows Material for MkDocs' markup: ``.md-search__input`` for the query, one
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Dialog, Locator, Page, Request, expect
+from playwright.sync_api import Browser, Dialog, Locator, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from generator.search import words
@@ -59,6 +59,21 @@ SEPARATOR = re.compile(r"[\s\-]+")
 def chromium_path() -> str | None:
     """Debian's Chromium, if installed."""
     return shutil.which("chromium")
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright; closed after the block. The one place the
+    tests, the benchmarks and the screenshots start a browser."""
+    executable = chromium_path()
+    if executable is None:
+        raise SystemExit("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -19,18 +19,18 @@ import yaml
 
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator import search as site_search
 
 from .browser import (
-    CHROMIUM_ARGS,
     PAGE_H1,
     RESULT_ITEMS,
     RESULT_META,
     SEARCH_TOGGLE,
     Result,
     Watch,
+    chromium,
     chromium_path,
     foreign_requests,
     normalise_space,
@@ -123,10 +123,8 @@ def browser() -> Iterator[Browser]:
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium is not installed: `make test` installs it with apt-get")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")
