@@ -16,6 +16,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import cite
 from .model import Link, Paper, Related, Topic
 from .text import display_url, html_text
 
@@ -38,6 +39,9 @@ class PaperFacts:
     """The link buttons (code, model, project...), or empty: the only external addresses."""
     more: str
     """Topics, related papers with reasons, "Mentioned by" and where the paper was listed."""
+    cite: str
+    """The citation (BibTeX and plain text, to copy; ``cite.SITE_URL`` where the site's address
+    goes) and links that search other sites for the title."""
 
 
 def paper_facts(
@@ -54,6 +58,7 @@ def paper_facts(
         meta=_meta(paper, date_label),
         links=_links(paper.links),
         more=_more(paper, topics, related, mentioned_by, mentioned_by_total),
+        cite=_cite(paper),
     )
 
 
@@ -135,3 +140,23 @@ def _more(
     sources = ", ".join(f"<code>{_escaped(s.path)}</code> (line {s.line})" for s in paper.sources)
     out.append(f'<p class="paper-sources">Listed in {sources}.</p>')
     return "\n".join(out)
+
+
+def _cite(paper: Paper) -> str:
+    # Code blocks in an element of class "copy" get the theme's copy button (hosted and offline).
+    # The address is put in after escaping: the escaped text cannot hold SITE_URL's "<".
+    url, mark = f"papers/{paper.slug}/", "\x00"
+    blocks = [(cite.bibtex(paper, mark + url), "bibtex"), (cite.plain_citation(paper, mark + url), "text")]
+    code = "\n".join(
+        f"<p>{'BibTeX' if kind == 'bibtex' else 'Plain text'}:</p>\n"
+        f'<pre><code class="language-{kind}">{html_text(text).replace(mark, cite.SITE_URL)}</code></pre>'
+        for text, kind in blocks
+    )
+    links = ", ".join(
+        f'<a href="{html_text(address)}" rel="external noopener" class="paper-elsewhere__link">{name}</a>'
+        for name, address in cite.search_links(paper.title)
+    )
+    return (
+        f'<h2 id="cite">Cite</h2>\n<div class="paper-cite copy">\n{code}\n</div>\n'
+        f'<p class="paper-elsewhere">Search other sites for this title: {links}.</p>'
+    )

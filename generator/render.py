@@ -509,7 +509,13 @@ def _paper_front_matter(view: PaperView) -> Trusted:
     )
     blocks = "".join(
         _html_block(f"paper_{name}", text)
-        for name, text in (("tags", facts.tags), ("meta", facts.meta), ("links", facts.links), ("more", facts.more))
+        for name, text in (
+            ("tags", facts.tags),
+            ("meta", facts.meta),
+            ("links", facts.links),
+            ("more", facts.more),
+            ("cite", facts.cite),
+        )
         if text
     )
     return Trusted(front_matter(data)[: -len("---\n")] + blocks + "---\n")
