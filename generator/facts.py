@@ -1,13 +1,14 @@
 """The facts of a paper page as HTML fragments, written once by the generator.
 
-MkDocs reads them from the page's front matter as three strings and the theme override
+MkDocs reads them from the page's front matter as strings and the theme override
 (overrides/paper.html) prints them around the abstract as they are: no template walks a list of
 related papers, no YAML mapping is built per fact, and the Markdown body (what search indexes)
 stays the abstract alone. Every piece of listing text is HTML-escaped here, quotes included.
 
 Links between pages are written for the hosted build (folder URLs, the page at
 ``papers/<slug>/``): ``../<slug>/``, ``../../topics/<slug>/``. The override turns them into the
-offline build's ``.html`` addresses; external addresses (the link buttons) are kept apart.
+offline build's ``.html`` addresses; external addresses (the link buttons, the search links of
+the citation block) are kept apart.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def _cite(paper: Paper) -> str:
         for text, kind in blocks
     )
     links = ", ".join(
-        f'<a href="{html_text(address)}" rel="external noopener" class="paper-elsewhere__link">{name}</a>'
+        f'<a href="{html_text(address)}" rel="external noopener">{name}</a>'
         for name, address in cite.search_links(paper.title)
     )
     return (

@@ -443,6 +443,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
             "add": topics_module.ADD,
             "rescue": topics_module.RESCUE,
             "max_topics": MAX_TOPICS,
+            "feed_items": FEED_ITEMS,
         },
     }
     for path, extra in pages.items():
