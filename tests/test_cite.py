@@ -159,3 +159,8 @@ def test_the_citation_survives_the_front_matter_line_for_line():
         f"  url = {{{SITE_URL}papers/branch-train-merge-embarrassingly-parallel-training-of-expert-language-models/}},",
         "}",
     ]
+
+
+def test_the_paper_template_puts_the_site_address_where_the_generator_left_its_place():
+    template = (Path(__file__).parent.parent / "overrides" / "paper.html").read_text(encoding="utf-8")
+    assert f'replace("{SITE_URL}", config.site_url' in template
