@@ -1,13 +1,14 @@
 """The facts of a paper page as HTML fragments, written once by the generator.
 
-MkDocs reads them from the page's front matter as three strings and the theme override
+MkDocs reads them from the page's front matter as strings and the theme override
 (overrides/paper.html) prints them around the abstract as they are: no template walks a list of
 related papers, no YAML mapping is built per fact, and the Markdown body (what search indexes)
 stays the abstract alone. Every piece of listing text is HTML-escaped here, quotes included.
 
 Links between pages are written for the hosted build (folder URLs, the page at
 ``papers/<slug>/``): ``../<slug>/``, ``../../topics/<slug>/``. The override turns them into the
-offline build's ``.html`` addresses; external addresses (the link buttons) are kept apart.
+offline build's ``.html`` addresses; external addresses (the link buttons, the search links of
+the citation block) are kept apart.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import cite
 from .model import Link, Paper, Related, Topic
 from .text import display_url, html_text
 
@@ -38,6 +40,9 @@ class PaperFacts:
     """The link buttons (code, model, project...), or empty: the only external addresses."""
     more: str
     """Topics, related papers with reasons, "Mentioned by" and where the paper was listed."""
+    cite: str
+    """The citation (BibTeX and plain text, to copy; ``cite.SITE_URL`` where the site's address
+    goes) and links that search other sites for the title."""
 
 
 def paper_facts(
@@ -54,6 +59,7 @@ def paper_facts(
         meta=_meta(paper, date_label),
         links=_links(paper.links),
         more=_more(paper, topics, related, mentioned_by, mentioned_by_total),
+        cite=_cite(paper),
     )
 
 
@@ -135,3 +141,23 @@ def _more(
     sources = ", ".join(f"<code>{_escaped(s.path)}</code> (line {s.line})" for s in paper.sources)
     out.append(f'<p class="paper-sources">Listed in {sources}.</p>')
     return "\n".join(out)
+
+
+def _cite(paper: Paper) -> str:
+    # Code blocks in an element of class "copy" get the theme's copy button (hosted and offline).
+    # The address is put in after escaping: the escaped text cannot hold SITE_URL's "<".
+    url, mark = f"papers/{paper.slug}/", "\x00"
+    blocks = [(cite.bibtex(paper, mark + url), "bibtex"), (cite.plain_citation(paper, mark + url), "text")]
+    code = "\n".join(
+        f"<p>{'BibTeX' if kind == 'bibtex' else 'Plain text'}:</p>\n"
+        f'<pre><code class="language-{kind}">{html_text(text).replace(mark, cite.SITE_URL)}</code></pre>'
+        for text, kind in blocks
+    )
+    links = ", ".join(
+        f'<a href="{html_text(address)}" rel="external noopener">{name}</a>'
+        for name, address in cite.search_links(paper.title)
+    )
+    return (
+        f'<h2 id="cite">Cite</h2>\n<div class="paper-cite copy">\n{code}\n</div>\n'
+        f'<p class="paper-elsewhere">Search other sites for this title: {links}.</p>'
+    )

@@ -14,20 +14,26 @@ the offline shim.
   navigation, footer and scripts: overrides/paper.html).
 - The offline build serves the iframe-worker shim installed by ``npm ci`` instead of loading it
   from a CDN.
+- Feeds: a topic's or an organisation's page names the papers of its RSS feed (``feed`` in its
+  front matter, generator/render.py); the feed plugin's items and template (the site's feed of
+  newest papers) write it beside the page's address (``topics/<slug>.xml``), and
+  overrides/main.html links it from the page's head.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
 import re
 from collections.abc import Callable
-from pathlib import Path
+from email.utils import format_datetime
+from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -86,6 +92,10 @@ def _offline(config: MkDocsConfig) -> bool:
 _search_data: dict[str, Any] = {}
 """The generator's search data of the build running (read once, in ``on_config``)."""
 
+_feeds: list[tuple[str, dict[str, Any]]] = []
+"""The feeds of the build running: the address of the page that has one, and its ``feed`` front
+matter (``title``, ``papers``) with the ``file`` it is written to (set in ``on_page_markdown``)."""
+
 _pagefind_articles: dict[str, str] = {}
 """Hosted build searched with Pagefind: the opening of the article of each page it indexes (by the
 page's address), marked for it: a paper's whole article with its facet values as Pagefind filters;
@@ -104,6 +114,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if _offline(config):
         config.extra["polyfills"] = [SHIM_URI]
     _search_data.clear()
+    _feeds.clear()
     data = Path(config.docs_dir) / SEARCH_DATA
     if _own_search(config) and data.is_file():
         _search_data.update(json.loads(data.read_text(encoding="utf-8")))
@@ -181,9 +192,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Keep every page out of Material's own search index: the site's worker answers from the
-    generator's index, and Material would parse every page's HTML for nothing."""
+    generator's index, and Material would parse every page's HTML for nothing. Note the page's
+    feed, if it has one and the build writes feeds."""
     if _own_search(config):
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+    feed = page.meta.get("feed")
+    if isinstance(feed, dict) and "rss" in config.plugins:
+        feed["file"] = PurePosixPath(page.file.src_uri).with_suffix(".xml").as_posix()
+        _feeds.append((page.canonical_url or page.url, feed))
     return markdown
 
 
@@ -261,6 +277,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if _own_search(config):
         _write_search_data(config)
     _fix_feed_titles(config)
+    _write_feeds(config)
 
 
 def _write_search_data(config: MkDocsConfig) -> None:
@@ -319,3 +336,49 @@ def _fix_feed_titles(config: MkDocsConfig) -> None:
         fixed = _FEED_TITLE.sub(lambda m: m[1] + html.unescape(m[2]) + m[3], text)
         if fixed != text:
             feed.write_text(fixed, encoding="utf-8")
+
+
+def _write_feeds(config: MkDocsConfig) -> None:
+    """Each feed ``_feeds`` holds, from the feed plugin's items of its papers, in the given order,
+    by the plugin's template with the site's feed as the channel (its dates, language, generator)."""
+    plugin: Any = config.plugins.get("rss")
+    if plugin is None or not _feeds:
+        return
+    items = {info._mkdocs_page_ref.src_uri: info for info in plugin.pages_to_filter}
+    # Autoescaped: the plugin's template escapes only some of what it prints (a feed's title in
+    # <source> is not). Titles are HTML-escaped in the front matter: unescaped here, as in the site's
+    # feed (``_fix_feed_titles``); a description is HTML in RSS, so it stays as it is.
+    env = Environment(loader=FileSystemLoader(plugin.tpl_folder), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    template = env.get_template(plugin.tpl_file.name)
+    site = Path(config.site_dir)
+    for page_url, feed in _feeds:
+        entries = []
+        for slug in feed["papers"]:
+            info = items.get(f"papers/{slug}.md")
+            if info is None:
+                raise PluginError(f"the feed {feed['file']} lists papers/{slug}.md, which the feed plugin left out")
+            entries.append(
+                dataclasses.replace(
+                    info,
+                    title=html.unescape(info.title),
+                    pub_date=format_datetime(info.created),
+                    _mkdocs_page_ref=None,
+                )
+            )
+        stylesheet = plugin.feed_created.stylesheet  # "rss.xsl" beside the site's feed, or an address
+        if stylesheet and "://" not in stylesheet and not stylesheet.startswith("/"):
+            stylesheet = "../" * feed["file"].count("/") + stylesheet
+        channel = dataclasses.replace(
+            plugin.feed_created,
+            title=feed["title"],
+            description=feed["title"],
+            html_url=page_url,
+            rss_url=(config.site_url or "") + feed["file"],
+            stylesheet=stylesheet,
+            entries=entries,
+        )
+        # No logo: the template would write <url>None</url>, since it asks whether one is defined.
+        data = {k: v for k, v in dataclasses.asdict(channel).items() if k != "logo_url" or v}
+        # As the plugin writes its feeds: one line, runs of spaces folded.
+        text = re.sub(" {2,}", " ", template.render(feed=data).replace("\n", " "))
+        (site / feed["file"]).write_text(text, encoding="utf-8")

@@ -24,6 +24,7 @@ import yaml
 
 from . import links, progress, quality, ranking
 from . import topics as topics_module
+from .clean import plain_text
 from .facts import paper_facts, plural
 from .model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
 from .svg import bar_chart, topic_map
@@ -39,6 +40,10 @@ HOME_LIST = 10
 
 MENTIONED_BY_SHOWN = 20
 """How many papers a paper page lists under "Mentioned by" (the newest); the rest are counted."""
+
+FEED_ITEMS = 30
+"""How many papers a topic's or an organisation's RSS feed holds: its newest dated ones, as many as
+the site's feed of newest papers (``length`` in mkdocs.yml). A feed reader keeps what it has seen."""
 
 
 @dataclass(frozen=True)
@@ -370,7 +375,13 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
                 f"{topic.name}: papers per year",
             ),
             undated=sum(1 for p in family if not p.date),
-            fm=front_matter({"title": html_text(topic.name), "description": html_text(topic.description)}),
+            fm=front_matter(
+                {
+                    "title": html_text(topic.name),
+                    "description": html_text(topic.description),
+                    "feed": _feed(f"Newest papers on {topic.name}", family),
+                }
+            ),
             **context,
         ).encode("utf-8")
     organisations: dict[Slug, list[Paper]] = {}
@@ -384,7 +395,13 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
         files[f"organisations/{slug}.md"] = organisation_page.render(
             organisation=organisation,
             papers=newest_first(papers),
-            fm=front_matter({"title": html_text(organisation.name), "search": {"exclude": True}}),
+            fm=front_matter(
+                {
+                    "title": html_text(organisation.name),
+                    "search": {"exclude": True},
+                    "feed": _feed(f"Newest papers of {organisation.name}", papers),
+                }
+            ),
             **context,
         ).encode("utf-8")
     upvoted = sorted((p for p in corpus.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), p.title.casefold()))
@@ -426,6 +443,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
             "add": topics_module.ADD,
             "rescue": topics_module.RESCUE,
             "max_topics": MAX_TOPICS,
+            "feed_items": FEED_ITEMS,
         },
     }
     for path, extra in pages.items():
@@ -434,6 +452,14 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     files["papers.json"] = _json_file(records)
     files["papers.csv"] = _csv(records)
     return dict(sorted(files.items()))
+
+
+def _feed(title: str, papers: Iterable[Paper]) -> dict[str, Any]:
+    """What the MkDocs hook writes a page's RSS feed from (generator/mkdocs_hooks.py): its title, as
+    plain text without characters XML forbids, and the slugs of its newest ``FEED_ITEMS`` dated
+    papers, newest first (the feed plugin has left the undated ones out: they are drafts)."""
+    newest = [p.slug for p in newest_first(papers) if p.date][:FEED_ITEMS]
+    return {"title": plain_text(title), "papers": newest}
 
 
 def _timeline(papers: Iterable[Paper]) -> dict[str, Any]:
@@ -509,7 +535,13 @@ def _paper_front_matter(view: PaperView) -> Trusted:
     )
     blocks = "".join(
         _html_block(f"paper_{name}", text)
-        for name, text in (("tags", facts.tags), ("meta", facts.meta), ("links", facts.links), ("more", facts.more))
+        for name, text in (
+            ("tags", facts.tags),
+            ("meta", facts.meta),
+            ("links", facts.links),
+            ("more", facts.more),
+            ("cite", facts.cite),
+        )
         if text
     )
     return Trusted(front_matter(data)[: -len("---\n")] + blocks + "---\n")

@@ -770,3 +770,94 @@ def _unicode_misses(page: Page) -> list[str]:
         if [r.title for r in found[:1]] != [q["title"]]:
             missed.append(f"{q['query']!r} ({q['kind']}):\n{shown_results(page, 3)}")
     return missed
+
+
+# --- cite and look elsewhere (issue 16, item 5) --------------------------------------------------------
+
+CITED = "gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers"
+"""A paper of the bundled listings whose page the citation tests open."""
+
+CITE_BLOCKS = ".paper-cite pre > code"
+COPY_BUTTON = '.paper-cite button[data-md-type="copy"]'
+"""The theme's copy button of a code block (the first: the BibTeX entry's)."""
+
+RECORD_COPIES_JS = """() => {
+  window.__copied = [];
+  document.addEventListener("copy", (event) => {
+    const field = event.target;  // the theme copies through a hidden text area it selects
+    window.__copied.push(field && "value" in field
+      ? field.value.slice(field.selectionStart, field.selectionEnd) : String(document.getSelection()));
+  });
+}"""
+
+
+def cited_paper(real_site: Path) -> dict[str, Any]:
+    return next(p for p in json.loads((real_site / "site" / "papers.json").read_text("utf-8")) if p["slug"] == CITED)
+
+
+@pytest.mark.parametrize("where", ["hosted", "offline"])
+def test_a_paper_page_offers_its_citation_to_copy_from_the_keyboard(
+    open_page: Callable[..., tuple[Page, Watch]], real_site: Path, real_url: str, where: str
+) -> None:
+    """The BibTeX entry and the plain-text line show under "Cite"; Tab reaches the copy button and
+    Enter copies the entry, on the hosted site and from file://."""
+    paper = cited_paper(real_site)
+    page, watch = open_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    if where == "hosted":
+        page.goto(real_url + f"papers/{CITED}/", wait_until="networkidle")
+    else:
+        page.goto((real_site / "site-offline" / "papers" / f"{CITED}.html").as_uri(), wait_until="networkidle")
+    expect(page.locator("h2#cite")).to_have_text("Cite")
+    blocks = page.locator(CITE_BLOCKS)
+    expect(blocks).to_have_count(2)
+    entry = blocks.first.inner_text()
+    hosted_address = f"http://127.0.0.1:8000/papers/{CITED}/"  # mkdocs.yml's site_url, offline too
+    assert entry.startswith(f"@misc{{{CITED},\n  title = {{{{{paper['title']}}}}},\n"), entry
+    assert f"  year = {{{paper['date'][:4]}}}," in entry and f"  url = {{{hosted_address}}},\n}}" in entry, entry
+    assert blocks.nth(1).inner_text().startswith(paper["title"] + ". ") and hosted_address in blocks.nth(1).inner_text()
+
+    page.evaluate(RECORD_COPIES_JS)
+    page.locator(".paper-sources").scroll_into_view_if_needed()
+    page.locator(".paper-related a").last.focus()  # the last link before the citation...
+    for _ in range(20):  # ...then Tab, as a keyboard user goes on
+        if page.evaluate(f"document.activeElement === document.querySelector('{COPY_BUTTON}')"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError(f"{where}: Tab never reaches the citation's copy button")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.__copied.length > 0", timeout=5_000)
+    assert page.evaluate("window.__copied") == [entry], f"{where}: the copy button copied something else"
+    expect(page.locator(".md-dialog")).to_contain_text("Copied")
+    assert not watch.errors and not console, f"{where}: errors on the page: {watch.errors + console}"
+
+
+@pytest.mark.parametrize("where", ["hosted", "offline"])
+def test_search_elsewhere_links_carry_the_title_and_load_nothing_from_those_sites(
+    open_page: Callable[..., tuple[Page, Watch]], real_site: Path, real_url: str, where: str
+) -> None:
+    title = cited_paper(real_site)["title"]
+    page, watch = open_page()
+    if where == "hosted":
+        page.goto(real_url + f"papers/{CITED}/", wait_until="networkidle")
+    else:
+        page.goto((real_site / "site-offline" / "papers" / f"{CITED}.html").as_uri(), wait_until="networkidle")
+    links = page.locator(".paper-elsewhere a")
+    expect(links).to_have_text(["arXiv", "Semantic Scholar", "Google Scholar"])
+    query = title.replace(":", "%3A").replace(" ", "+")
+    assert links.evaluate_all("(links) => links.map((a) => a.href)") == [
+        f"https://arxiv.org/search/?query={query}&searchtype=all",
+        f"https://www.semanticscholar.org/search?q={query}",
+        f"https://scholar.google.com/scholar?q={query}",
+    ]
+    for rel in links.evaluate_all("(links) => links.map((a) => a.rel)"):
+        assert set(rel.split()) >= {"external", "noopener"}, rel
+    for index in range(3):  # pointing at or focusing a link fetches nothing from it
+        links.nth(index).hover()
+        links.nth(index).focus()
+    page.wait_for_load_state("networkidle")
+    assert len(watch.requests) > 3, f"test premise: the recorder saw too few requests: {watch.requests}"
+    foreign = foreign_requests(watch.requests, host="127.0.0.1" if where == "hosted" else None)
+    assert not foreign, f"{where}: the paper page contacts other hosts:\n" + "\n".join(foreign)
