@@ -772,3 +772,131 @@ def _unicode_misses(page: Page) -> list[str]:
         if [r.title for r in found[:1]] != [q["title"]]:
             missed.append(f"{q['query']!r} ({q['kind']}):\n{shown_results(page, 3)}")
     return missed
+
+
+# --- readable everywhere (issue 16) ---------------------------------------------------------------------
+
+PAGE_KINDS = {
+    "home": "",
+    "paper": "papers/qlora-efficient-finetuning-of-quantized-llms/",
+    "topic": "topics/quantization/",
+    "broader topic": "topics/efficiency/",
+    "topic map": "topics/",
+    "organisation": "organisations/openbmb/",
+    "organisations": "organisations/",
+    "timeline": "timeline/",
+    "about": "about/",
+}
+"""One page of every kind, by its hosted address."""
+
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+READABLE_PX = 11
+"""The smallest text a chart may show, in CSS pixels as the reader sees it (after the SVG's scaling)."""
+
+
+def offline_address(path: str) -> str:
+    """The offline build's file for a hosted address (``topics/`` -> ``topics/index.html``)."""
+    if path == "" or path in {"topics/", "organisations/"}:
+        return path + "index.html"
+    return path.removesuffix("/") + ".html"
+
+
+_FIGURE_TEXT_JS = """(selector) => [...document.querySelectorAll(selector)].flatMap((figure) =>
+  [...figure.querySelectorAll('*')]
+    .filter((el) => el.tagName.toLowerCase() !== 'title' && el.getClientRects().length
+      && [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+    .map((el) => {
+      const scale = el instanceof SVGGraphicsElement ? el.getScreenCTM().a : 1
+      const box = el.getBoundingClientRect()
+      return { text: el.textContent.trim().slice(0, 40), px: parseFloat(getComputedStyle(el).fontSize) * scale,
+               caption: !!el.closest('figcaption'),
+               box: [box.left, box.top, box.right, box.bottom] }
+    }))"""
+
+
+def figure_text(page: Page, selector: str = ".md-content figure") -> list[dict[str, Any]]:
+    """Every piece of text in the page's figures, with the size it is shown at and its box."""
+    return page.evaluate(_FIGURE_TEXT_JS, selector)
+
+
+@pytest.mark.parametrize("path", ["topics/", "topics/efficiency/", "topics/quantization/", "timeline/"])
+def test_chart_text_is_readable_on_a_phone(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, path: str
+) -> None:
+    """The topic map and the papers-per-year charts keep their text at 11 CSS px or more at 375 px
+    (an SVG drawn for a desktop width and scaled down showed 4-5 px text)."""
+    page, _ = open_page(**PHONE)
+    page.goto(real_url + path, wait_until="networkidle")
+    texts = [t for t in figure_text(page) if not t["caption"]]
+    assert texts, f"test premise: /{path} shows a chart with text"
+    small = [f"{t['text']!r}: {t['px']:.1f} px" for t in texts if t["px"] < READABLE_PX - 0.05]
+    assert not small, f"/{path} at 375 px shows chart text below {READABLE_PX} px:\n" + "\n".join(small[:10])
+
+
+def overlapping(boxes: list[dict[str, Any]]) -> list[str]:
+    """Pairs of texts whose boxes intersect (by more than half a pixel each way)."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+            if min(r1, r2) - max(l1, l2) > 0.5 and min(b1, b2) - max(t1, t2) > 0.5:
+                found.append(f"{a['text']!r} and {b['text']!r}")
+    return found
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_topic_map_labels_do_not_overlap_and_lead_to_every_topic(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_site: Path, size: str
+) -> None:
+    page, _ = open_page(**(DESKTOP if size == "desktop" else PHONE))
+    page.goto(real_url + "topics/", wait_until="networkidle")
+    labels = [t for t in figure_text(page, ".topic-map") if not t["caption"]]
+    topics = sorted(p.stem for p in (real_site / "docs" / "topics").glob("*.md") if p.stem != "index")
+    assert len(labels) >= len(topics), f"test premise: the map labels every topic; it shows {len(labels)} texts"
+    collisions = overlapping(labels)
+    assert not collisions, f"the topic map's labels overlap ({size}): " + "; ".join(collisions[:10])
+    linked = page.locator(".topic-map a").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    assert sorted(href.rstrip("/").rsplit("/", 1)[-1] for href in linked) == topics
+    counts = page.locator(".topic-map").inner_text()
+    assert re.search(r"\b104\b", counts), "the map does not say how many papers a topic has (Efficiency: 104)"
+
+
+@pytest.mark.parametrize("kind", ["hosted", "offline"])
+def test_no_errors_on_any_page_kind(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_site: Path, kind: str
+) -> None:
+    """Every kind of page loads without an uncaught exception or a console error, hosted and from
+    file://, and so does searching; hosted, instant navigation to the topic map and on from it works."""
+    page, watch = open_page()
+    base = real_url if kind == "hosted" else (real_site / "site-offline").as_uri() + "/"
+    failures = []
+    for name, path in PAGE_KINDS.items():
+        before = len(watch.errors), len(watch.console_errors)
+        page.goto(base + (path if kind == "hosted" else offline_address(path)), wait_until="networkidle")
+        page.wait_for_timeout(200)  # errors thrown from timers after load
+        errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
+        if errors:
+            failures.append(f"{name} (/{path}): {errors}")
+    page.goto(base + ("" if kind == "hosted" else "index.html"), wait_until="networkidle")
+    before = len(watch.errors), len(watch.console_errors)
+    assert search(page, "quantization"), "test premise: search finds papers"
+    errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
+    if errors:
+        failures.append(f"search: {errors}")
+    if kind == "hosted":
+        # Instant navigation (the page is fetched and swapped in by script) to the map, then from it.
+        page.keyboard.press("Escape")
+        page.goto(base + "about/", wait_until="networkidle")
+        before = len(watch.errors), len(watch.console_errors)
+        page.locator(".md-sidebar--primary a.md-nav__link", has_text="Topics").first.click()
+        page.wait_for_url(base + "topics/")
+        expect(page.locator(".topic-map")).to_be_visible()
+        page.locator(".topic-map a").first.click()
+        page.wait_for_url(re.compile(re.escape(base) + r"topics/[a-z0-9-]+/$"))
+        expect(page.locator(".topic-chart"), "the topic map's link did not open the topic's page").to_be_visible()
+        errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
+        if errors:
+            failures.append(f"instant navigation to and from the topic map: {errors}")
+    assert not failures, f"{kind}: errors on pages:\n" + "\n".join(failures)
