@@ -900,3 +900,13 @@ def test_no_errors_on_any_page_kind(
         if errors:
             failures.append(f"instant navigation to and from the topic map: {errors}")
     assert not failures, f"{kind}: errors on pages:\n" + "\n".join(failures)
+
+
+def test_about_page_lists_the_listings(open_page: Callable[..., tuple[Page, Watch]], real_url: str) -> None:
+    """The listings the site was read from show as a list, not as one run-on sentence."""
+    page, _ = open_page()
+    page.goto(real_url + "about/")
+    items = page.locator("article li", has_text=re.compile(r"^data/listings/\S+\.txt$"))
+    expect(items, "the About page does not list the 5 listings one per item").to_have_count(5)
+    run_on = page.locator("article p", has_text="data/listings/")
+    expect(run_on, "a paragraph runs the listings' names together").to_have_count(0)
