@@ -240,11 +240,11 @@ def terminal_index(real_site: Path) -> site_search.SearchIndex:
 
 
 def matching_count(page: Page) -> int:
-    """The number in the result count line ("50 matching documents", "1 matching document")."""
+    """The number in the result count line ("50 matching papers", "1 matching paper")."""
     text = page.locator(RESULT_META).inner_text()
-    if text == "No matching documents":
+    if text == "No matching papers":
         return 0
-    match = re.match(r"(\d+) matching document", text)
+    match = re.match(r"(\d+) matching paper", text)
     assert match, f"the result count line says {text!r}"
     return int(match[1])
 
@@ -387,7 +387,7 @@ def test_pagefind_facets_narrow_the_results(
     box.fill("")
     box.press_sequentially("attention topic:astrology", delay=20)
     wait_for_search(page, "attention topic:astrology")
-    expect(page.locator(RESULT_META)).to_have_text("No matching documents")
+    expect(page.locator(RESULT_META)).to_have_text("No matching papers")
     assert not watch.errors, f"JavaScript errors while narrowing with Pagefind: {watch.errors}"
 
 
@@ -420,7 +420,7 @@ def test_pagefind_count_tells_the_truth_and_every_result_can_be_reached(
     assert count > 20, f"test premise: a query with more results than the worker fetches at once; got {count}"
     assert len(first) == 10, "Material shows 10 results at once"
     everything = scroll_to_the_end(page)
-    assert len(everything) == count, f"the dialog says {count} matching documents; scrolling reaches {len(everything)}"
+    assert len(everything) == count, f"the dialog says {count} matching papers; scrolling reaches {len(everything)}"
     assert [r.title for r in everything[:10]] == [r.title for r in first]
     addresses = [r.href.split("?")[0].removeprefix(pagefind_url) for r in everything]
     assert len(set(addresses)) == count and all(a.startswith(("papers/", "topics/")) for a in addresses), addresses
@@ -910,3 +910,25 @@ def test_about_page_lists_the_listings(open_page: Callable[..., tuple[Page, Watc
     expect(items, "the About page does not list the 5 listings one per item").to_have_count(5)
     run_on = page.locator("article p", has_text="data/listings/")
     expect(run_on, "a paragraph runs the listings' names together").to_have_count(0)
+
+
+@pytest.mark.parametrize("kind", ["hosted", "offline"])
+def test_search_counts_papers_and_shows_their_dates(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_site: Path, kind: str
+) -> None:
+    page, watch = open_page()
+    page.goto(real_url if kind == "hosted" else (real_site / "site-offline" / "index.html").as_uri())
+    found = search(page, "GPTQ")
+    expect(page.locator(RESULT_META)).to_have_text(re.compile(r"^\d+ matching papers$"))
+    assert found[0].title.startswith("GPTQ:"), shown_results(page)
+    first = page.locator(RESULT_ITEMS).first
+    expect(first.locator("time"), "the result does not show the paper's date").to_have_text("Oct 31, 2022")
+    expect(first.locator("time")).to_have_attribute("datetime", "2022-10-31")
+    # A paper with no date says so; the count line of a search that finds nothing speaks of papers.
+    search(page, "multi-state RNNs")
+    undated = page.locator(RESULT_ITEMS).first
+    expect(undated, "test premise: this paper is undated").to_contain_text("Transformers are Multi-State RNNs")
+    expect(undated.locator(".search-result__date")).to_have_text("undated")
+    search(page, "zzzqqqxxy")
+    expect(page.locator(RESULT_META)).to_have_text("No matching papers")
+    assert not watch.errors, watch.errors
