@@ -932,3 +932,45 @@ def test_search_counts_papers_and_shows_their_dates(
     search(page, "zzzqqqxxy")
     expect(page.locator(RESULT_META)).to_have_text("No matching papers")
     assert not watch.errors, watch.errors
+
+
+_COLOUR_JS = """(selector) => getComputedStyle(document.querySelector(selector)).color"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_paper_title_reads_as_dark_text(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, scheme: str
+) -> None:
+    """A paper's title is in the text's colour, not the theme's light grey for headings."""
+    page, _ = open_page(color_scheme=scheme)
+    page.goto(real_url + PAGE_KINDS["paper"])
+    title, text = page.evaluate(_COLOUR_JS, PAGE_H1), page.evaluate(_COLOUR_JS, "h2#abstract + p")
+    assert title == text, f"{scheme}: the title is {title}, the abstract {text}"
+
+
+def test_home_page_has_the_navigation_of_every_page(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str
+) -> None:
+    page, _ = open_page(**DESKTOP)
+    links = ".md-sidebar--primary .md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link"
+    page.goto(real_url + "about/")
+    expected = [normalise_space(text) for text in page.locator(links).all_inner_texts()]
+    assert expected == ["Home", "Topics", "Timeline", "Organisations", "About"], f"test premise: {expected}"
+    page.goto(real_url)
+    expect(page.locator(links).first, "the home page shows no navigation").to_be_visible()
+    assert [normalise_space(text) for text in page.locator(links).all_inner_texts()] == expected
+
+
+@pytest.mark.parametrize("path", ["", PAGE_KINDS["paper"]])
+def test_site_name_fits_on_a_phone(open_page: Callable[..., tuple[Page, Watch]], real_url: str, path: str) -> None:
+    page, _ = open_page(**PHONE)
+    page.goto(real_url + path, wait_until="networkidle")
+    name = page.locator(".md-header__topic").first
+    expect(name).to_have_text("Language model papers")
+    cut = name.evaluate(
+        "(el) => [el, ...el.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1)"
+        " || el.getBoundingClientRect().right > document.querySelector('.md-header__inner').getBoundingClientRect().right"
+    )
+    assert not cut, f"/{path}: the site's name is cut in the header at 375 px"
+    header = page.locator(".md-header").bounding_box()
+    assert header and header["height"] <= 80, f"the header grew to {header} px"
