@@ -43,6 +43,9 @@ def bar_chart(bars: Sequence[tuple[str, int]], title: str, width: int = 560, hei
     narrow_slot = NARROWEST_PX / len(bars)
     longest = max(_text_px(label) for label, _ in bars) + 8
     label_every = max(1, math.ceil(longest / narrow_slot))
+    # Every label_every-th bar is labelled, starting half a step in, and none so near an edge at the
+    # narrowest width that it would be cut there.
+    first, half_label = label_every // 2, (longest - 8) / 2
     values_fit = narrow_slot >= _text_px(str(top)) + 4
     summary = ", ".join(f"{label}: {value}" for label, value in bars)
     parts = [
@@ -64,15 +67,10 @@ def bar_chart(bars: Sequence[tuple[str, int]], title: str, width: int = 560, hei
                 f'<text x="{centre}" y="{y - 3:.1f}" font-size="{FONT_PX}" text-anchor="middle" '
                 f'fill="{TEXT_COLOUR}">{value}</text>'
             )
-        if index % label_every == 0:
-            # A label wider than its bar's slot at the first or last bar would be cut at the edge.
-            anchor, at = "middle", centre
-            if narrow_slot < longest and index == 0:
-                anchor, at = "start", f"{x:.2f}%"
-            elif narrow_slot < longest and index == len(bars) - 1:
-                anchor, at = "end", f"{x + bar_width:.2f}%"
+        at_narrowest = (index + 0.5) * narrow_slot
+        if (index - first) % label_every == 0 and half_label <= at_narrowest <= NARROWEST_PX - half_label:
             parts.append(
-                f'<text x="{at}" y="{height - 4}" font-size="{FONT_PX}" text-anchor="{anchor}" '
+                f'<text x="{centre}" y="{height - 4}" font-size="{FONT_PX}" text-anchor="middle" '
                 f'fill="{TEXT_COLOUR}">{html.escape(label)}</text>'
             )
     parts.append("</svg>")

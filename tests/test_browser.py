@@ -833,6 +833,8 @@ def test_chart_text_is_readable_on_a_phone(
     assert texts, f"test premise: /{path} shows a chart with text"
     small = [f"{t['text']!r}: {t['px']:.1f} px" for t in texts if t["px"] < READABLE_PX - 0.05]
     assert not small, f"/{path} at 375 px shows chart text below {READABLE_PX} px:\n" + "\n".join(small[:10])
+    collisions = overlapping(texts)
+    assert not collisions, f"/{path} at 375 px: chart texts overlap: " + "; ".join(collisions[:10])
 
 
 def overlapping(boxes: list[dict[str, Any]]) -> list[str]:
