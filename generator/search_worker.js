@@ -505,8 +505,9 @@ PagefindEngine.prototype.item = function (page, rank, current) {
   if (page) {
     item.location = page.url  // from the site's root: "/papers/x/", or "/prefix/papers/x/" below a prefix
     item.title = escapeHtml(page.meta.title || page.url)
-    item.text = "<p>" + page.excerpt + "</p>"
-    item.tags = ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) })
+    var topics = (page.filters || {}).topic || []  // only papers have topics
+    item.text = "<p>" + (topics.length ? dateHtml(page.meta.date) : "") + page.excerpt + "</p>"
+    item.tags = topics.map(function (t) { return escapeHtml(self.topicNames[t] || t) })
   }
   return item
 }
