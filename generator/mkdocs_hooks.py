@@ -243,12 +243,13 @@ def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
 
 
 def _filter_markup(doc: dict[str, Any]) -> str:
-    """A paper's facet values as Pagefind filters and its date to sort by, in an element Pagefind
-    reads but does not index."""
+    """A paper's facet values as Pagefind filters and its date to sort by and to show, in an element
+    Pagefind reads but does not index."""
     values = [("topic", t) for t in doc["topic"]] + [(n, doc[n]) for n in ("year", "org") if n in doc]
     spans = "".join(f'<span data-pagefind-filter="{n}">{html.escape(v)}</span>' for n, v in values)
-    if "date" in doc:  # a query of facets alone lists papers newest first
-        spans += f'<span data-pagefind-sort="date">{html.escape(doc["date"])}</span>'
+    if "date" in doc:  # a query of facets alone lists papers newest first; results show the date
+        date = html.escape(doc["date"])
+        spans += f'<span data-pagefind-sort="date">{date}</span><span data-pagefind-meta="date">{date}</span>'
     return f"<div hidden data-pagefind-ignore>{spans}</div>"
 
 

@@ -352,9 +352,21 @@ Documents.prototype.values = function (ref, name) {
 Documents.prototype.get = function (ref) {
   var c = this.columns, text = c.text[ref]
   var doc = { location: c.location[ref] + this.suffix, title: c.title[ref], text: text ? "<p>" + text + "</p>" : "" }
-  if (c.topics[ref] >= 0)
+  if (c.topics[ref] >= 0) {  // a paper: its date above its abstract
     doc.tags = this.sets[c.topics[ref]].tags
+    doc.text = "<p>" + dateHtml(c.date[ref]) + (text || "") + "</p>"
+  }
   return doc
+}
+
+var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+/* A paper's date in a result as its pages write it ("Oct 31, 2022", generator/render.py), or
+   "undated"; from the search file's `YYYY-MM-DD`. */
+function dateHtml(date) {
+  var label = date ? MONTHS[+date.slice(5, 7) - 1] + " " + +date.slice(8, 10) + ", " + date.slice(0, 4) : ""
+  var shown = date ? '<time datetime="' + date + '">' + label + "</time>" : "undated"
+  return '<span class="search-result__date">' + shown + "</span>"
 }
 
 /* The search data as the site serves it: the settings Material hands over (`config.papers`: the
@@ -493,8 +505,9 @@ PagefindEngine.prototype.item = function (page, rank, current) {
   if (page) {
     item.location = page.url  // from the site's root: "/papers/x/", or "/prefix/papers/x/" below a prefix
     item.title = escapeHtml(page.meta.title || page.url)
-    item.text = "<p>" + page.excerpt + "</p>"
-    item.tags = ((page.filters || {}).topic || []).map(function (t) { return escapeHtml(self.topicNames[t] || t) })
+    var topics = (page.filters || {}).topic || []  // only papers have topics
+    item.text = "<p>" + (topics.length ? dateHtml(page.meta.date) : "") + page.excerpt + "</p>"
+    item.tags = topics.map(function (t) { return escapeHtml(self.topicNames[t] || t) })
   }
   return item
 }
@@ -572,7 +585,7 @@ function handle(message) {
         engine.load().catch(function (err) { console.warn("search: Pagefind did not load", err) })
       }).catch(function (err) {
         // An index this worker cannot read (a site built by another version): answer, with nothing,
-        // saying so (the page's script, search-facets.js, shows it instead of "No matching documents").
+        // saying so (the page's script, search-facets.js, shows it instead of "No matching papers").
         console.warn("search: the search index could not be loaded; rebuild the site", err)
         engine = { search: function () { return { items: [], unavailable: true } } }
       }).then(function () { return { type: READY } })

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 
 from .text import Trusted
@@ -14,18 +15,41 @@ BAR_COLOUR = "var(--md-primary-fg-color)"
 TEXT_COLOUR = "var(--md-default-fg-color--light)"
 
 
+FONT_PX = 12
+"""Chart text size in CSS pixels: charts are drawn without a viewBox (x in percent of the width, y
+in pixels), so their text keeps this size on any screen instead of shrinking with the drawing."""
+
+NARROWEST_PX = 340
+"""The narrowest chart to keep legible (a 375 px phone): axis labels are thinned and bar values left
+to the tooltips so that they do not collide at this width."""
+
+
+def _text_px(text: str) -> float:
+    """A generous estimate of the width of ``text`` at ``FONT_PX`` (no font metrics at build time)."""
+    return len(text) * FONT_PX * 0.62
+
+
 def bar_chart(bars: Sequence[tuple[str, int]], title: str, width: int = 560, height: int = 140) -> Trusted:
-    """A labelled vertical bar chart; every bar has a tooltip and the chart a text alternative."""
+    """A labelled vertical bar chart; every bar has a tooltip and the chart a text alternative.
+
+    ``width`` is the width the bars are proportioned for; the chart fills the width it is given
+    and is ``height`` pixels high, its text ``FONT_PX`` on every screen."""
     if not bars:
         return Trusted("")
     top = max(value for _, value in bars) or 1
-    slot = width / len(bars)
-    bar_width = max(2.0, min(40.0, slot * 0.7))
+    slot = 100 / len(bars)
+    bar_width = max(2.0, min(40.0, width / len(bars) * 0.7)) * 100 / width
     plot = height - 34
-    label_every = max(1, round(len(bars) / 12))
+    narrow_slot = NARROWEST_PX / len(bars)
+    longest = max(_text_px(label) for label, _ in bars) + 8
+    label_every = max(1, math.ceil(longest / narrow_slot))
+    # Every label_every-th bar is labelled, starting half a step in, and none so near an edge at the
+    # narrowest width that it would be cut there.
+    first, half_label = label_every // 2, (longest - 8) / 2
+    values_fit = narrow_slot >= _text_px(str(top)) + 4
     summary = ", ".join(f"{label}: {value}" for label, value in bars)
     parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'<svg class="chart" width="100%" height="{height}" role="img" '
         f'aria-label="{html.escape(title)}: {html.escape(summary)}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{html.escape(title)}</title>",
     ]
@@ -34,92 +58,83 @@ def bar_chart(bars: Sequence[tuple[str, int]], title: str, width: int = 560, hei
         bar = plot * value / top
         y = 16 + plot - bar
         parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_width:.1f}" height="{bar:.1f}" fill="{BAR_COLOUR}">'
+            f'<rect x="{x:.2f}%" y="{y:.1f}" width="{bar_width:.2f}%" height="{bar:.1f}" fill="{BAR_COLOUR}">'
             f"<title>{html.escape(label)}: {value}</title></rect>"
         )
-        if value:
+        centre = f"{x + bar_width / 2:.2f}%"
+        if value and values_fit:
             parts.append(
-                f'<text x="{x + bar_width / 2:.1f}" y="{y - 3:.1f}" font-size="10" text-anchor="middle" '
+                f'<text x="{centre}" y="{y - 3:.1f}" font-size="{FONT_PX}" text-anchor="middle" '
                 f'fill="{TEXT_COLOUR}">{value}</text>'
             )
-        if index % label_every == 0:
+        at_narrowest = (index + 0.5) * narrow_slot
+        if (index - first) % label_every == 0 and half_label <= at_narrowest <= NARROWEST_PX - half_label:
             parts.append(
-                f'<text x="{x + bar_width / 2:.1f}" y="{height - 4}" font-size="11" text-anchor="middle" '
+                f'<text x="{centre}" y="{height - 4}" font-size="{FONT_PX}" text-anchor="middle" '
                 f'fill="{TEXT_COLOUR}">{html.escape(label)}</text>'
             )
     parts.append("</svg>")
     return Trusted("".join(parts))
 
 
+ROW_PX = 22
+"""Height of one topic's row in the topic map, in CSS pixels (the list beside the arcs uses the same:
+overrides/assets/stylesheets/site.css)."""
+
+ARC_PX = 72
+"""Width of the topic map's arcs, in CSS pixels; the topics' dots sit on its right edge."""
+
+
 def topic_map(
     topics: Sequence[tuple[str, str, str | None, int]],
     pairs: Sequence[tuple[str, str, int]],
-    width: int = 760,
-    height: int = 560,
 ) -> dict[str, object]:
-    """Positions for a map of topics: broad topics on a ring, narrower ones around their parent.
+    """An arc diagram of topics: one row per topic in the order given (a broader topic, then its
+    narrower ones), a dot sized by its papers, and arcs joining the topics that share most papers.
 
     ``topics`` are (slug, name, parent slug, papers); ``pairs`` are (slug, slug, papers in both).
-    The result is plain data (nodes and edges with coordinates) that the topics page template
-    draws as SVG, so its links work in the hosted and the offline build alike.
+    The result is plain data (rows, and arcs as SVG paths in pixels) that the topics page template
+    draws: the arcs as SVG, the names and counts as an HTML list beside them, one per row, so no
+    label can cover another, text keeps its size on any screen and the links are ordinary links in
+    the hosted and the offline build alike.
     """
-    import math
-
-    roots = [t for t in topics if t[2] is None]
-    children: dict[str, list[tuple[str, str, str | None, int]]] = {}
-    for topic in topics:
-        if topic[2] is not None:
-            children.setdefault(topic[2], []).append(topic)
     biggest = max((t[3] for t in topics), default=1) or 1
-    cx, cy = width / 2, height / 2
-    ring = min(width, height) / 2 - 70
-    position: dict[str, tuple[float, float]] = {}
+    row: dict[str, int] = {}
     nodes = []
-    for index, (slug, name, _, count) in enumerate(roots):
-        angle = 2 * math.pi * index / max(1, len(roots)) - math.pi / 2
-        x, y = cx + ring * math.cos(angle), cy + ring * math.sin(angle)
-        position[slug] = (x, y)
-        kids = children.get(slug, [])
-        for k, (kid, kid_name, _, kid_count) in enumerate(kids):
-            spread = (k - (len(kids) - 1) / 2) * 0.34
-            kx = cx + ring * 0.5 * math.cos(angle + spread)
-            ky = cy + ring * 0.5 * math.sin(angle + spread)
-            position[kid] = (kx, ky)
-            nodes.append(_node(kid, kid_name, kid_count, kx, ky, biggest, child=True, above=k % 2 == 1))
-        nodes.append(_node(slug, name, count, x, y, biggest, child=False))
-    edges = []
+    for index, (slug, name, parent, count) in enumerate(topics):
+        row[slug] = index
+        nodes.append(
+            {
+                "slug": slug,
+                "name": name,
+                "papers": count,
+                "child": parent is not None,
+                "y": _row_centre(index),
+                "r": round(2.5 + 6.5 * (count / biggest) ** 0.5, 1),
+            }
+        )
+    names = {t[0]: t[1] for t in topics}
     strongest = max((n for _, _, n in pairs), default=1) or 1
     # Only the strongest links: a line for every pair would hide the picture.
     shown = sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))[:MAP_EDGES]
+    edges = []
     for a, b, n in shown:
-        if n < 2:
+        if n < 2 or a not in row or b not in row:
             continue
-        if a in position and b in position:
-            (x1, y1), (x2, y2) = position[a], position[b]
-            edges.append(
-                {
-                    "x1": round(x1, 1),
-                    "y1": round(y1, 1),
-                    "x2": round(x2, 1),
-                    "y2": round(y2, 1),
-                    "width": round(0.5 + 4 * n / strongest, 2),
-                    "papers": n,
-                }
-            )
-    return {"width": width, "height": height, "nodes": nodes, "edges": edges}
+        top, bottom = sorted((_row_centre(row[a]), _row_centre(row[b])))
+        half = (bottom - top) / 2
+        bulge = round(min(ARC_PX - 6, half * 0.6 + 4), 1)
+        edges.append(
+            {
+                # Half an ellipse from one dot to the other, bulging left (sweep flag 0).
+                "d": f"M{ARC_PX} {top} A{bulge} {half} 0 0 0 {ARC_PX} {bottom}",
+                "width": round(0.5 + 4 * n / strongest, 2),
+                "papers": n,
+                "between": f"{names[a]} and {names[b]}",
+            }
+        )
+    return {"width": ARC_PX + 10, "height": ROW_PX * len(topics), "x": ARC_PX, "nodes": nodes, "edges": edges}
 
 
-def _node(
-    slug: str, name: str, count: int, x: float, y: float, biggest: int, child: bool, above: bool = False
-) -> dict[str, object]:
-    r = round(5 + 14 * (count / biggest) ** 0.5, 1)
-    return {
-        "slug": slug,
-        "name": name,
-        "papers": count,
-        "x": round(x, 1),
-        "y": round(y, 1),
-        "r": r,
-        "label_y": round(y - r - 4 if above else y + r + 12, 1),
-        "child": child,
-    }
+def _row_centre(index: int) -> float:
+    return index * ROW_PX + ROW_PX / 2

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Dialog, Locator, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Locator, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from generator.search import words
@@ -109,12 +109,19 @@ class Watch:
     """``type: message`` of every alert, confirm, prompt or beforeunload dialog (each dismissed)."""
     errors: list[str] = field(default_factory=list)
     """Uncaught JavaScript exceptions."""
+    console_errors: list[str] = field(default_factory=list)
+    """What the page logged to the console as an error (a failed load, a caught exception reported)."""
 
     def attach(self, page: Page) -> Watch:
         page.on("request", self._on_request)
         page.on("dialog", self._on_dialog)
         page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._on_console)
         return self
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
 
     def _on_request(self, request: Request) -> None:
         self.requests.append(request.url)

@@ -238,11 +238,11 @@ def terminal_index(real_site: Path) -> site_search.SearchIndex:
 
 
 def matching_count(page: Page) -> int:
-    """The number in the result count line ("50 matching documents", "1 matching document")."""
+    """The number in the result count line ("50 matching papers", "1 matching paper")."""
     text = page.locator(RESULT_META).inner_text()
-    if text == "No matching documents":
+    if text == "No matching papers":
         return 0
-    match = re.match(r"(\d+) matching document", text)
+    match = re.match(r"(\d+) matching paper", text)
     assert match, f"the result count line says {text!r}"
     return int(match[1])
 
@@ -385,7 +385,7 @@ def test_pagefind_facets_narrow_the_results(
     box.fill("")
     box.press_sequentially("attention topic:astrology", delay=20)
     wait_for_search(page, "attention topic:astrology")
-    expect(page.locator(RESULT_META)).to_have_text("No matching documents")
+    expect(page.locator(RESULT_META)).to_have_text("No matching papers")
     assert not watch.errors, f"JavaScript errors while narrowing with Pagefind: {watch.errors}"
 
 
@@ -418,7 +418,7 @@ def test_pagefind_count_tells_the_truth_and_every_result_can_be_reached(
     assert count > 20, f"test premise: a query with more results than the worker fetches at once; got {count}"
     assert len(first) == 10, "Material shows 10 results at once"
     everything = scroll_to_the_end(page)
-    assert len(everything) == count, f"the dialog says {count} matching documents; scrolling reaches {len(everything)}"
+    assert len(everything) == count, f"the dialog says {count} matching papers; scrolling reaches {len(everything)}"
     assert [r.title for r in everything[:10]] == [r.title for r in first]
     addresses = [r.href.split("?")[0].removeprefix(pagefind_url) for r in everything]
     assert len(set(addresses)) == count and all(a.startswith(("papers/", "topics/")) for a in addresses), addresses
@@ -861,3 +861,217 @@ def test_search_elsewhere_links_carry_the_title_and_load_nothing_from_those_site
     assert len(watch.requests) > 3, f"test premise: the recorder saw too few requests: {watch.requests}"
     foreign = foreign_requests(watch.requests, host="127.0.0.1" if where == "hosted" else None)
     assert not foreign, f"{where}: the paper page contacts other hosts:\n" + "\n".join(foreign)
+
+
+# --- readable everywhere (issue 16) ---------------------------------------------------------------------
+
+PAGE_KINDS = {
+    "home": "",
+    "paper": "papers/qlora-efficient-finetuning-of-quantized-llms/",
+    "topic": "topics/quantization/",
+    "broader topic": "topics/efficiency/",
+    "topic map": "topics/",
+    "organisation": "organisations/openbmb/",
+    "organisations": "organisations/",
+    "timeline": "timeline/",
+    "about": "about/",
+}
+"""One page of every kind, by its hosted address."""
+
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+READABLE_PX = 11
+"""The smallest text a chart may show, in CSS pixels as the reader sees it (after the SVG's scaling)."""
+
+
+def offline_address(path: str) -> str:
+    """The offline build's file for a hosted address (``topics/`` -> ``topics/index.html``)."""
+    if path == "" or path in {"topics/", "organisations/"}:
+        return path + "index.html"
+    return path.removesuffix("/") + ".html"
+
+
+_FIGURE_TEXT_JS = """(selector) => [...document.querySelectorAll(selector)].flatMap((figure) =>
+  [...figure.querySelectorAll('*')]
+    .filter((el) => el.tagName.toLowerCase() !== 'title' && el.getClientRects().length
+      && [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+    .map((el) => {
+      const scale = el instanceof SVGGraphicsElement ? el.getScreenCTM().a : 1
+      const box = el.getBoundingClientRect()
+      return { text: el.textContent.trim().slice(0, 40), px: parseFloat(getComputedStyle(el).fontSize) * scale,
+               caption: !!el.closest('figcaption'),
+               box: [box.left, box.top, box.right, box.bottom] }
+    }))"""
+
+
+def figure_text(page: Page, selector: str = ".md-content figure") -> list[dict[str, Any]]:
+    """Every piece of text in the page's figures, with the size it is shown at and its box."""
+    return page.evaluate(_FIGURE_TEXT_JS, selector)
+
+
+@pytest.mark.parametrize("path", ["topics/", "topics/efficiency/", "topics/quantization/", "timeline/"])
+def test_chart_text_is_readable_on_a_phone(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, path: str
+) -> None:
+    """The topic map and the papers-per-year charts keep their text at 11 CSS px or more at 375 px
+    (an SVG drawn for a desktop width and scaled down showed 4-5 px text)."""
+    page, _ = open_page(**PHONE)
+    page.goto(real_url + path, wait_until="networkidle")
+    texts = [t for t in figure_text(page) if not t["caption"]]
+    assert texts, f"test premise: /{path} shows a chart with text"
+    small = [f"{t['text']!r}: {t['px']:.1f} px" for t in texts if t["px"] < READABLE_PX - 0.05]
+    assert not small, f"/{path} at 375 px shows chart text below {READABLE_PX} px:\n" + "\n".join(small[:10])
+    collisions = overlapping(texts)
+    assert not collisions, f"/{path} at 375 px: chart texts overlap: " + "; ".join(collisions[:10])
+
+
+def overlapping(boxes: list[dict[str, Any]]) -> list[str]:
+    """Pairs of texts whose boxes intersect (by more than half a pixel each way)."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+            if min(r1, r2) - max(l1, l2) > 0.5 and min(b1, b2) - max(t1, t2) > 0.5:
+                found.append(f"{a['text']!r} and {b['text']!r}")
+    return found
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_topic_map_labels_do_not_overlap_and_lead_to_every_topic(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_site: Path, size: str
+) -> None:
+    page, _ = open_page(**(DESKTOP if size == "desktop" else PHONE))
+    page.goto(real_url + "topics/", wait_until="networkidle")
+    labels = [t for t in figure_text(page, ".topic-map") if not t["caption"]]
+    topics = sorted(p.stem for p in (real_site / "docs" / "topics").glob("*.md") if p.stem != "index")
+    assert len(labels) >= len(topics), f"test premise: the map labels every topic; it shows {len(labels)} texts"
+    collisions = overlapping(labels)
+    assert not collisions, f"the topic map's labels overlap ({size}): " + "; ".join(collisions[:10])
+    linked = page.locator(".topic-map a").evaluate_all("(links) => links.map((a) => a.getAttribute('href'))")
+    assert sorted(href.rstrip("/").rsplit("/", 1)[-1] for href in linked) == topics
+    counts = page.locator(".topic-map").inner_text()
+    assert re.search(r"\b104\b", counts), "the map does not say how many papers a topic has (Efficiency: 104)"
+
+
+@pytest.mark.parametrize("kind", ["hosted", "offline"])
+def test_no_errors_on_any_page_kind(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_site: Path, kind: str
+) -> None:
+    """Every kind of page loads without an uncaught exception or a console error, hosted and from
+    file://, and so does searching; hosted, instant navigation to the topic map and on from it works."""
+    page, watch = open_page()
+    base = real_url if kind == "hosted" else (real_site / "site-offline").as_uri() + "/"
+    failures = []
+    for name, path in PAGE_KINDS.items():
+        before = len(watch.errors), len(watch.console_errors)
+        page.goto(base + (path if kind == "hosted" else offline_address(path)), wait_until="networkidle")
+        page.wait_for_timeout(200)  # errors thrown from timers after load
+        errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
+        if errors:
+            failures.append(f"{name} (/{path}): {errors}")
+    page.goto(base + ("" if kind == "hosted" else "index.html"), wait_until="networkidle")
+    before = len(watch.errors), len(watch.console_errors)
+    assert search(page, "quantization"), "test premise: search finds papers"
+    errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
+    if errors:
+        failures.append(f"search: {errors}")
+    if kind == "hosted":
+        # Instant navigation (the page is fetched and swapped in by script) to the map, then from it.
+        page.keyboard.press("Escape")
+        page.goto(base + "about/", wait_until="networkidle")
+        before = len(watch.errors), len(watch.console_errors)
+        page.locator(".md-sidebar--primary a.md-nav__link", has_text="Topics").first.click()
+        page.wait_for_url(base + "topics/")
+        expect(page.locator(".topic-map")).to_be_visible()
+        page.locator(".topic-map a").first.click()
+        page.wait_for_url(re.compile(re.escape(base) + r"topics/[a-z0-9-]+/$"))
+        expect(page.locator(".topic-chart"), "the topic map's link did not open the topic's page").to_be_visible()
+        errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
+        if errors:
+            failures.append(f"instant navigation to and from the topic map: {errors}")
+    assert not failures, f"{kind}: errors on pages:\n" + "\n".join(failures)
+
+
+def test_about_page_lists_the_listings(open_page: Callable[..., tuple[Page, Watch]], real_url: str) -> None:
+    """The listings the site was read from show as a list, not as one run-on sentence."""
+    page, _ = open_page()
+    page.goto(real_url + "about/")
+    items = page.locator("article li", has_text=re.compile(r"^data/listings/\S+\.txt$"))
+    expect(items, "the About page does not list the 5 listings one per item").to_have_count(5)
+    run_on = page.locator("article p", has_text="data/listings/")
+    expect(run_on, "a paragraph runs the listings' names together").to_have_count(0)
+
+
+@pytest.mark.parametrize("kind", ["hosted", "offline", "pagefind"])
+def test_search_counts_papers_and_shows_their_dates(
+    open_page: Callable[..., tuple[Page, Watch]],
+    request: pytest.FixtureRequest,
+    real_url: str,
+    real_site: Path,
+    kind: str,
+) -> None:
+    page, watch = open_page()
+    if kind == "offline":
+        page.goto((real_site / "site-offline" / "index.html").as_uri())
+    else:
+        page.goto(real_url if kind == "hosted" else request.getfixturevalue("pagefind_url"))
+    found = search(page, "GPTQ")
+    expect(page.locator(RESULT_META)).to_have_text(re.compile(r"^\d+ matching papers$"))
+    assert found[0].title.startswith("GPTQ:"), shown_results(page)
+    first = page.locator(RESULT_ITEMS).first
+    expect(first.locator("time"), "the result does not show the paper's date").to_have_text("Oct 31, 2022")
+    expect(first.locator("time")).to_have_attribute("datetime", "2022-10-31")
+    # A paper with no date says so; the count line of a search that finds nothing speaks of papers.
+    search(page, "multi-state RNNs")
+    undated = page.locator(RESULT_ITEMS).first
+    expect(undated, "test premise: this paper is undated").to_contain_text("Transformers are Multi-State RNNs")
+    expect(undated.locator(".search-result__date")).to_have_text("undated")
+    box = search_box(page)
+    box.fill("")
+    box.press_sequentially("attention topic:astrology", delay=20)
+    wait_for_search(page, "attention topic:astrology")
+    expect(page.locator(RESULT_META)).to_have_text("No matching papers")
+    assert not watch.errors, watch.errors
+
+
+_COLOUR_JS = """(selector) => getComputedStyle(document.querySelector(selector)).color"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_paper_title_reads_as_dark_text(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, scheme: str
+) -> None:
+    """A paper's title is in the text's colour, not the theme's light grey for headings."""
+    page, _ = open_page(color_scheme=scheme)
+    page.goto(real_url + PAGE_KINDS["paper"])
+    title, text = page.evaluate(_COLOUR_JS, PAGE_H1), page.evaluate(_COLOUR_JS, "h2#abstract + p")
+    assert title == text, f"{scheme}: the title is {title}, the abstract {text}"
+
+
+def test_home_page_has_the_navigation_of_every_page(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str
+) -> None:
+    page, _ = open_page(**DESKTOP)
+    links = ".md-sidebar--primary .md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link"
+    page.goto(real_url + "about/")
+    expected = [normalise_space(text) for text in page.locator(links).all_inner_texts()]
+    assert expected == ["Home", "Topics", "Timeline", "Organisations", "About"], f"test premise: {expected}"
+    page.goto(real_url)
+    expect(page.locator(links).first, "the home page shows no navigation").to_be_visible()
+    assert [normalise_space(text) for text in page.locator(links).all_inner_texts()] == expected
+
+
+@pytest.mark.parametrize("path", ["", PAGE_KINDS["paper"]])
+def test_site_name_fits_on_a_phone(open_page: Callable[..., tuple[Page, Watch]], real_url: str, path: str) -> None:
+    page, _ = open_page(**PHONE)
+    page.goto(real_url + path, wait_until="networkidle")
+    name = page.locator(".md-header__topic").first
+    expect(name).to_have_text("Language model papers")
+    cut = name.evaluate(
+        "(el) => [el, ...el.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1)"
+        " || el.getBoundingClientRect().right > document.querySelector('.md-header__inner').getBoundingClientRect().right"
+    )
+    assert not cut, f"/{path}: the site's name is cut in the header at 375 px"
+    header = page.locator(".md-header").bounding_box()
+    assert header and header["height"] <= 80, f"the header grew to {header} px"

@@ -200,7 +200,7 @@
   }
 
   /* A worker that could not load the search index answers `unavailable`: the count line says so,
-     rather than "No matching documents" (Material writes that line as it renders the answer). */
+     rather than "No matching papers" (Material writes that line as it renders the answer). */
   var UNAVAILABLE = "Search is unavailable: the search index could not be loaded. Rebuild the site."
 
   function mountUnavailable() {
