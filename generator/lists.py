@@ -76,7 +76,8 @@ def first_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
     """The abstract's first sentence, at most ``limit`` characters (cut at a word, with …).
 
     A stop ends a sentence before white space and a capital or a digit, unless it ends an
-    abbreviation (``e.g.``, ``et al.``, ``vs.``, ``Fig. 2``) or a single letter (an initial).
+    abbreviation (``e.g.``, ``et al.``, ``vs.``, ``Fig. 2``). A single letter ends one ("we call it
+    X. It..."): abstracts name methods so far more often than they give initials.
     """
     text = " ".join(text.split())
     end = len(text)
@@ -85,7 +86,7 @@ def first_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
             before = text[: match.start() + 1].rsplit(" ", 1)[-1]
             word = _LAST_WORD.fullmatch(before)
             token = (word[1] if word else before).lower()
-            if token in _ABBREVIATIONS or len(token) <= 1:
+            if token in _ABBREVIATIONS or not token:
                 continue
         end = match.end()
         break
