@@ -2,10 +2,8 @@
 order and narrow a topic page's list, and the timeline (grouped by year, its bars links to months,
 its height bounded).
 
-The browser, the served site and fresh pages come from tests/test_browser.py's fixtures.
+The browser, the served site and fresh pages are the fixtures of tests/conftest.py.
 """
-
-# ruff: noqa: F811  (the fixtures imported below are parameters of the tests)
 
 from __future__ import annotations
 
@@ -22,7 +20,6 @@ pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not 
 from playwright.sync_api import Page, expect
 
 from .browser import Watch
-from .test_browser import browser, open_page, real_url  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
