@@ -167,7 +167,7 @@ class PaperLists:
             f'<li{attributes}><a class="paper-list__title" href="{to_root}papers/{paper.slug}/">'
             f"{html_text(paper.title)}</a>"
             f'<span class="paper-list__meta">{when}</span>'
-            f'<span class="md-tags paper-list__topics">{chips}</span>'
+            f'<span class="paper-list__topics">{chips}</span>'
             + (f'<span class="paper-list__summary">{html_text(sentence)}</span>' if sentence else "")
             + "</li>"
         )
