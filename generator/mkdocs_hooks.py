@@ -203,14 +203,14 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
-_PAPER_LIST = re.compile(r'<ul class="paper-list">.*?</ul>', re.DOTALL)
-_PAPER_LINK = re.compile(r'href="(?:\.\./)*(papers/[^"/]+)/"')
+_PAPER_LIST = re.compile(r'<ul class="paper-list"[^>]*>.*?</ul>', re.DOTALL)
+_PAPER_LINK = re.compile(r'href="(?:\.\./)*((?:papers|topics)/[^"/]+)/"')
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Offline build: point the paper lists' links (written for the hosted build's folder URLs, see
-    ``generator.render.paper_list``) at the ``.html`` files."""
-    if config.use_directory_urls or '<ul class="paper-list">' not in html:
+    """Offline build: point the paper lists' links to papers and topics (written for the hosted
+    build's folder URLs, see ``generator/lists.py``) at the ``.html`` files."""
+    if config.use_directory_urls or '<ul class="paper-list"' not in html:
         return html
     to_root = "../" * page.url.count("/")
     return _PAPER_LIST.sub(lambda m: _PAPER_LINK.sub(lambda link: f'href="{to_root}{link[1]}.html"', m[0]), html)

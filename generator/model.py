@@ -226,6 +226,9 @@ class Corpus:
     """The topic of papers that no rule matches."""
     mentions: dict[Slug, tuple[Mention, ...]] = field(default_factory=dict)
     """Names in each paper's abstract that link to the paper introducing them, in text order."""
+    relevance: dict[Slug, dict[Slug, float]] = field(default_factory=dict)
+    """How relevant each paper is to each topic of its family (its topics and their broader ones),
+    higher first (``topics.relevance``): what orders a topic's page. A paper missing here counts 0."""
     quality: tuple[Quality, ...] = ()
     """How topics and related links agree with hand labels, when label files exist."""
     entries: int = 0

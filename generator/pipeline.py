@@ -30,7 +30,7 @@ from .ranking import name_matrix, rank_related, signals
 from .render import render_papers, render_site
 from .site import SiteResult, build_sites
 from .terminal import say
-from .topics import Evidence, assign_topics, closeness, keyword_evidence, load_taxonomy
+from .topics import Evidence, assign_topics, closeness, keyword_evidence, load_taxonomy, relevance
 from .write import Changes, fill, staged_folder
 
 T = TypeVar("T")
@@ -268,15 +268,16 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
     evidence: Evidence = found["evidence"]
     mentions: dict[Slug, tuple[Mention, ...]] = found["mentions"]
 
-    def topics() -> tuple[dict[Slug, tuple[Slug, ...]], Any]:
+    def topics() -> tuple[dict[Slug, tuple[Slug, ...]], Any, dict[Slug, dict[Slug, float]]]:
         close = (
             closeness(evidence, similarity.matrix, similarity.vectorizer.transform, taxonomy)
             if similarity.matrix is not None
             else None
         )
-        return assign_topics(papers, taxonomy, evidence, close), close
+        assigned = assign_topics(papers, taxonomy, evidence, close)
+        return assigned, close, relevance(papers, taxonomy, evidence, close, assigned)
 
-    paper_topics, close = progress.stage("topics", topics)
+    paper_topics, close, paper_relevance = progress.stage("topics", topics)
     ranking = signals(
         similarity, papers, paper_topics, taxonomy.topics, close, mentions, taxonomy.fallback, found["names"]
     )
@@ -291,6 +292,7 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
         diagnostics=tuple(report.diagnostics),
         fallback=taxonomy.fallback,
         mentions=mentions,
+        relevance=paper_relevance,
     )
     quality = progress.stage("quality", lambda: measure_all(corpus, labelled_papers, ranking))
     return dataclasses.replace(corpus, quality=quality)

@@ -26,6 +26,7 @@ from . import links, progress, quality, ranking
 from . import topics as topics_module
 from .clean import plain_text
 from .facts import paper_facts, plural
+from .lists import LIST_LIMIT, PaperLists, by_relevance, capped, date_label, most_upvoted
 from .model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
 from .svg import bar_chart, topic_map
 from .text import Trusted, html_text, markdown_text
@@ -37,6 +38,12 @@ RELATED_TOPICS = 5
 
 HOME_LIST = 10
 """How many papers the home page lists as newest and as most upvoted."""
+
+MONTH_LIMIT = 10
+"""How many papers the timeline shows of a month (its most upvoted); the rest are counted."""
+
+TIMELINE_OPEN = 10
+"""The timeline's newest months are open until this many papers show; older months are closed."""
 
 MENTIONED_BY_SHOWN = 20
 """How many papers a paper page lists under "Mentioned by" (the newest); the rest are counted."""
@@ -123,29 +130,11 @@ def _environment() -> jinja2.Environment:
     env.filters["plural"] = plural
     # Text inside a line, such as a title in a link's label: the same rendering with fewer escapes.
     env.filters["inline"] = lambda text: Trusted(inline_markdown(text))
-    env.filters["paper_list"] = paper_list
     return env
 
 
 def _date_or_undated(date: dt.date | None) -> str:
-    return _date_label(date) if date else "undated"
-
-
-def paper_list(papers: Iterable[Paper], to_root: str) -> Trusted:
-    """Papers as an HTML list, each ``date · title · upvotes`` with the title linking to its page.
-
-    For the long lists of topic, organisation and timeline pages: as Markdown list items, their list
-    and link processing was most of what the MkDocs build spent beyond a bare build. The links are
-    written for the hosted build's folder URLs (``to_root`` leads from the page to the site's root);
-    the MkDocs hook rewrites them for the offline build (``generator/mkdocs_hooks.py``).
-    """
-    items = []
-    for p in papers:
-        upvotes = f" · {plural(p.upvotes, 'upvote')}" if p.upvotes else ""
-        items.append(
-            f'<li>{_date_or_undated(p.date)} · <a href="{to_root}papers/{p.slug}/">{html_text(p.title)}</a>{upvotes}</li>'
-        )
-    return Trusted('<ul class="paper-list">\n' + "\n".join(items) + "\n</ul>")
+    return date_label(date) if date else "undated"
 
 
 _FAST_SAFE = re.compile(r"[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd]{0,1000}")
@@ -296,6 +285,8 @@ class _Site:
         # topic menu counts them and `topic:` finds them. A broader topic's page says how many of
         # them carry the topic itself.
         self.counts = {slug: len(papers) for slug, papers in self.family.items()}
+        self.lists = PaperLists(self.topics, corpus.paper_topics)
+        self.env.filters["paper_list"] = lambda papers, to_root: Trusted(self.lists.html(papers, to_root))
         dated = [p.date for p in corpus.papers if p.date]
         self.context = {
             "corpus": corpus,
@@ -359,16 +350,25 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     cooccurring = _cooccurrence(corpus)
     topic_page = env.get_template("topic.md.j2")
     for topic in corpus.topics:
-        # A broader topic lists its own papers, then each narrower topic's under that topic's
-        # heading (a paper with two narrower topics under both): at most one line per topic a
-        # paper of the family carries, so the page grows with the family. The chart counts the
-        # family's papers once each.
+        # One list per topic: its family (the papers tagged with it or a narrower topic, each once),
+        # most relevant to the topic first; menus in the page reorder and narrow it. The chart
+        # counts the family's papers once each.
         family = site.family[topic.slug]
         years = Counter(p.date.year for p in family if p.date)
+        shown = capped(by_relevance(family, topic.slug, corpus.relevance))
+        narrower = site.children.get(topic.slug, [])
+        controls = site.lists.controls(
+            "topic-papers",
+            narrower,
+            sorted({p.date.year for p in shown.papers if p.date}),
+            any(not p.date for p in shown.papers),
+        )
         files[f"topics/{topic.slug}.md"] = topic_page.render(
             topic=topic,
-            papers=newest_first(site.members[topic.slug]),
-            narrower=[(child, newest_first(site.family[child.slug])) for child in site.children.get(topic.slug, [])],
+            own=len(site.members[topic.slug]),
+            list_limit=LIST_LIMIT,
+            shown=shown,
+            paper_list=Trusted(controls + "\n" + site.lists.html(shown.papers, "../../", "topic-papers")),
             related_topics=[(topics[t], n) for t, n in cooccurring.get(topic.slug, [])[:RELATED_TOPICS]],
             chart=bar_chart(
                 [(str(y), years.get(y, 0)) for y in range(min(years), max(years) + 1)] if years else [],
@@ -404,9 +404,11 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
             ),
             **context,
         ).encode("utf-8")
-    upvoted = sorted((p for p in corpus.papers if p.upvotes), key=lambda p: (-(p.upvotes or 0), p.title.casefold()))
     pages: dict[str, dict[str, Any]] = {
-        "index.md": {"newest": newest_first(corpus.papers)[:HOME_LIST], "upvoted": upvoted[:HOME_LIST]},
+        "index.md": {
+            "newest": newest_first(corpus.papers)[:HOME_LIST],
+            "upvoted": most_upvoted(corpus.papers)[:HOME_LIST],
+        },
         "topics/index.md": {
             "tree": [(1 if t.parent else 0, t) for t in corpus.topics],
             "fm": front_matter(
@@ -426,7 +428,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
                 }
             ),
         },
-        "timeline.md": _timeline(corpus.papers),
+        "timeline.md": _timeline(corpus.papers, site.lists),
         "organisations/index.md": {
             "organisations": sorted(
                 ((slug, papers[0].organisation, len(papers)) for slug, papers in organisations.items()),
@@ -462,22 +464,52 @@ def _feed(title: str, papers: Iterable[Paper]) -> dict[str, Any]:
     return {"title": plain_text(title), "papers": newest}
 
 
-def _timeline(papers: Iterable[Paper]) -> dict[str, Any]:
-    """Months with their papers, newest first, and a chart of papers per month."""
+def _timeline(papers: Iterable[Paper], lists: PaperLists) -> dict[str, Any]:
+    """Years with their months, newest first, each month's papers, and a chart of papers per month
+    whose bars lead to the months.
+
+    A month shows at most ``MONTH_LIMIT`` papers (its most upvoted, newest first) and counts the
+    rest. The newest months are open until ``TIMELINE_OPEN`` papers show; the others are closed
+    (a bar, an address or a search in the page opens them), so the page stays short.
+    """
+    papers = list(papers)
     dated = newest_first(p for p in papers if p.date)
     months: dict[tuple[int, int], list[Paper]] = {}
     for paper in dated:
         assert paper.date is not None
         months.setdefault((paper.date.year, paper.date.month), []).append(paper)
     bars: list[tuple[str, int]] = []
+    targets: list[str | None] = []
     if months:
         (y0, m0), (y1, m1) = min(months), max(months)
         for index in range(y0 * 12 + m0 - 1, y1 * 12 + m1):
             year, month = divmod(index, 12)
-            bars.append((f"{dt.date(year, month + 1, 1):%b %Y}", len(months.get((year, month + 1), []))))
+            count = len(months.get((year, month + 1), []))
+            bars.append((f"{dt.date(year, month + 1, 1):%b %Y}", count))
+            targets.append(f"#{year}-{month + 1:02d}" if count else None)
+    years: dict[int, list[str]] = {}
+    open_papers = 0
+    for (y, m), items in months.items():
+        # Its most upvoted, then its newest without upvotes (``items`` are newest first).
+        shown = newest_first((most_upvoted(items) + [p for p in items if not p.upvotes])[:MONTH_LIMIT])
+        more = len(items) - len(shown)
+        opened = " open" if open_papers < TIMELINE_OPEN else ""
+        open_papers += len(shown)
+        note = (
+            f'<p class="timeline-more">And {plural(more, "more paper")} from {dt.date(y, m, 1):%B %Y}: search '
+            f"<code>year:{y}</code> to see every paper of the year.</p>"
+            if more
+            else ""
+        )
+        years.setdefault(y, []).append(
+            f'<details class="timeline-month" id="{y}-{m:02d}"{opened}>'
+            f"<summary>{dt.date(y, m, 1):%B %Y} · {plural(len(items), 'paper')}</summary>\n"
+            f"{lists.html(shown, '../')}\n{note}</details>"
+        )
+    counts = Counter(y for (y, _), items in months.items() for _ in items)
     return {
-        "months": [(f"{dt.date(y, m, 1):%B %Y}", f"{y}-{m:02d}", items) for (y, m), items in months.items()],
-        "chart": bar_chart(bars, "Papers per month", width=760, height=160),
+        "years": [(y, counts[y], Trusted("\n".join(blocks))) for y, blocks in years.items()],
+        "chart": bar_chart(bars, "Papers per month", width=760, height=160, links=targets),
         "undated": sum(1 for p in papers if not p.date),
     }
 
@@ -531,7 +563,7 @@ def _paper_front_matter(view: PaperView) -> Trusted:
         [(r, other, shared) for r, other, shared in view.related],
         view.mentioned_by_shown,
         len(view.mentioned_by),
-        _date_label(paper.date) if paper.date else None,
+        date_label(paper.date) if paper.date else None,
     )
     blocks = "".join(
         _html_block(f"paper_{name}", text)
@@ -563,10 +595,6 @@ def _html_block(key: str, fragment: str) -> str:
     """
     text = _HTML_BLOCK_UNSAFE.sub(lambda m: f"&#x{ord(m[0]):X};", fragment)
     return f"{key}: |-\n  " + text.replace("\n", "\n  ") + "\n"
-
-
-def _date_label(date: dt.date) -> str:
-    return f"{date:%b} {date.day}, {date.year}"
 
 
 def _summary(text: str, limit: int = 200) -> str:

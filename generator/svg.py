@@ -29,52 +29,97 @@ def _text_px(text: str) -> float:
     return len(text) * FONT_PX * 0.62
 
 
-def bar_chart(bars: Sequence[tuple[str, int]], title: str, width: int = 560, height: int = 140) -> Trusted:
+def bar_chart(
+    bars: Sequence[tuple[str, int]],
+    title: str,
+    width: int = 560,
+    height: int = 140,
+    links: Sequence[str | None] = (),
+) -> Trusted:
     """A labelled vertical bar chart; every bar has a tooltip and the chart a text alternative.
 
     ``width`` is the width the bars are proportioned for; the chart fills the width it is given
-    and is ``height`` pixels high, its text ``FONT_PX`` on every screen."""
+    and is ``height`` pixels high, its text ``FONT_PX`` on every screen. With ``links`` (an address
+    or None per bar), each bar with an address is a link to it, named by its label and value; the
+    chart is then a group of links rather than one image.
+    """
     if not bars:
         return Trusted("")
     top = max(value for _, value in bars) or 1
     slot = 100 / len(bars)
     bar_width = max(2.0, min(40.0, width / len(bars) * 0.7)) * 100 / width
     plot = height - 34
-    narrow_slot = NARROWEST_PX / len(bars)
-    longest = max(_text_px(label) for label, _ in bars) + 8
-    label_every = max(1, math.ceil(longest / narrow_slot))
-    # Every label_every-th bar is labelled, starting half a step in, and none so near an edge at the
-    # narrowest width that it would be cut there.
-    first, half_label = label_every // 2, (longest - 8) / 2
-    values_fit = narrow_slot >= _text_px(str(top)) + 4
+    values_fit = NARROWEST_PX / len(bars) >= _text_px(str(top)) + 4
     summary = ", ".join(f"{label}: {value}" for label, value in bars)
+    role = 'role="group"' if any(links) else 'role="img"'
     parts = [
-        f'<svg class="chart" width="100%" height="{height}" role="img" '
-        f'aria-label="{html.escape(title)}: {html.escape(summary)}" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="chart" width="100%" height="{height}" {role} '
+        f'aria-label="{html.escape(title)}: {html.escape(summary)}" xmlns="http://www.w3.org/2000/svg"'
+        + (' xmlns:xlink="http://www.w3.org/1999/xlink">' if any(links) else ">"),
         f"<title>{html.escape(title)}</title>",
     ]
     for index, (label, value) in enumerate(bars):
         x = index * slot + (slot - bar_width) / 2
         bar = plot * value / top
         y = 16 + plot - bar
-        parts.append(
+        rect = (
             f'<rect x="{x:.2f}%" y="{y:.1f}" width="{bar_width:.2f}%" height="{bar:.1f}" fill="{BAR_COLOUR}">'
             f"<title>{html.escape(label)}: {value}</title></rect>"
         )
-        centre = f"{x + bar_width / 2:.2f}%"
+        link = links[index] if index < len(links) else None
+        if link:
+            # The whole height of the slot is the target, so a short bar is easy to hit. The address
+            # is an xlink:href: Material's instant navigation sets the ``href`` property of every
+            # element with an ``href`` attribute, which an SVG link does not allow (a TypeError).
+            rect = (
+                f'<a xlink:href="{html.escape(link)}" class="chart__link" aria-label="{html.escape(label)}: {value}">'
+                f'<rect x="{index * slot:.2f}%" y="0" width="{slot:.2f}%" height="{16 + plot}" fill="transparent"/>'
+                f"{rect}</a>"
+            )
+        parts.append(rect)
         if value and values_fit:
             parts.append(
-                f'<text x="{centre}" y="{y - 3:.1f}" font-size="{FONT_PX}" text-anchor="middle" '
+                f'<text x="{x + bar_width / 2:.2f}%" y="{y - 3:.1f}" font-size="{FONT_PX}" text-anchor="middle" '
                 f'fill="{TEXT_COLOUR}">{value}</text>'
             )
-        at_narrowest = (index + 0.5) * narrow_slot
-        if (index - first) % label_every == 0 and half_label <= at_narrowest <= NARROWEST_PX - half_label:
-            parts.append(
-                f'<text x="{centre}" y="{height - 4}" font-size="{FONT_PX}" text-anchor="middle" '
-                f'fill="{TEXT_COLOUR}">{html.escape(label)}</text>'
-            )
+    parts += _axis_labels([label for label, _ in bars], height - 4)
     parts.append("</svg>")
     return Trusted("".join(parts))
+
+
+def _axis_labels(labels: Sequence[str], y: float) -> list[str]:
+    """Labels under evenly spaced bars, the last bar's always: from the right, every few bars, none
+    cut at an edge or touching the one to its right at the narrowest width (``NARROWEST_PX``). As x
+    is in percent, labels only move apart on a wider chart; one held at an edge is anchored there."""
+    gap = 6.0
+    slot = NARROWEST_PX / len(labels) if labels else 1.0
+    widths = [_text_px(label) for label in labels]
+    every = max(1, math.ceil((max(widths, default=0) + gap) / slot))
+    out: list[str] = []
+    right_edge = NARROWEST_PX + gap
+    for index in range(len(labels) - 1, -1, -every):
+        centre = index * slot + slot / 2
+        half = widths[index] / 2
+        position, left, right = (
+            f'x="{100 * centre / NARROWEST_PX:.2f}%" text-anchor="middle"',
+            centre - half,
+            centre + half,
+        )
+        if right > NARROWEST_PX:
+            position, left, right = (
+                'x="100%" dx="-1" text-anchor="end"',
+                NARROWEST_PX - 1 - widths[index],
+                NARROWEST_PX - 1,
+            )
+        elif left < 0:
+            position, left, right = 'x="1" text-anchor="start"', 1.0, 1.0 + widths[index]
+        if right + gap > right_edge:
+            continue
+        right_edge = left
+        out.append(
+            f'<text {position} y="{y}" font-size="{FONT_PX}" fill="{TEXT_COLOUR}">{html.escape(labels[index])}</text>'
+        )
+    return out[::-1]
 
 
 ROW_PX = 22

@@ -15,7 +15,7 @@ import yaml
 
 from .errors import TaxonomyError, yaml_problem
 from .ids import slugify
-from .model import Paper, Slug, Topic
+from .model import Paper, Slug, Topic, with_broader
 
 MAX_TOPICS = 3
 """A paper gets at most this many topics, the best-ranked ones (a fourth was right less often than wrong)."""
@@ -504,6 +504,38 @@ def _unit_rows(matrix: Any) -> Any:
     return sparse.diags(1 / norms) @ matrix
 
 
+def assignment_rank(scores: np.ndarray, thresholds: np.ndarray, close: np.ndarray | None) -> np.ndarray:
+    """How well each paper fits each topic, papers × topics: what orders a paper's topics (keyword
+    score over threshold, capped at 2, plus closeness when known)."""
+    if close is None:
+        return np.asarray(scores / thresholds, dtype=np.float32)
+    return np.asarray(close + np.minimum(scores / thresholds, 2.0), dtype=np.float32)
+
+
+def relevance(
+    papers: Iterable[Paper],
+    taxonomy: Taxonomy,
+    evidence: Evidence,
+    close: np.ndarray | None,
+    assigned: Mapping[Slug, tuple[Slug, ...]],
+) -> dict[Slug, dict[Slug, float]]:
+    """How relevant each paper is to each topic of its family (its topics and their broader ones),
+    by the rank that orders a paper's topics (``assignment_rank``): what orders a topic's page.
+
+    Rounded to six digits, so that the order does not rest on the last bits of a float.
+    """
+    topics = taxonomy.topics
+    index = {t.slug: i for i, t in enumerate(topics)}
+    by_slug = {t.slug: t for t in topics}
+    thresholds = np.array([t.threshold for t in topics], dtype=np.float32)
+    rank = assignment_rank(evidence.scores, thresholds, close)
+    result: dict[Slug, dict[Slug, float]] = {}
+    for row, paper in enumerate(papers):
+        family = with_broader((by_slug[s] for s in assigned[paper.slug]), by_slug)
+        result[paper.slug] = {t.slug: round(float(rank[row, index[t.slug]]), 6) for t in family}
+    return result
+
+
 def assign_topics(
     papers: Iterable[Paper],
     taxonomy: Taxonomy,
@@ -524,16 +556,15 @@ def assign_topics(
     thresholds = np.array([t.threshold for t in topics], dtype=np.float32)
     scores = evidence.scores
     given = scores >= thresholds
+    rank = assignment_rank(scores, thresholds, close)
     if close is None:
         chosen = given
-        rank = scores / thresholds
         best = np.argmax(np.where(scores >= RESCUE_SCORE, scores, -1.0), axis=1)
         rescue = ~chosen.any(axis=1) & (scores.max(axis=1, initial=0.0) >= RESCUE_SCORE)
     else:
         fallback = np.array([t.slug == taxonomy.fallback for t in topics])
         chosen = (given & (close >= CONFIRM)) | ((scores > 0) & (close >= ADD))
         chosen[:, fallback] = False
-        rank = close + np.minimum(scores / thresholds, 2.0)
         candidates = np.where(fallback, -np.inf, close)
         best = np.argmax(candidates, axis=1)
         rescue = ~chosen.any(axis=1) & (candidates.max(axis=1, initial=-np.inf) >= RESCUE)

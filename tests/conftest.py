@@ -6,9 +6,16 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+    from .browser import Watch
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -86,3 +93,48 @@ def unicode_pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_generator(project, "build", "--search", "pagefind")
     assert result.returncode == 0, result.stderr
     return project
+
+
+# --- the browser tests' shared fixtures (test_browser*.py); Playwright is imported only when used ---------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Debian Chromium for the session."""
+    pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    from .browser import chromium, chromium_path
+
+    if chromium_path() is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is not installed: `make test` installs it with apt-get")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def real_url(real_site: Path) -> Iterator[str]:
+    """The hosted build of the bundled listings, served on 127.0.0.1."""
+    from .browser import serve
+
+    with serve(real_site / "site") as url:
+        yield url
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[Callable[..., tuple[Page, Watch]]]:
+    """Open a page in a fresh browser context (optionally with a given viewport); closed after the test."""
+    from .browser import Watch
+
+    contexts = []
+
+    def _open(**options: Any) -> tuple[Page, Watch]:
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        return page, Watch().attach(page)
+
+    yield _open
+    for context in contexts:
+        context.close()

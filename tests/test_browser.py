@@ -8,7 +8,6 @@ session and every test gets a fresh context.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ import yaml
 
 pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from generator import search as site_search
 
@@ -30,8 +29,6 @@ from .browser import (
     SEARCH_TOGGLE,
     Result,
     Watch,
-    chromium,
-    chromium_path,
     foreign_requests,
     normalise_space,
     results,
@@ -116,25 +113,6 @@ PWNED_JS = "() => [typeof window.__pwned, String(window.__pwned)]"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Debian Chromium for the session."""
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is not installed: `make test` installs it with apt-get")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="session")
-def real_url(real_site: Path) -> Iterator[str]:
-    """The hosted build of the bundled listings, served on 127.0.0.1."""
-    with serve(real_site / "site") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
 def hostile_url(hostile_site: Path) -> Iterator[str]:
     """The hosted build of the hostile listing, served on 127.0.0.1."""
     with serve(hostile_site / "site") as url:
@@ -144,23 +122,6 @@ def hostile_url(hostile_site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def real_titles(real_site: Path) -> set[str]:
     return {paper["title"] for paper in json.loads((real_site / "site" / "papers.json").read_text("utf-8"))}
-
-
-@pytest.fixture
-def open_page(browser: Browser) -> Iterator[Callable[..., tuple[Page, Watch]]]:
-    """Open a page in a fresh browser context (optionally with a given viewport); closed after the test."""
-    contexts = []
-
-    def _open(**options: Any) -> tuple[Page, Watch]:
-        context = browser.new_context(**options)
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        return page, Watch().attach(page)
-
-    yield _open
-    for context in contexts:
-        context.close()
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -697,6 +658,7 @@ def test_hostile_search_finds_each_paper_and_runs_nothing(
 A11Y_PAGES = [
     pytest.param("", id="home"),
     pytest.param("topics/quantization/", id="topic"),
+    pytest.param("topics/efficiency/", id="broader-topic"),
     pytest.param("papers/qlora-efficient-finetuning-of-quantized-llms/", id="paper"),
     pytest.param("topics/", id="topic-map"),
     pytest.param("timeline/", id="timeline"),

@@ -314,8 +314,8 @@ class _Sections(HTMLParser):
             self._in_item = True
         elif tag == "a" and self._heading is not None:
             self._href = dict(attrs).get("href")
-        elif tag == "a" and self._in_item:
-            self._link = []
+        elif tag == "a" and self._in_item and "md-tag" not in (dict(attrs).get("class") or ""):
+            self._link = []  # a paper's title; its topic chips are tags
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "h2" and self._heading is not None:
@@ -378,31 +378,35 @@ def family_corpus() -> Corpus:
     )
 
 
-def test_broader_topic_page_lists_its_narrower_topics_papers_under_each():
-    files = render_site(family_corpus())
+def test_broader_topic_page_lists_its_family_once_most_relevant_first():
+    corpus = family_corpus()
+    relevance = {
+        slugify("Only quantized"): {"quantization": 2.0, "efficiency": 3.0},
+        slugify("Pruned and efficient"): {"pruning": 1.0, "efficiency": 2.5},
+        slugify("Own paper"): {"efficiency": 1.0},
+    }
+    files = render_site(Corpus(**{**corpus.__dict__, "relevance": relevance}))
     text, sections = reader_view(files["topics/efficiency.md"])
     # The count is the family's (each paper once), and the page says how many carry the topic itself.
     assert "4 papers in Efficiency and its narrower topics, 2 of them tagged Efficiency itself" in text
     assert "Narrower topics: Quantization (2), Pruning (2)." in text
-    # Its own papers first, then each narrower topic's, in taxonomy order, newest first in each; a
-    # paper tagged only with a narrower topic is listed under that topic's heading, one with two
-    # narrower topics under both.
-    assert list(sections.papers) == [
-        None,
-        "Efficiency itself · 2 papers",
-        "Quantization · 2 papers",
-        "Pruning · 2 papers",
-    ]
-    assert sections.papers == {
-        None: [],
-        "Efficiency itself · 2 papers": ["Own paper", "Pruned and efficient"],
-        "Quantization · 2 papers": ["Quantized and pruned", "Only quantized"],
-        "Pruning · 2 papers": ["Quantized and pruned", "Pruned and efficient"],
-    }
-    assert sections.headings["Quantization · 2 papers"] == ("quantization", "quantization.md")
-    assert sections.headings["Pruning · 2 papers"] == ("pruning", "pruning.md")
-    # The chart counts the family's papers once each.
+    # One list, each paper of the family once, most relevant to the topic first; a paper with no
+    # relevance known comes last (ties newest first).
+    assert sections.papers["Papers"] == ["Only quantized", "Pruned and efficient", "Own paper", "Quantized and pruned"]
+    # Menus to order it, and to narrow it to a narrower topic or a year, hidden until the script runs.
     page = files["topics/efficiency.md"].decode()
+    menus = re.search(r'<form class="paper-list-controls" data-list="topic-papers" hidden>.*?</form>', page)
+    assert menus, "no menus for the list"
+    values = re.findall(r'<select name="(\w+)">(.*?)</select>', menus[0])
+    assert [(name, re.findall(r'value="([^"]*)"', options)) for name, options in values] == [
+        ("order", ["relevance", "newest", "upvotes"]),
+        ("topic", ["", "quantization", "pruning"]),
+        ("year", ["", "2024", "2023", "undated"]),
+    ]
+    # Each item carries what the menus read: its date, and its topics with their broader ones.
+    item = re.search(r'<li data-topics="quantization efficiency pruning" data-date="2024-06-01">', page)
+    assert item, "the item of 'Quantized and pruned' lacks its data attributes"
+    # The chart counts the family's papers once each.
     assert 'aria-label="Efficiency: papers per year: 2023: 1, 2024: 2"' in page
     assert "Papers per year, narrower topics included (1 more without a date)" in text
 
@@ -414,8 +418,9 @@ def test_narrower_and_other_topic_pages_keep_one_list():
         ("other", "1 paper", ["Unrelated"]),
     ):
         text, sections = reader_view(files[f"topics/{slug}.md"])
-        assert f"{count}, newest first." in text
-        assert sections.papers == {None: titles}
+        assert f"{count}. All topics" in text
+        assert sections.papers["Papers"] == titles
+        assert '<select name="topic">' not in files[f"topics/{slug}.md"].decode()
 
 
 def test_broader_topic_without_papers_of_its_own_shows_its_family():
@@ -427,7 +432,7 @@ def test_broader_topic_without_papers_of_its_own_shows_its_family():
     files = render_site(Corpus(**{**corpus.__dict__, "paper_topics": only_narrower}))
     text, sections = reader_view(files["topics/efficiency.md"])
     assert "3 papers in Efficiency and its narrower topics, none of them tagged Efficiency itself" in text
-    assert list(sections.papers) == [None, "Quantization · 2 papers", "Pruning · 2 papers"]
+    assert sections.papers["Papers"] == ["Quantized and pruned", "Only quantized", "Pruned and efficient"]
 
 
 def test_a_broader_topic_counts_its_family_on_every_page():

@@ -9,6 +9,7 @@ import pytest
 
 from generator import pipeline
 from generator.errors import TaxonomyError
+from generator.model import with_broader
 from generator.topics import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,21 @@ def test_every_paper_has_one_to_three_topics_and_topic_sizes_are_sane(corpus):
     assert max(sizes.values()) <= 0.30 * len(corpus.papers), sizes.most_common(3)
     fallback_only = sum(topics == (corpus.fallback,) for topics in corpus.paper_topics.values())
     assert fallback_only <= 0.08 * len(corpus.papers)
+
+
+def test_relevance_ranks_each_papers_family_topics_as_its_topics_are_ordered(corpus):
+    """Topic pages list papers by ``corpus.relevance``: every paper has a value for each topic of its
+    family (its topics and their broader ones), and its own topics, most relevant first, are in the
+    order the paper shows them (one rank orders both)."""
+    topics = {t.slug: t for t in corpus.topics}
+    index = {t.slug: i for i, t in enumerate(corpus.topics)}
+    for paper in corpus.papers:
+        own = corpus.paper_topics[paper.slug]
+        values = corpus.relevance[paper.slug]
+        assert set(values) == {t.slug for t in with_broader([topics[s] for s in own], topics)}
+        assert list(own) == sorted(own, key=lambda s: (-values[s], index[s])), paper.slug
+    # Not one value for all: relevance tells papers apart within a topic.
+    assert len({v for values in corpus.relevance.values() for v in values.values()}) > len(corpus.papers) / 2
 
 
 def test_nearly_every_paper_shows_five_related_papers_with_reasons(corpus):

@@ -1,0 +1,202 @@
+"""Lists of papers as HTML blocks: what a researcher scans on topic, organisation, timeline and home pages.
+
+Each item shows the title (a link to the paper's page), the date or "undated", upvotes when known,
+the paper's topics as chips (links to the topic pages) and the abstract's first sentence. Its data
+attributes (``data-date``, ``data-upvotes``, ``data-topics``) let the site's script
+(``overrides/assets/javascripts/paper-lists.js``) reorder and filter a topic page's list in the
+browser; without the script the list shows in the order written.
+
+Links are written for the hosted build's folder URLs (``to_root`` leads from the page to the site's
+root); the MkDocs hook rewrites them for the offline build (``generator/mkdocs_hooks.py``). Each
+paper's item is written once per ``to_root`` and reused by every list that shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .facts import plural
+from .model import Paper, Slug, Topic, newest_first, with_broader
+from .text import html_text
+
+SENTENCE_LIMIT = 220
+"""The most characters of an abstract's first sentence a list shows; a longer one is cut at a word, with …"""
+
+LIST_LIMIT = 100
+"""A long list shows the papers first in any of its orders (relevance, newest, most upvoted): this
+many of each, so every order's first ``LIST_LIMIT`` are right, and the page stays light at 10k papers.
+The rest are found with the search box's ``topic:`` and ``year:`` terms, which the page names."""
+
+_ABBREVIATIONS = frozenset(
+    [
+        "e.g",
+        "i.e",
+        "al",
+        "etc",
+        "vs",
+        "cf",
+        "fig",
+        "figs",
+        "eq",
+        "eqs",
+        "sec",
+        "secs",
+        "tab",
+        "no",
+        "nos",
+        "approx",
+        "resp",
+        "ref",
+        "refs",
+        "dr",
+        "mr",
+        "ms",
+        "prof",
+        "st",
+        "vol",
+        "pp",
+        "ch",
+        "u.s",
+    ]
+)
+"""Words that end in a full stop without ending a sentence (lower case, without the stop): ``e.g.``,
+``et al.``, ``vs.``, ``Fig. 2``..."""
+
+_SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*(?=\s+[\"'(\[“‘]*[A-Z0-9])")
+"""A full stop, question or exclamation mark (and closing quotes or brackets) before white space and
+a capital or a digit: where a sentence may end. A stop inside a number (``3.5``) is not before a space."""
+
+_LAST_WORD = re.compile(r"[\"'(\[“‘]*(\S*?)[.!?]?$")
+
+
+def first_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
+    """The abstract's first sentence, at most ``limit`` characters (cut at a word, with …).
+
+    A stop ends a sentence before white space and a capital or a digit, unless it ends an
+    abbreviation (``e.g.``, ``et al.``, ``vs.``, ``Fig. 2``). A single letter ends one ("we call it
+    X. It..."): abstracts name methods so far more often than they give initials.
+    """
+    text = " ".join(text.split())
+    end = len(text)
+    for match in _SENTENCE_END.finditer(text):
+        if match[0][0] == ".":
+            before = text[: match.start() + 1].rsplit(" ", 1)[-1]
+            word = _LAST_WORD.fullmatch(before)
+            token = (word[1] if word else before).lower()
+            if token in _ABBREVIATIONS or not token:
+                continue
+        end = match.end()
+        break
+    sentence = text[:end]
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–- ") + "…"
+
+
+def date_label(date: dt.date) -> str:
+    """A date as the site shows it: ``Mar 1, 2024``."""
+    return f"{date:%b} {date.day}, {date.year}"
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """The papers a list shows, in the order written, and how many it stands for."""
+
+    papers: tuple[Paper, ...]
+    """The papers shown, in the list's order."""
+    total: int
+    """How many papers the list stands for (more than shown when it is capped)."""
+
+
+def capped(ordered: Sequence[Paper], limit: int = LIST_LIMIT) -> Chosen:
+    """``ordered`` (by relevance), or when it is longer than ``limit``: the first ``limit`` of it, of
+    its newest and of its most upvoted, each once, in the order of ``ordered``."""
+    if len(ordered) <= limit:
+        return Chosen(tuple(ordered), len(ordered))
+    keep = {p.slug for p in ordered[:limit]}
+    keep.update(p.slug for p in newest_first(ordered)[:limit])
+    keep.update(p.slug for p in most_upvoted(ordered)[:limit])
+    return Chosen(tuple(p for p in ordered if p.slug in keep), len(ordered))
+
+
+def most_upvoted(papers: Iterable[Paper]) -> list[Paper]:
+    """Papers with upvotes, most first, ties newest first (then by title)."""
+    newest = newest_first(papers)
+    order = {p.slug: i for i, p in enumerate(newest)}
+    return sorted((p for p in newest if p.upvotes), key=lambda p: (-(p.upvotes or 0), order[p.slug]))
+
+
+def by_relevance(papers: Iterable[Paper], topic: Slug, relevance: Mapping[Slug, Mapping[Slug, float]]) -> list[Paper]:
+    """Papers most relevant to ``topic`` first, ties newest first (then by title)."""
+    newest = newest_first(papers)
+    order = {p.slug: i for i, p in enumerate(newest)}
+    return sorted(newest, key=lambda p: (-relevance.get(p.slug, {}).get(topic, 0.0), order[p.slug]))
+
+
+class PaperLists:
+    """Writes lists of papers for one corpus, each paper's item once per place in the site."""
+
+    def __init__(self, topics: Mapping[Slug, Topic], paper_topics: Mapping[Slug, tuple[Slug, ...]]) -> None:
+        self.topics = topics
+        self.paper_topics = paper_topics
+        self._items: dict[tuple[Slug, str], str] = {}
+
+    def item(self, paper: Paper, to_root: str) -> str:
+        """One paper as a list item: title, date, upvotes, topic chips, first sentence."""
+        key = (paper.slug, to_root)
+        found = self._items.get(key)
+        if found is not None:
+            return found
+        tags = [self.topics[t] for t in self.paper_topics.get(paper.slug, ())]
+        family = " ".join(t.slug for t in with_broader(tags, self.topics))
+        attributes = f' data-topics="{family}"'
+        if paper.date:
+            attributes += f' data-date="{paper.date.isoformat()}"'
+            when = f'<time datetime="{paper.date.isoformat()}">{date_label(paper.date)}</time>'
+        else:
+            when = '<span class="paper-list__undated">undated</span>'
+        if paper.upvotes:
+            attributes += f' data-upvotes="{paper.upvotes}"'
+            when += f" · {plural(paper.upvotes, 'upvote')}"
+        chips = "".join(f'<a href="{to_root}topics/{t.slug}/" class="md-tag">{html_text(t.name)}</a>' for t in tags)
+        sentence = first_sentence(paper.abstract)
+        found = (
+            f'<li{attributes}><a class="paper-list__title" href="{to_root}papers/{paper.slug}/">'
+            f"{html_text(paper.title)}</a>"
+            f'<span class="paper-list__meta">{when}</span>'
+            f'<span class="paper-list__topics">{chips}</span>'
+            + (f'<span class="paper-list__summary">{html_text(sentence)}</span>' if sentence else "")
+            + "</li>"
+        )
+        self._items[key] = found
+        return found
+
+    def html(self, papers: Iterable[Paper], to_root: str, list_id: str = "") -> str:
+        """Papers as an HTML list (one block of raw HTML in the Markdown page, no blank line inside)."""
+        items = "\n".join(self.item(p, to_root) for p in papers)
+        identity = f' id="{list_id}"' if list_id else ""
+        return f'<ul class="paper-list"{identity}>\n{items}\n</ul>'
+
+    def controls(self, list_id: str, narrower: Sequence[Topic], years: Sequence[int], undated: bool) -> str:
+        """The menus that order and filter a topic page's list, hidden until the site's script shows them."""
+        orders = '<option value="relevance">Relevance to this topic</option><option value="newest">Newest first</option><option value="upvotes">Most upvoted</option>'
+        menus = [f'<label>Order <select name="order">{orders}</select></label>']
+        if narrower:
+            options = "".join(f'<option value="{t.slug}">{html_text(t.name)}</option>' for t in narrower)
+            menus.append(
+                f'<label>Narrower topic <select name="topic"><option value="">All</option>{options}</select></label>'
+            )
+        if years:
+            options = "".join(f'<option value="{y}">{y}</option>' for y in sorted(years, reverse=True))
+            options += '<option value="undated">Undated</option>' if undated else ""
+            menus.append(
+                f'<label>Year <select name="year"><option value="">All years</option>{options}</select></label>'
+            )
+        return (
+            f'<form class="paper-list-controls" data-list="{list_id}" hidden>'
+            + "".join(menus)
+            + '<output class="paper-list-controls__status" aria-live="polite"></output></form>'
+        )
