@@ -26,8 +26,10 @@ def real_corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 
 def page_text(project: Path, slug: str) -> str:
-    """The text a reader sees on a paper page (scripts and tags left out)."""
+    """The text a reader sees on a paper page (scripts and tags left out; the BibTeX entry too, which
+    is LaTeX on purpose: ``R^2ec`` is written ``R\\textasciicircum{}2ec`` there)."""
     page = (project / "site" / "papers" / slug / "index.html").read_text(encoding="utf-8")
+    page = re.sub(r'<code class="language-bibtex">.*?</code>', " ", page, flags=re.S)
     return re.sub(r"<[^>]+>", " ", re.sub(r"<script\b.*?</script>", " ", page, flags=re.S))
 
 
