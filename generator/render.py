@@ -26,6 +26,7 @@ from . import links, progress, quality, ranking
 from . import topics as topics_module
 from .facts import paper_facts, plural
 from .model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
+from .previews import preview_files
 from .svg import bar_chart, topic_map
 from .text import Trusted, html_text, markdown_text
 from .topics import MAX_TOPICS
@@ -433,6 +434,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     records = [_record(views[p.slug], corpus, topics) for p in corpus.papers]
     files["papers.json"] = _json_file(records)
     files["papers.csv"] = _csv(records)
+    files.update(preview_files(corpus, _date_label))
     return dict(sorted(files.items()))
 
 

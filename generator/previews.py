@@ -1,0 +1,155 @@
+"""Hover previews of papers: the data the site's preview script shows (title, date, topics, first sentence).
+
+The script (``overrides/assets/javascripts/previews.js``) runs on every page and, when a link to a
+paper is hovered, focused from the keyboard or its preview button tapped, loads the data of that
+paper as a ``<script>``: browsers refuse ``fetch()`` from ``file://``, and a script works on both
+sites. The data are split into shards, so a page loads a few kilobytes, not the whole collection:
+
+- ``previews/index.js`` calls ``__previewShards(N)``: how many shards there are;
+- ``previews/<n>.js`` (``n`` from 0 to N - 1) calls ``__previewShard(n, {slug: [title, date, topics,
+  sentence], ...})`` with the papers whose slug hashes to ``n`` (:func:`shard_of`, FNV-1a, which the
+  script computes the same way), sorted by slug. ``date`` is the label pages show, or ``""`` when the
+  paper has none (the script says "undated").
+
+Text goes into the files as JSON string literals and the script puts it into the page with
+``textContent``: a title holding ``<script>`` or ``&`` shows as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .model import Corpus, Slug
+
+FOLDER = "previews"
+"""Where the preview files go in docs/ (and so in both sites)."""
+
+INDEX = f"{FOLDER}/index.js"
+"""The file that says how many shards there are."""
+
+PER_SHARD = 64
+"""At most this many papers per shard on average (between half and all of it: the count of
+shards is a power of two). About 400 bytes a paper: 13 to 26 KB a shard."""
+
+SENTENCE_LIMIT = 240
+"""The longest first sentence shown whole; a longer one is cut at a word, with an ellipsis."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a paper's preview shows."""
+
+    title: str
+    """The title, as the paper's page shows it."""
+    date: str
+    """The date as pages show it (``Aug 5, 2022``), or empty for an undated paper."""
+    topics: tuple[str, ...]
+    """The names of its topics, most specific first."""
+    sentence: str
+    """The abstract's first sentence (:func:`first_sentence`)."""
+
+
+def shard_count(papers: int) -> int:
+    """How many shards hold the previews of ``papers`` papers: the smallest power of two that keeps
+    the average at or under ``PER_SHARD``."""
+    count = 1
+    while count * PER_SHARD < papers:
+        count *= 2
+    return count
+
+
+def shard_of(slug: Slug, shards: int) -> int:
+    """The shard of a paper: the 32-bit FNV-1a hash of its slug (ASCII), modulo ``shards``.
+
+    ``previews.js`` (``shardOf``) computes the same; FNV-1a is the standard one, so both are checked
+    against its published test values.
+    """
+    value = 0x811C9DC5
+    for byte in slug.encode("ascii"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+# Words after which a full stop does not end a sentence: Latin and English abbreviations, and
+# references to parts of a paper followed by their number ("Fig. 2", "Eq. 3").
+# fmt: off
+_ABBREVIATIONS = frozenset({
+    "al", "approx", "appx", "cf", "ch", "co", "dr", "eq", "eqs", "fig", "figs", "inc", "jr", "ltd", "mr", "mrs",
+    "ms", "no", "nos", "pp", "prof", "ref", "refs", "resp", "sec", "secs", "sr", "st", "tab", "vol", "vs", "viz",
+})
+# fmt: on
+_END = re.compile(r"[.!?][\"')\]”’]*\s+(?=[\"'(\[“‘]*[A-Z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])")
+"""A possible end of a sentence: a stop, closing quotes or brackets, space, then (after opening ones)
+a capital letter or a digit."""
+_INITIALS = re.compile(r"(?:\w\.)+\w")
+"""``e.g``, ``i.e``, ``U.S`` (before their last stop): letters each followed by a stop."""
+
+
+def first_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
+    """The first sentence of an abstract, on one line, at most ``limit`` characters (cut at a word, ``…``).
+
+    A stop ends the sentence only before a capital letter or a digit, and not after an abbreviation
+    (``e.g.``, ``i.e.``, ``et al.``, ``vs.``, ``Fig. 2``, ``U.S.``), nor after a single letter (an
+    initial); decimals (``3.5``) have no space after the stop.
+    """
+    flat = " ".join(text.split())
+    end = len(flat)
+    for match in _END.finditer(flat, 0, limit + 16):  # an end past the limit is cut anyway
+        if flat[match.start()] == ".":
+            stop = match.start()
+            before = flat[flat.rfind(" ", 0, stop) + 1 : stop].lstrip("\"'([“‘").casefold()
+            if before in _ABBREVIATIONS or len(before) <= 1 or _INITIALS.fullmatch(before):
+                continue
+        end = match.start() + len(match[0].rstrip())
+        break
+    sentence = flat[:end]
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–—-(") + "…"
+
+
+def previews(corpus: Corpus, date_label: Callable[[dt.date], str]) -> dict[Slug, Preview]:
+    """The preview of every paper, by slug; ``date_label`` writes a date as pages show it."""
+    names = {t.slug: t.name for t in corpus.topics}
+    return {
+        p.slug: Preview(
+            title=p.title,
+            date=date_label(p.date) if p.date else "",
+            topics=tuple(names[t] for t in corpus.paper_topics.get(p.slug, ())),
+            sentence=first_sentence(p.abstract),
+        )
+        for p in corpus.papers
+    }
+
+
+def shard_files(found: Mapping[Slug, Preview]) -> dict[str, bytes]:
+    """The preview files (path under docs/ -> bytes): the index and every shard, empty ones included
+    (the script may ask for any); the same bytes whatever the order of ``found``."""
+    count = shard_count(len(found))
+    shards: list[dict[str, list[object]]] = [{} for _ in range(count)]
+    for slug in sorted(found):
+        p = found[slug]
+        shards[shard_of(slug, count)][slug] = [p.title, p.date, list(p.topics), p.sentence]
+    files = {INDEX: f"__previewShards({count})\n".encode()}
+    for number, shard in enumerate(shards):
+        files[f"{FOLDER}/{number}.js"] = f"__previewShard({number}, {_literal(shard)})\n".encode()
+    return files
+
+
+def preview_files(corpus: Corpus, date_label: Callable[[dt.date], str]) -> dict[str, bytes]:
+    """The preview files of a corpus (:func:`shard_files` of :func:`previews`)."""
+    return shard_files(previews(corpus, date_label))
+
+
+def _literal(value: object) -> str:
+    """JSON that is also a JavaScript literal in any browser: U+2028 and U+2029 escaped (raw, they
+    end a line in JavaScript before ES2019)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
