@@ -93,8 +93,9 @@ def first_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
     """The first sentence of an abstract, on one line, at most ``limit`` characters (cut at a word, ``…``).
 
     A stop ends the sentence only before a capital letter or a digit, and not after an abbreviation
-    (``e.g.``, ``i.e.``, ``et al.``, ``vs.``, ``Fig. 2``, ``U.S.``), nor after a single letter (an
-    initial); decimals (``3.5``) have no space after the stop.
+    (``e.g.``, ``i.e.``, ``et al.``, ``vs.``, ``Fig. 2``, ``U.S.``); decimals (``3.5``) have no space
+    after the stop. A single capital before a stop ends a sentence ("a model X. We ..."): abstracts
+    name methods so more often than they give initials.
     """
     flat = " ".join(text.split())
     end = len(flat)
@@ -102,7 +103,7 @@ def first_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
         if flat[match.start()] == ".":
             stop = match.start()
             before = flat[flat.rfind(" ", 0, stop) + 1 : stop].lstrip("\"'([“‘").casefold()
-            if before in _ABBREVIATIONS or len(before) <= 1 or _INITIALS.fullmatch(before):
+            if before in _ABBREVIATIONS or _INITIALS.fullmatch(before):
                 continue
         end = match.start() + len(match[0].rstrip())
         break
