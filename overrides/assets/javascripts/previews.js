@@ -65,14 +65,23 @@
     document.head.appendChild(element)
   }
 
-  /* generator/previews.py shard_of: 32-bit FNV-1a of the (ASCII) slug, modulo the shard count. */
+  /* generator/previews.py shard_of: the CRC-32 (zlib's) of the (ASCII) slug, modulo the shard count. */
+  var crcTable = null
+
   function shardOf(slug) {
-    var hash = 0x811c9dc5
-    for (var i = 0; i < slug.length; i++) {
-      hash ^= slug.charCodeAt(i)
-      hash = Math.imul(hash, 0x01000193) >>> 0
+    if (!crcTable) {
+      crcTable = []
+      for (var n = 0; n < 256; n++) {
+        var c = n
+        for (var k = 0; k < 8; k++)
+          c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+        crcTable[n] = c >>> 0
+      }
     }
-    return hash % shardCount
+    var crc = 0xffffffff
+    for (var i = 0; i < slug.length; i++)
+      crc = crcTable[(crc ^ slug.charCodeAt(i)) & 0xff] ^ (crc >>> 8)
+    return ((crc ^ 0xffffffff) >>> 0) % shardCount
   }
 
   /* Call done(entry) with the paper's data, or done(null) when there is none. */
