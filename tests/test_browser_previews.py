@@ -221,6 +221,7 @@ def test_on_a_phone_the_preview_button_shows_the_preview(
     related.first.tap()
     page.wait_for_url(re.compile(re.escape(slug)))
     expect(page.locator(PAGE_H1), "tapping the link does not open the paper").to_have_text(title)
+    expect(page.locator(f"ul.paper-related {BUTTON}").first, "the opened paper has no preview buttons").to_be_visible()
     assert_quiet(watch, "127.0.0.1" if build == "hosted" else None, f"{build} phone")
 
 
