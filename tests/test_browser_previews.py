@@ -127,6 +127,35 @@ def test_hovering_a_link_to_a_paper_shows_its_preview(
     assert_quiet(watch, "127.0.0.1" if build == "hosted" else None, where)
 
 
+def test_the_preview_stays_under_the_mouse_and_follows_it_to_the_next_link(
+    open_page: Callable[..., tuple[Page, Watch]],  # noqa: F811
+    real_site: Path,
+    real_url: str,  # noqa: F811
+) -> None:
+    """What WCAG asks of content shown on hover: the mouse can move onto it, and it stays until the
+    mouse leaves or Escape is pressed."""
+    page, watch = open_page(viewport={"width": 1280, "height": 900})
+    page.goto(real_url + f"papers/{QLORA}/")
+    related = page.locator("ul.paper-related a")
+    papers = records(real_site)
+    related.first.hover()
+    assert_preview_of(page, papers[target(related.first)], "hovering the first related paper")
+    page.locator(SHOWN).hover()
+    page.wait_for_timeout(800)
+    assert_preview_of(page, papers[target(related.first)], "the mouse on the preview")
+    page.keyboard.press("Escape")
+    expect(page.locator(PREVIEW), "Escape does not hide a preview shown by the mouse").to_be_hidden()
+    related.nth(3).hover()
+    assert_preview_of(page, papers[target(related.nth(3))], "hovering the fourth")
+    related.nth(4).hover()
+    assert_preview_of(page, papers[target(related.nth(4))], "moving on to the fifth")
+    related.nth(3).hover()  # back, and away before its preview shows
+    page.mouse.move(2, 600)
+    page.wait_for_timeout(800)
+    expect(page.locator(PREVIEW), "a preview stays after the mouse passed by").to_be_hidden()
+    assert_quiet(watch, "127.0.0.1", "mouse")
+
+
 @pytest.mark.parametrize("build", ["hosted", "offline"])
 def test_tab_focus_shows_the_preview_and_escape_hides_it(
     open_page: Callable[..., tuple[Page, Watch]],  # noqa: F811

@@ -117,6 +117,7 @@
   var tip = null
   var current = null  // {link, anchor, slug, how: "hover" | "focus" | "tap"}
   var pending = null  // timer of a preview about to show or hide
+  var pendingFor = null  // the link whose preview is about to show
   var dismissed = null  // the link whose preview Escape hid: not shown again until left
 
   function element() {
@@ -186,6 +187,7 @@
     if (!slug)
       return
     clearTimeout(pending)
+    pendingFor = null
     if (current && current.link === link && current.how === how)
       return
     hide()
@@ -206,6 +208,7 @@
 
   function hide() {
     clearTimeout(pending)
+    pendingFor = null
     if (!current)
       return
     describe(current.anchor, false)
@@ -251,6 +254,7 @@
     }
     lookup(slugOf(link), function () {})  // load the data while the mouse rests
     clearTimeout(pending)
+    pendingFor = link
     pending = setTimeout(function () { show(link, "hover") }, SHOW_DELAY)
   })
 
@@ -264,8 +268,11 @@
       dismissed = null
     if (current && current.link === link)
       hideSoon()
-    else if (!current || current.how === "hover")
-      clearTimeout(pending)
+    else if (pendingFor === link) {
+      clearTimeout(pending)  // also the hiding of another link's preview, if one shows: hide it
+      pendingFor = null
+      hideSoon()
+    }
   })
 
   document.addEventListener("focusin", function (ev) {
