@@ -94,8 +94,16 @@ def assert_preview_of(page: Page, record: dict[str, Any], where: str) -> None:
     expect(preview.locator(".paper-preview__text"), f"{where}: wrong first sentence").to_have_text(sentence)
 
 
-def assert_quiet(watch: Watch, host: str | None, where: str) -> None:
+def console_errors(page: Page) -> list[str]:
+    """The errors the page logs from now on (a script that failed to load, among others)."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    return errors
+
+
+def assert_quiet(watch: Watch, console: list[str], host: str | None, where: str) -> None:
     assert not watch.errors, f"{where}: the page threw: {watch.errors}"
+    assert not console, f"{where}: the page logged errors: {console}"
     foreign = foreign_requests(watch.requests, host=host)
     assert not foreign, f"{where}: requests that leave the site: {foreign}"
 
@@ -111,6 +119,7 @@ def test_hovering_a_link_to_a_paper_shows_its_preview(
     selector: str,
 ) -> None:
     page, watch = open_page(viewport={"width": 1280, "height": 900})
+    console = console_errors(page)
     page.goto(real_url + path if build == "hosted" else offline(real_site / "site-offline", path))
     page.wait_for_load_state("networkidle")
     assert not [u for u in watch.requests if "/previews/" in u], "preview data loaded before any was asked for"
@@ -124,7 +133,7 @@ def test_hovering_a_link_to_a_paper_shows_its_preview(
     expect(page.locator(PREVIEW), f"{where}: the preview stays after the mouse left").to_be_hidden()
     expect(link).not_to_have_attribute("aria-describedby", "paper-preview")
     assert [u for u in watch.requests if "/previews/" in u], "test premise: no preview data was loaded"
-    assert_quiet(watch, "127.0.0.1" if build == "hosted" else None, where)
+    assert_quiet(watch, console, "127.0.0.1" if build == "hosted" else None, where)
 
 
 def test_the_preview_stays_under_the_mouse_and_follows_it_to_the_next_link(
@@ -135,6 +144,7 @@ def test_the_preview_stays_under_the_mouse_and_follows_it_to_the_next_link(
     """What WCAG asks of content shown on hover: the mouse can move onto it, and it stays until the
     mouse leaves or Escape is pressed."""
     page, watch = open_page(viewport={"width": 1280, "height": 900})
+    console = console_errors(page)
     page.goto(real_url + f"papers/{QLORA}/")
     related = page.locator("ul.paper-related a")
     papers = records(real_site)
@@ -153,7 +163,7 @@ def test_the_preview_stays_under_the_mouse_and_follows_it_to_the_next_link(
     page.mouse.move(2, 600)
     page.wait_for_timeout(800)
     expect(page.locator(PREVIEW), "a preview stays after the mouse passed by").to_be_hidden()
-    assert_quiet(watch, "127.0.0.1", "mouse")
+    assert_quiet(watch, console, "127.0.0.1", "mouse")
 
 
 @pytest.mark.parametrize("build", ["hosted", "offline"])
@@ -165,6 +175,7 @@ def test_tab_focus_shows_the_preview_and_escape_hides_it(
 ) -> None:
     path = f"papers/{QLORA}/"
     page, watch = open_page(viewport={"width": 1280, "height": 900})
+    console = console_errors(page)
     page.goto(real_url + path if build == "hosted" else offline(real_site / "site-offline", path))
     related = page.locator("ul.paper-related a")
     related.first.focus()
@@ -180,7 +191,7 @@ def test_tab_focus_shows_the_preview_and_escape_hides_it(
     assert_preview_of(page, records(real_site)[target(related.nth(2))], f"{build}: Tab on to the third")
     page.keyboard.press("Shift+Tab")
     assert_preview_of(page, records(real_site)[target(second)], f"{build}: Shift+Tab back")
-    assert_quiet(watch, "127.0.0.1" if build == "hosted" else None, f"{build}: keyboard")
+    assert_quiet(watch, console, "127.0.0.1" if build == "hosted" else None, f"{build}: keyboard")
 
 
 def test_hostile_titles_show_as_text_in_previews(
@@ -191,6 +202,7 @@ def test_hostile_titles_show_as_text_in_previews(
     """Titles holding <script>, & and quotes, from the home page's lists."""
     papers = records(hostile_site)
     page, watch = open_page(viewport={"width": 1280, "height": 900})
+    console = console_errors(page)
     page.goto(hostile_url)
     seen = set()
     links = page.locator(ANY_PAPER_LINK)
@@ -210,7 +222,7 @@ def test_hostile_titles_show_as_text_in_previews(
     assert SCRIPT_TITLE in titles and any("&" in t for t in titles), f"test premise: titles hovered: {titles}"
     kind, value = page.evaluate(PWNED_JS)
     assert kind == "undefined", f"a preview ran listing text as script (window.__pwned = {value})"
-    assert_quiet(watch, "127.0.0.1", "hostile home page")
+    assert_quiet(watch, console, "127.0.0.1", "hostile home page")
 
 
 @pytest.mark.parametrize("build", ["hosted", "offline"])
@@ -224,6 +236,7 @@ def test_on_a_phone_the_preview_button_shows_the_preview(
     preview; the link itself opens the paper at the first tap."""
     path = f"papers/{QLORA}/"
     page, watch = open_page(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    console = console_errors(page)
     page.goto(real_url + path if build == "hosted" else offline(real_site / "site-offline", path))
     related = page.locator("ul.paper-related a")
     button = page.locator(f"ul.paper-related {BUTTON}").first
@@ -251,7 +264,7 @@ def test_on_a_phone_the_preview_button_shows_the_preview(
     page.wait_for_url(re.compile(re.escape(slug)))
     expect(page.locator(PAGE_H1), "tapping the link does not open the paper").to_have_text(title)
     expect(page.locator(f"ul.paper-related {BUTTON}").first, "the opened paper has no preview buttons").to_be_visible()
-    assert_quiet(watch, "127.0.0.1" if build == "hosted" else None, f"{build} phone")
+    assert_quiet(watch, console, "127.0.0.1" if build == "hosted" else None, f"{build} phone")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
