@@ -54,6 +54,7 @@ LINKS = [
     pytest.param("", ANY_PAPER_LINK, id="home-list"),
     pytest.param("topics/quantization/", ANY_PAPER_LINK, id="topic-list"),
     pytest.param("timeline/", ANY_PAPER_LINK, id="timeline-list"),
+    pytest.param("organisations/openbmb/", ANY_PAPER_LINK, id="organisation-list"),
 ]
 
 
