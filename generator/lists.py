@@ -30,70 +30,51 @@ LIST_LIMIT = 100
 many of each, so every order's first ``LIST_LIMIT`` are right, and the page stays light at 10k papers.
 The rest are found with the search box's ``topic:`` and ``year:`` terms, which the page names."""
 
-_ABBREVIATIONS = frozenset(
-    [
-        "e.g",
-        "i.e",
-        "al",
-        "etc",
-        "vs",
-        "cf",
-        "fig",
-        "figs",
-        "eq",
-        "eqs",
-        "sec",
-        "secs",
-        "tab",
-        "no",
-        "nos",
-        "approx",
-        "resp",
-        "ref",
-        "refs",
-        "dr",
-        "mr",
-        "ms",
-        "prof",
-        "st",
-        "vol",
-        "pp",
-        "ch",
-        "u.s",
-    ]
-)
-"""Words that end in a full stop without ending a sentence (lower case, without the stop): ``e.g.``,
-``et al.``, ``vs.``, ``Fig. 2``..."""
-
-_SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*(?=\s+[\"'(\[“‘]*[A-Z0-9])")
-"""A full stop, question or exclamation mark (and closing quotes or brackets) before white space and
-a capital or a digit: where a sentence may end. A stop inside a number (``3.5``) is not before a space."""
-
-_LAST_WORD = re.compile(r"[\"'(\[“‘]*(\S*?)[.!?]?$")
+# Words after which a full stop does not end a sentence: Latin and English abbreviations, and
+# references to parts of a paper followed by their number ("Fig. 2", "Eq. 3").
+# fmt: off
+_ABBREVIATIONS = frozenset({
+    "al", "approx", "appx", "cf", "ch", "co", "dr", "eq", "eqs", "fig", "figs", "inc", "jr", "ltd", "mr", "mrs",
+    "ms", "no", "nos", "pp", "prof", "ref", "refs", "resp", "sec", "secs", "sr", "st", "tab", "vol", "vs", "viz",
+})
+# fmt: on
+_END = re.compile(r"[.!?][\"')\]”’]*\s+(?=[\"'(\[“‘]*[A-Z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff])")
+"""A possible end of a sentence: a stop, closing quotes or brackets, space, then (after opening ones)
+a capital letter or a digit."""
+_INITIALS = re.compile(r"(?:\w\.)+\w")
+"""``e.g``, ``i.e``, ``U.S`` (before their last stop): letters each followed by a stop."""
 
 
 def first_sentence(text: str, limit: int = SENTENCE_LIMIT) -> str:
-    """The abstract's first sentence, at most ``limit`` characters (cut at a word, with …).
+    """The first sentence of an abstract, on one line, at most ``limit`` characters (cut at a word, ``…``).
 
-    A stop ends a sentence before white space and a capital or a digit, unless it ends an
-    abbreviation (``e.g.``, ``et al.``, ``vs.``, ``Fig. 2``). A single letter ends one ("we call it
-    X. It..."): abstracts name methods so far more often than they give initials.
+    A stop ends the sentence only before a capital letter or a digit, and not after an abbreviation
+    (``e.g.``, ``i.e.``, ``et al.``, ``vs.``, ``Fig. 2``, ``U.S.``); decimals (``3.5``) have no space
+    after the stop. A single capital before a stop ends a sentence ("a model X. We ..."): abstracts
+    name methods so more often than they give initials.
     """
-    text = " ".join(text.split())
-    end = len(text)
-    for match in _SENTENCE_END.finditer(text):
-        if match[0][0] == ".":
-            before = text[: match.start() + 1].rsplit(" ", 1)[-1]
-            word = _LAST_WORD.fullmatch(before)
-            token = (word[1] if word else before).lower()
-            if token in _ABBREVIATIONS or not token:
+    # Only the start matters: the end is looked for in a prefix that holds more than the limit
+    # unless most of it is white space, and white space is collapsed in the sentence alone.
+    window = text[: 4 * limit]
+    end = len(window)
+    for match in _END.finditer(window):
+        stop = match.start()
+        if window[stop] == ".":
+            words = window[max(0, stop - 16) : stop].split()
+            before = words[-1].lstrip("\"'([“‘").casefold() if words else ""
+            if before in _ABBREVIATIONS or _INITIALS.fullmatch(before):
                 continue
         end = match.end()
         break
-    sentence = text[:end]
+    sentence = " ".join(window[:end].split())
+    if end == len(window) < len(text) and len(sentence) <= limit:  # a prefix of mostly white space
+        return first_sentence(" ".join(text.split()), limit)
     if len(sentence) <= limit:
         return sentence
-    return sentence[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—–- ") + "…"
+    cut = sentence[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:–—-(") + "…"
 
 
 def date_label(date: dt.date) -> str:

@@ -28,6 +28,7 @@ from .clean import plain_text
 from .facts import paper_facts, plural
 from .lists import LIST_LIMIT, PaperLists, by_relevance, capped, date_label, most_upvoted
 from .model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
+from .previews import preview_files
 from .svg import bar_chart, topic_map
 from .text import Trusted, html_text, markdown_text
 from .topics import MAX_TOPICS
@@ -453,6 +454,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     records = [_record(views[p.slug], corpus, topics) for p in corpus.papers]
     files["papers.json"] = _json_file(records)
     files["papers.csv"] = _csv(records)
+    files.update(preview_files(corpus, date_label))
     return dict(sorted(files.items()))
 
 

@@ -1,0 +1,1 @@
+__previewShards(1)
