@@ -113,6 +113,15 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    """The hosted build of the hostile listing, served on 127.0.0.1."""
+    from .browser import serve
+
+    with serve(hostile_site / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def real_url(real_site: Path) -> Iterator[str]:
     """The hosted build of the bundled listings, served on 127.0.0.1."""
     from .browser import serve

@@ -113,13 +113,6 @@ PWNED_JS = "() => [typeof window.__pwned, String(window.__pwned)]"
 
 
 @pytest.fixture(scope="session")
-def hostile_url(hostile_site: Path) -> Iterator[str]:
-    """The hosted build of the hostile listing, served on 127.0.0.1."""
-    with serve(hostile_site / "site") as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
 def real_titles(real_site: Path) -> set[str]:
     return {paper["title"] for paper in json.loads((real_site / "site" / "papers.json").read_text("utf-8"))}
 

@@ -2,7 +2,7 @@
 a link to a paper shows its title, date, topics and first sentence, on the hosted site and from
 ``file://``, with nothing run from listing text and no request to another host.
 
-The built sites and the browser are those of tests/test_browser.py (its fixtures, imported here).
+The built sites and the browser are the suite's shared fixtures (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -23,14 +23,7 @@ from playwright.sync_api import Locator, Page, expect
 from generator.lists import first_sentence
 
 from .browser import PAGE_H1, Watch, foreign_requests, normalise_space
-from .test_browser import (  # fixtures: one browser and the built sites' servers
-    PWNED_JS,
-    SCRIPT_TITLE,
-    browser,  # noqa: F401
-    hostile_url,  # noqa: F401
-    open_page,  # noqa: F401
-    real_url,  # noqa: F401
-)
+from .test_browser import PWNED_JS, SCRIPT_TITLE
 
 pytestmark = pytest.mark.browser
 
@@ -112,9 +105,9 @@ def assert_quiet(watch: Watch, console: list[str], host: str | None, where: str)
 @pytest.mark.parametrize("build", ["hosted", "offline"])
 @pytest.mark.parametrize(("path", "selector"), LINKS)
 def test_hovering_a_link_to_a_paper_shows_its_preview(
-    open_page: Callable[..., tuple[Page, Watch]],  # noqa: F811
+    open_page: Callable[..., tuple[Page, Watch]],
     real_site: Path,
-    real_url: str,  # noqa: F811
+    real_url: str,
     build: str,
     path: str,
     selector: str,
@@ -138,9 +131,9 @@ def test_hovering_a_link_to_a_paper_shows_its_preview(
 
 
 def test_the_preview_stays_under_the_mouse_and_follows_it_to_the_next_link(
-    open_page: Callable[..., tuple[Page, Watch]],  # noqa: F811
+    open_page: Callable[..., tuple[Page, Watch]],
     real_site: Path,
-    real_url: str,  # noqa: F811
+    real_url: str,
 ) -> None:
     """What WCAG asks of content shown on hover: the mouse can move onto it, and it stays until the
     mouse leaves or Escape is pressed."""
@@ -169,9 +162,9 @@ def test_the_preview_stays_under_the_mouse_and_follows_it_to_the_next_link(
 
 @pytest.mark.parametrize("build", ["hosted", "offline"])
 def test_tab_focus_shows_the_preview_and_escape_hides_it(
-    open_page: Callable[..., tuple[Page, Watch]],  # noqa: F811
+    open_page: Callable[..., tuple[Page, Watch]],
     real_site: Path,
-    real_url: str,  # noqa: F811
+    real_url: str,
     build: str,
 ) -> None:
     path = f"papers/{QLORA}/"
@@ -196,9 +189,9 @@ def test_tab_focus_shows_the_preview_and_escape_hides_it(
 
 
 def test_hostile_titles_show_as_text_in_previews(
-    open_page: Callable[..., tuple[Page, Watch]],  # noqa: F811
+    open_page: Callable[..., tuple[Page, Watch]],
     hostile_site: Path,
-    hostile_url: str,  # noqa: F811
+    hostile_url: str,
 ) -> None:
     """Titles holding <script>, & and quotes, from the home page's lists."""
     papers = records(hostile_site)
@@ -228,9 +221,9 @@ def test_hostile_titles_show_as_text_in_previews(
 
 @pytest.mark.parametrize("build", ["hosted", "offline"])
 def test_on_a_phone_the_preview_button_shows_the_preview(
-    open_page: Callable[..., tuple[Page, Watch]],  # noqa: F811
+    open_page: Callable[..., tuple[Page, Watch]],
     real_site: Path,
-    real_url: str,  # noqa: F811
+    real_url: str,
     build: str,
 ) -> None:
     """Touch screens have no hover: a labelled button after each link to a paper shows and hides its
@@ -271,8 +264,8 @@ def test_on_a_phone_the_preview_button_shows_the_preview(
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("device", ["desktop", "phone"])
 def test_no_serious_accessibility_violations_with_a_preview_open(
-    open_page: Callable[..., tuple[Page, Watch]],  # noqa: F811
-    real_url: str,  # noqa: F811
+    open_page: Callable[..., tuple[Page, Watch]],
+    real_url: str,
     device: str,
     scheme: str,
 ) -> None:
