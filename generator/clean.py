@@ -56,7 +56,7 @@ _ASTRAL_DROPPED = re.compile(
     "[" + "".join(chr(p + 0xFFFE) + chr(p + 0xFFFF) for p in range(0x10000, 0x110000, 0x10000)) + "]"
 )
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`{]+(?:\{[^\s<>\"'`{}]*\}[^\s<>\"'`{]*)*", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|\bwww\.)[^\s<>\"'`{]+(?:\{[^\s<>\"'`{}]*\}[^\s<>\"'`{]*)*", re.IGNORECASE)
 _GLUED_TEXT = re.compile(r"\{[^{}]*\}|\]\(")
 """What a copy glued after an address: the text of an ``\\href`` it lost (``…/SegDT{GitHub}``, often the
 address again) or a Markdown link's second half (``…/minWM](…/minWM)``). Never part of the address."""
@@ -129,8 +129,11 @@ def _find_links(text: str, addresses: Iterable[str] = ()) -> tuple[tuple[Link, .
             placeholders.add(address)
             continue
         glued = _GLUED_TEXT.search(address)
+        parts = _SECOND_ADDRESS.split(address[: glued.start()] if glued else address)
+        if glued:  # the lost \href's text may be another address: ``…/webvia.github.io/{https://webvia.github.io}``
+            parts.extend(_trim_url(m[0]).rstrip("}") for m in _URL.finditer(address, glued.start()))
         # A copy that lost \href{URL}{URL} glues the address to itself: each part is an address.
-        for part in _SECOND_ADDRESS.split(address[: glued.start()] if glued else address):
+        for part in parts:
             part = _trim_url(part)
             url = canonical_url("https://" + part if part.lower().startswith("www.") else part)
             if len(url) > len("https://x.y") and "://" in url:

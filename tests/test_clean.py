@@ -202,6 +202,11 @@ def test_href_keeps_its_address_as_a_link_and_its_text_as_text():
             "at https://github.com/top-yun/MADhttps://github.com/top-yun/MAD and https://github.com/a/b](https://github.com/a/b)",
             ["https://github.com/a/b", "https://github.com/top-yun/MAD"],
         ),
+        (  # ... or glued the address to the word before it, or lost \href's text that is another address
+            "future researchhttps://github.com/InternLM/OREAL. At https://x.github.io/w.github.io/{https://w.github.io}.",
+            "future researchhttps://github.com/InternLM/OREAL. At https://x.github.io/w.github.io/{https://w.github.io}.",
+            ["https://github.com/InternLM/OREAL", "https://w.github.io", "https://x.github.io/w.github.io/"],
+        ),
         ("at https://x.github.io/\\allowbreak p", "at https://x.github.io/ p", ["https://x.github.io/"]),
         (
             "the https://b-61j.pages.dev/org/model",
