@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test check golden screenshots serve clean
+.PHONY: site test test-fast check golden screenshots serve clean
 
 site: $(VENV)/.build node_modules/.installed
 	$(PY) -m generator build
@@ -19,6 +19,10 @@ check: $(VENV)/.build
 
 test: $(VENV)/.test node_modules/.installed chromium
 	$(PY) -m pytest
+
+# The quick loop while editing: every test but those driving Chromium or building the real site with MkDocs.
+test-fast: $(VENV)/.test node_modules/.installed
+	$(PY) -m pytest -m "not browser and not slow"
 
 # Regenerate the golden copy of the small test corpus after an intended change of the output.
 golden: $(VENV)/.test
