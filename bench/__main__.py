@@ -274,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     rw.add_argument("--papers", type=int, default=0, help="time the proposers on a synthetic corpus of N papers")
     rw.add_argument("--out", type=Path, default=Path("/tmp/bench"), help="work folder (default /tmp/bench)")
     rw.add_argument("--wordllama", action="store_true", help="also the embedding of wordllama (installed by hand)")
+    rw.add_argument("--splits", type=int, default=0, help="only held-out figures over N random fold assignments")
     rw.set_defaults(run=cmd_related_wider)
     prof = commands.add_parser("profile", help="cProfile the generator stages on one corpus")
     common(prof, (10_000,))
