@@ -203,13 +203,19 @@ def quality_table(args: argparse.Namespace) -> None:
                 proposers[f"+ wordllama ({way}) neighbours, {k} per paper"] = lambda s, k=k, e=space: nearest(e, k)
 
     print(f"\n{len(labels)} labelled papers, {strong} strong links\n")
-    print("| candidates | pairs per paper | strong held | signals | alone r / p | training fit r / p | held-out r / p |")
+    print(
+        "| candidates | pairs per paper | strong held | signals | alone r / p | training fit r / p | held-out r / p |"
+    )
     print("| --- | ---: | ---: | --- | --- | --- | --- |")
 
     def row(name: str, pool: sparse.csr_matrix, extra: np.ndarray | None, what: str) -> None:
         pairs = pairs_on(signals, labels, pool, extra)
         held, fit, out = figures(pairs, labels)
-        single = alone(pairs_on(signals, labels, base, extra), labels, pairs.values.shape[1] - 1) if extra is not None else None
+        single = (
+            alone(pairs_on(signals, labels, base, extra), labels, pairs.values.shape[1] - 1)
+            if extra is not None
+            else None
+        )
         print(
             f"| {name} | {pool.nnz / n:.1f} | {held} ({held / strong:.1%}) | {what} | "
             + (f"{single[0]:.3f} / {single[1]:.3f}" if single else "—")
@@ -255,12 +261,14 @@ def splits_table(signals: Any, labels: dict[Slug, Label], spaces: dict[str, np.n
 
 def cost_table(args: argparse.Namespace) -> None:
     """Seconds of each proposer on a synthetic corpus of ``--papers`` papers (signals of a real build)."""
-    from . import ensure_corpus
+    from .__main__ import ensure_corpus
 
     folder = ensure_corpus(Path(args.out), args.papers, 1)
     corpus, signals, seconds = _load(folder)
     n = len(signals.similarity.slugs)
-    print(f"{n} papers; stages before rendering {seconds:.1f} s\n\n| proposer | s | pairs per paper |\n| --- | ---: | ---: |")
+    print(
+        f"{n} papers; stages before rendering {seconds:.1f} s\n\n| proposer | s | pairs per paper |\n| --- | ---: | ---: |"
+    )
     runs: dict[str, Callable[[], sparse.csr_matrix]] = {
         "LSA neighbours, 10 (exhaustive)": lambda: nearest(signals.semantic, 10),
         "topic-profile neighbours, 10 (exhaustive)": lambda: nearest(signals.profile, 10),
@@ -270,8 +278,10 @@ def cost_table(args: argparse.Namespace) -> None:
     if args.wordllama:
         texts = _texts(corpus, signals)
         began = time.perf_counter()
-        spaces, loaded, embedded, _ = wordllama_space(texts)
-        print(f"| wordllama: load + embed {n} papers both ways | {time.perf_counter() - began:.2f} (load {loaded:.2f}) | — |")
+        spaces, loaded, _, _ = wordllama_space(texts)
+        print(
+            f"| wordllama: load + embed {n} papers both ways | {time.perf_counter() - began:.2f} (load {loaded:.2f}) | — |"
+        )
         space = spaces["idf-weighted, centred"]
         runs["wordllama neighbours, 10 (exhaustive)"] = lambda: nearest(space, 10)
     for name, run in runs.items():
@@ -283,11 +293,15 @@ def cost_table(args: argparse.Namespace) -> None:
     pool = extra + nearest(signals.semantic, 10)
     rows = np.repeat(np.arange(n), np.diff(pool.indptr))
     ranking.features(signals, rows, pool.indices)
-    print(f"| signals of the candidates + LSA 10 ({pool.nnz / n:.1f} per paper) | {time.perf_counter() - began:.2f} | — |")
+    print(
+        f"| signals of the candidates + LSA 10 ({pool.nnz / n:.1f} per paper) | {time.perf_counter() - began:.2f} | — |"
+    )
     began = time.perf_counter()
     rows = np.repeat(np.arange(n), np.diff(extra.indptr))
     ranking.features(signals, rows, extra.indices)
-    print(f"| signals of the generator's candidates ({extra.nnz / n:.1f} per paper) | {time.perf_counter() - began:.2f} | — |")
+    print(
+        f"| signals of the generator's candidates ({extra.nnz / n:.1f} per paper) | {time.perf_counter() - began:.2f} | — |"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
