@@ -9,11 +9,11 @@ folds, the fifth ranked), on other candidate sets and with one more signal. For 
 strong links the candidates hold, the signal alone (ranked among the generator's candidates), the
 learned combination's training fit and held-out figures.
 
-The embedding is WordLlama's ``l2_supercat`` 256-dimension table (``wordllama`` 0.4.0.post1: the
-weights are in the wheel, the tokenizer JSON too): install it beside the project, never into it, e.g.
-``pip install --target DIR wordllama tokenizers safetensors toml pydantic`` and ``PYTHONPATH=DIR``.
-Its loader looks for the tokenizer in ``tokenizer/`` but the wheel ships ``tokenizers/``: the
-package folder is passed as the cache folder, with downloads disabled, so nothing is fetched.
+The embedding is WordLlama's ``l2_supercat`` 256-dimension table (``wordllama`` 0.4.0.post1, in
+requirements.txt: the weights are in the wheel, the tokenizer JSON too). For the package's own mean,
+its loader is used; it looks for the tokenizer in ``tokenizer/`` but the wheel ships ``tokenizers/``,
+so the package folder is passed as the cache folder, with downloads disabled: nothing is fetched.
+The generator reads the same files itself (``generator/embedding.py``).
 """
 
 from __future__ import annotations
@@ -87,8 +87,9 @@ def shared_neighbour_expansion(signals: Any, count: int, via: int = 10) -> spars
 
 
 def pairs_on(signals: Any, labels: dict[Slug, Label], pool: sparse.csr_matrix, extra: np.ndarray | None) -> Any:
-    """``ranking.labelled_pairs`` on another candidate set, with an extra signal column (the cosine of
-    the rows of ``extra``) when given."""
+    """``ranking.labelled_pairs`` on another candidate set, with the 8 signals the generator had before
+    ``embedding`` and an extra signal column (the cosine of the rows of ``extra``) when given: with
+    the ``idf-weighted, centred`` space that is today's generator (``embedding.paper_space``)."""
     slugs = signals.similarity.slugs
     row = {slug: i for i, slug in enumerate(slugs)}
     wanted = np.array(sorted(row[s] for s in labels if s in row), dtype=np.int64)
@@ -104,7 +105,7 @@ def pairs_on(signals: Any, labels: dict[Slug, Label], pool: sparse.csr_matrix, e
         ],
         dtype=np.int8,
     )
-    values = ranking.features(signals, rows, columns)
+    values = np.delete(ranking.features(signals, rows, columns), ranking.FEATURES.index("embedding"), axis=1)
     if extra is not None:
         cosine = np.einsum("ij,ij->i", extra[rows], extra[columns]).astype(np.float32)
         values = np.column_stack([values, cosine])
@@ -202,6 +203,9 @@ def quality_table(args: argparse.Namespace) -> None:
             for k in (5, 10, 20):
                 proposers[f"+ wordllama ({way}) neighbours, {k} per paper"] = lambda s, k=k, e=space: nearest(e, k)
 
+    if args.splits:
+        splits_table(signals, labels, spaces, args.splits)
+        return
     print(f"\n{len(labels)} labelled papers, {strong} strong links\n")
     print(
         "| candidates | pairs per paper | strong held | signals | alone r / p | training fit r / p | held-out r / p |"
@@ -222,9 +226,6 @@ def quality_table(args: argparse.Namespace) -> None:
             + f" | {fit[0]:.3f} / {fit[1]:.3f} | **{out[0]:.3f} / {out[1]:.3f}** |"
         )
 
-    if args.splits:
-        splits_table(signals, labels, spaces, args.splits)
-        return
     row("generator's (TF-IDF proposals + mentions)", base, None, "8")
     for way, space in spaces.items():
         row("generator's", base, space, f"8 + wordllama ({way}) cosine")

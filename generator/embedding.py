@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from .errors import BuildError
 from .model import Paper
 
 PACKAGE = "wordllama"
@@ -36,8 +37,8 @@ TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 DIMENSIONS = 256
 
 
-class EmbeddingMissing(RuntimeError):
-    """The package holding the table is not installed (or not whole)."""
+class EmbeddingMissing(BuildError):
+    """The package holding the table is not installed (or not whole): one message, exit code 2."""
 
 
 def _folder() -> Path:
