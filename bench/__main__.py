@@ -7,6 +7,7 @@
     python -m bench answer                                 # the bundled listings: time to answer vs Material's
     python -m bench equivalence --papers 0 2000 10000      # the speed-ups change no output
     python -m bench related-quality [--unseen DIR [--unseen-labels FILE]] # related papers and topics against the labels
+    python -m bench related-wider [--wordllama] [--papers N] # issue 12: packaged embedding, wider candidates
     python -m bench profile --papers 10000                 # cProfile of the stages
     python -m bench fingerprint --papers 0 --save before   # hash every rendered file (compare later)
 
@@ -203,6 +204,12 @@ def cmd_related_quality(args: argparse.Namespace) -> int:
     return related_quality.main(args)
 
 
+def cmd_related_wider(args: argparse.Namespace) -> int:
+    from . import related_wider
+
+    return related_wider.main(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_stages"]:
@@ -263,6 +270,12 @@ def main(argv: list[str] | None = None) -> int:
         help="topics of papers of --unseen labelled by reading, keyed by title (default: %(default)s)",
     )
     rq.set_defaults(run=cmd_related_quality)
+    rw = commands.add_parser("related-wider", help="a packaged embedding and wider candidates against the labels")
+    rw.add_argument("--papers", type=int, default=0, help="time the proposers on a synthetic corpus of N papers")
+    rw.add_argument("--out", type=Path, default=Path("/tmp/bench"), help="work folder (default /tmp/bench)")
+    rw.add_argument("--wordllama", action="store_true", help="also the embedding of wordllama (installed by hand)")
+    rw.add_argument("--splits", type=int, default=0, help="only held-out figures over N random fold assignments")
+    rw.set_defaults(run=cmd_related_wider)
     prof = commands.add_parser("profile", help="cProfile the generator stages on one corpus")
     common(prof, (10_000,))
     prof.add_argument("--top", type=int, default=40, help="functions shown")

@@ -36,6 +36,8 @@ STAGES = (
     "topics",
     "mentions",
     "names",
+    "evidence",
+    "embedding",
     "related",
     "quality",
     "render",

@@ -22,6 +22,7 @@ from . import read, search
 from .aside import Aside, Usage, can_fork
 from .clean import clean_entries
 from .dedupe import dedupe
+from .embedding import paper_space
 from .links import similar_papers
 from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Entry, Mention, Slug
@@ -255,12 +256,14 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
     report.diagnostics.extend(cleaning.diagnostics)
     cleaned = cleaning.entries
     papers = progress.stage("dedupe", lambda: dedupe(cleaned, report.diagnostics.append))
-    # Keyword evidence, mentions and coined names need only the papers, and so does the costly first
-    # step of related papers (which pairs are similar): they run at the same time, on two cores.
+    # Keyword evidence, mentions, coined names and the papers' word vectors need only the papers, and
+    # so does the costly first step of related papers (which pairs are similar): they run at the same
+    # time, on two cores.
     labels = {
         "evidence": lambda: keyword_evidence(papers, taxonomy),
         "mentions": lambda: find_mentions(papers),
         "names": lambda: name_matrix(papers),
+        "embedding": lambda: paper_space(papers),
     }
     with progress.aside(labels) as labelled:
         similarity = progress.stage("similarity", lambda: similar_papers(papers), total=len(papers))
@@ -279,7 +282,15 @@ def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -
 
     paper_topics, close, paper_relevance = progress.stage("topics", topics)
     ranking = signals(
-        similarity, papers, paper_topics, taxonomy.topics, close, mentions, taxonomy.fallback, found["names"]
+        similarity,
+        papers,
+        paper_topics,
+        taxonomy.topics,
+        close,
+        mentions,
+        taxonomy.fallback,
+        found["names"],
+        found["embedding"],
     )
     related = progress.stage("related", lambda: rank_related(ranking))
     report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)

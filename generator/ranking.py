@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
+from .embedding import paper_space
 from .links import TOP_K, Similarity, _best_per_row, _top_per_row, without_addresses
 from .model import Mention, Paper, Related, Slug, Topic
 from .stemmer import stem
@@ -31,6 +32,7 @@ FEATURES = (
     "survey",
     "mention",
     "names",
+    "embedding",
 )
 """The signals of a candidate pair, in the order of WEIGHTS:
 
@@ -44,12 +46,14 @@ FEATURES = (
 - ``survey``: one paper is a survey and the other is on a subject it covers;
 - ``mention``: one abstract names the method the other introduces;
 - ``names``: method and model names (``LoRA``, ``GPT-4``) both abstracts use, at most 3, among names
-  used by few papers."""
+  used by few papers;
+- ``embedding``: cosine of the papers in word vectors learned elsewhere (``embedding.paper_space``:
+  the static table shipped in the ``wordllama`` package), where other words for one idea meet."""
 
-WEIGHTS = np.array([2.266, 5.517, 2.924, 5.078, 0.802, 1.174, 0.892, 0.641], dtype=np.float64)
+WEIGHTS = np.array([1.557, 4.436, 2.416, 4.423, 0.736, 1.256, 0.849, 0.553, 5.012], dtype=np.float64)
 """What each signal of FEATURES weighs: a logistic regression fitted on every labelled pair."""
 
-INTERCEPT = -8.318
+INTERCEPT = -7.917
 """The regression's intercept: it turns the weighted sum into a probability, nothing more."""
 
 RELATIVE_CUTOFF = 0.1
@@ -103,6 +107,8 @@ class Signals:
     """Whether a single word may explain a relation (a word the taxonomy uses, or a coined name)."""
     text: Callable[[int], str]
     """A paper's title and abstract, lower-cased (by row): a phrase shown must be written in both."""
+    embedding: np.ndarray
+    """Each paper in the packaged word vectors' space (``embedding.paper_space``), unit rows (float32)."""
 
 
 def semantic_space(matrix: sparse.csr_matrix, dimensions: int = SEMANTIC_DIMENSIONS) -> np.ndarray:
@@ -129,6 +135,8 @@ MEANINGS = {
     "survey": "one is a survey and the other is on a subject it covers",
     "mention": "one abstract names the method the other introduces",
     "names": "method and model names both use (LoRA, GPT-4) that few papers use, at most 3",
+    "embedding": "their words in vectors learned from general text (the table shipped in the wordllama package), "
+    "rare words weighing more, where different words for one idea meet",
 }
 """Each signal of FEATURES in a reader's words (the About page)."""
 
@@ -154,10 +162,12 @@ def signals(
     mentions: Mapping[Slug, tuple[Mention, ...]] | None = None,
     fallback: Slug | None = None,
     names: sparse.csr_matrix | None = None,
+    embedding: np.ndarray | None = None,
 ) -> Signals:
     """The signals of a collection: ``close`` (papers × topics, rows in ``papers`` order) from
     ``topics.closeness``, ``mentions`` from ``mentions.find_mentions``, ``names`` from
-    :func:`name_matrix` (computed here when not given)."""
+    :func:`name_matrix` and ``embedding`` from ``embedding.paper_space`` (both computed here when
+    not given)."""
     slugs = similarity.slugs
     n = len(slugs)
     row = {slug: i for i, slug in enumerate(slugs)}
@@ -182,6 +192,8 @@ def signals(
     by_slug = {p.slug: p for p in papers}
     if names is None:
         names = name_matrix(papers)
+    if embedding is None:
+        embedding = paper_space(papers)
     vocabulary = _taxonomy_words(topics)
     return Signals(
         similarity=similarity,
@@ -194,6 +206,7 @@ def signals(
         names=names,
         explain=functools.cache(lambda word: _explains(word, vocabulary)),
         text=functools.cache(lambda i: f"{by_slug[slugs[i]].title} {by_slug[slugs[i]].abstract}".lower()),
+        embedding=embedding,
     )
 
 
@@ -281,6 +294,7 @@ def features(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> np.ndar
         part[:, 5] = (s.surveys[a] != s.surveys[b]) & shares_subject
         part[:, 6] = np.maximum(_lookup(s.mentions, a, b), _lookup(s.mentions, b, a))
         part[:, 7] = np.minimum(_row_products(s.names, a, b), 3)
+        part[:, 8] = np.einsum("ij,ij->i", s.embedding[a], s.embedding[b])
     return out
 
 

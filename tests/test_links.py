@@ -34,7 +34,9 @@ def test_same_lists_in_any_input_order(bundled):
     assert ranking.related_papers(shuffled) == ranking.related_papers(bundled)
 
 
-def test_papers_with_the_same_text_are_taken_in_slug_order():
+def test_papers_with_the_same_text_are_taken_in_slug_order(monkeypatch):
+    # Word vectors tell "alpha" from "delta" in the titles: one vector for every paper, so the papers tie.
+    monkeypatch.setattr(ranking, "paper_space", lambda papers: np.full((len(papers), 4), 0.5, dtype=np.float32))
     abstract = "Sparse mixture of experts routing with expert capacity and load balancing losses for transformers."
     copies = [paper(f"Routing study {name}", abstract) for name in ("delta", "alpha", "echo", "charlie", "bravo")]
     others = [paper(f"Unrelated {i}", f"Topic{i} words{i} only{i} here{i} and{i} there{i}.") for i in range(10)]
