@@ -62,7 +62,7 @@ def main() -> None:
                 "-e",
                 NODE_TIMER,
                 str(ROOT / "node_modules/lunr/lunr.js"),
-                str(ROOT / "generator/search_worker.js"),
+                str(ROOT / "generator/search/worker.js"),
                 str(data_file),
             ],
             input=json.dumps(queries),

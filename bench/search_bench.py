@@ -2,7 +2,7 @@
 
 For each corpus size, a copy of the project builds the synthetic corpus the way a user does
 (``python -m generator build CORPUS``: the hosted site's search is the lunr index up to 1,500
-papers and Pagefind past it, the offline site's is always lunr, see ``generator/search.py``). Each
+papers and Pagefind past it, the offline site's is always lunr, see ``generator/search/``). Each
 site is opened in Debian's Chromium (Playwright, headless) in a fresh context, the hosted one over
 http from 127.0.0.1 and the offline one from ``file://``, and timed as ``bench answer`` does: from
 the page's DOMContentLoaded until the results answer a query put into the box at that moment,

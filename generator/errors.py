@@ -38,6 +38,10 @@ class BuildError(UserError):
     """MkDocs or a build prerequisite failed; nothing that was built before is touched."""
 
 
+class SearchFileError(UserError):
+    """A built site's search settings or search file that is missing, damaged or of another version."""
+
+
 def yaml_problem(error: Exception, text: str) -> tuple[str, int | None]:
     """A YAML error as a short message and the 1-based line it points at (within the file)."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)

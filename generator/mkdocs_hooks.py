@@ -2,10 +2,10 @@
 the offline shim.
 
 - Search: Material's search dialog stays, but its worker is the site's own
-  (``generator/search_worker.js`` after lunr.js from ``npm ci``, served as one file). The search
+  (``generator/search/worker.js`` after lunr.js from ``npm ci``, served as one file). The search
   data Material loads (``search/search_index.json``, and ``search_index.js`` in the offline build)
   holds only settings: Material's, and the generator's in ``config.papers``, which name the search
-  file the worker loads itself (``docs/search/index.json`` as built by ``generator/search.py``:
+  file the worker loads itself (``docs/search/index.json`` as built by ``generator/search/``:
   ``search/lunr_index.json``, or in the offline build the script ``search/lunr_index.js``), so the
   page neither parses nor copies the index. ``search/facets.js`` gives the facet menus their values.
 - Material's search dialog has no accessible name (axe: aria-dialog-name); one is added here
@@ -48,7 +48,7 @@ SHIM_URI = "assets/javascripts/iframe-worker-shim.js"
 LUNR = Path("node_modules/lunr/lunr.min.js")
 """lunr.js as ``npm ci`` installs it, relative to the project root."""
 
-WORKER = Path(__file__).with_name("search_worker.js")
+WORKER = Path(__file__).parent / "search" / "worker.js"
 WORKER_URI = "assets/javascripts/search-worker.{hash}.js"
 """Where the site's search worker (lunr.js and the worker script in one file) lands in the site,
 named by its content as Material names its own worker: a deploy that changes it changes the
@@ -58,14 +58,14 @@ _worker_uri = WORKER_URI.format(hash="0" * 8)
 """The worker's address in the build running (set in ``on_files``)."""
 
 SEARCH_DATA = "search/index.json"
-"""The generator's search data in docs/ (generator/search.py INDEX_FILE); kept out of the site as it is."""
+"""The generator's search data in docs/ (generator/search/searchfile.py INDEX_FILE); kept out of the site as it is."""
 
 SITE_DATA = {"hosted": "search/lunr_index.json", "offline": "search/lunr_index.js"}
-"""Where the site's worker finds the search file (generator/search.py SITE_DATA; this module is
+"""Where the site's worker finds the search file (generator/search/searchfile.py SITE_DATA; this module is
 loaded by MkDocs on its own and cannot import the generator's)."""
 
 SCRIPT_VARIABLE = "__lunr_index"
-"""What the offline site's search script sets (generator/search.py SCRIPT_VARIABLE)."""
+"""What the offline site's search script sets (generator/search/searchfile.py SCRIPT_VARIABLE)."""
 
 SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets", "full_text", "compat")
 """Parts of the search file the worker reads from the file, not from the page's settings (which
@@ -217,7 +217,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
-    """``_pagefind_articles`` from the search file (its layout: generator/search.py DOCS)."""
+    """``_pagefind_articles`` from the search file (its layout: generator/search/searchfile.py DOCS)."""
     docs, facets = data["docs"], data["facets"]
     closures = [[facets["topic"][n][0] for n in closure] for _, closure in data["topic_sets"]]
     compat = dict(data.get("compat", []))
@@ -312,7 +312,7 @@ def _content_hash(text: str) -> str:
 
 
 def _as_script(data: str) -> str:
-    """The search file as the offline site's script (generator/search.py ``as_script``, which a test
+    """The search file as the offline site's script (generator/search/searchfile.py ``as_script``, which a test
     compares): JSON.parse of a string literal, with U+2028 and U+2029 escaped (raw, they end the
     literal in JavaScript before ES2019)."""
     literal = data.replace("\\", "\\\\").replace("'", "\\'").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

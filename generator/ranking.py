@@ -21,7 +21,7 @@ from scipy import sparse
 from .embedding import paper_space
 from .links import TOP_K, Similarity, _best_per_row, _top_per_row, without_addresses
 from .model import Mention, Paper, Related, Slug, Topic
-from .stemmer import stem
+from .search.stemmer import stem
 
 FEATURES = (
     "similarity",

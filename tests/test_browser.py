@@ -45,7 +45,7 @@ TOP = 3
 """The expected paper must be among the first TOP results."""
 
 # A query word that is part of a topic name ('models', 'vision') must not put every paper of that topic
-# first: the index weighs title 10 > topics 3 > abstract 1 (generator/search.py); two cases below hold it.
+# first: the index weighs title 10 > topics 3 > abstract 1 (generator/search/); two cases below hold it.
 # (query as a person types it, title of the paper they look for, why the query is interesting)
 QUERIES = [
     pytest.param(

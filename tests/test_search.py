@@ -96,11 +96,11 @@ def test_a_long_query_asks_for_bounded_work(query: str) -> None:
     terms = sorted({"a" * n for n in range(1, 80)} | {f"{p}{n}" for p in ("pro", "con", "tra") for n in range(900)})
     parsed = search.parse(query)
     assert len(parsed.words) <= settings["words_max"]
-    assert all(search._length(w) <= settings["word_length_max"] for w in parsed.words)
+    assert all(search.query._length(w) <= settings["word_length_max"] for w in parsed.words)
     clauses = search.plan(parsed.words, lambda _: False, settings, functools.partial(search.count_starting, terms))
     fuzzy = [c for c in clauses if c.get("edit")]
     assert len(fuzzy) <= settings["fuzzy_words_max"]
-    assert all(search._length(c["word"]) <= settings["fuzzy_length_max"] for c in fuzzy)
+    assert all(search.query._length(c["word"]) <= settings["fuzzy_length_max"] for c in fuzzy)
     reached = sum(sum(t.startswith(c["term"]) for t in terms) for c in clauses if c.get("wildcard"))
     assert reached <= settings["prefix_terms_max"]
 
@@ -381,7 +381,7 @@ def test_the_browser_worker_reads_a_query_as_python_does(papers: dict[str, dict[
             "node",
             str(probe),
             str(ROOT / "node_modules" / "lunr" / "lunr.js"),
-            str(ROOT / "generator" / "search_worker.js"),
+            str(ROOT / "generator" / "search" / "worker.js"),
         ],
         input=json.dumps(
             {
@@ -625,7 +625,7 @@ def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch
     corpus = pipeline.load_corpus(
         [ROOT / "data" / "listings"], ROOT / "data" / "topics.yml", pipeline.Progress(pipeline.Report(), quiet=True)
     )
-    monkeypatch.setattr(search, "LUNR_LIMIT", len(corpus.papers) - 1)
+    monkeypatch.setattr(search.index, "LUNR_LIMIT", len(corpus.papers) - 1)  # where build reads it
     data = json.loads(search.build(corpus))
     assert data["full_text"] is False
     index = search.SearchIndex(data)
@@ -753,7 +753,7 @@ def test_the_browser_worker_folds_and_splits_non_ascii_text_as_python_does() -> 
             "-e",
             NODE_FOLD,
             str(ROOT / "node_modules" / "lunr" / "lunr.js"),
-            str(ROOT / "generator" / "search_worker.js"),
+            str(ROOT / "generator" / "search" / "worker.js"),
         ],
         input=json.dumps({"texts": texts, "settings": search.QUERY}),
         capture_output=True,
@@ -832,7 +832,7 @@ def test_search_command_finds_superscripts_and_greek(unicode_site: Path) -> None
 
 def _run_worker(opened: search.SiteSearch, settings: dict[str, Any], queries: list[str]) -> dict[str, Any]:
     """What the browser worker (under Node.js, with lunr from node_modules) answers to each query."""
-    probe = ROOT / "node_modules" / "lunr" / "lunr.js", ROOT / "generator" / "search_worker.js"
+    probe = ROOT / "node_modules" / "lunr" / "lunr.js", ROOT / "generator" / "search" / "worker.js"
     result = subprocess.run(
         ["node", "-e", NODE_ENGINE, *map(str, probe), str(opened.source)],
         input=json.dumps({"settings": settings, "queries": queries}),

@@ -16,7 +16,7 @@
     { name: "year", label: "Year", all: "All years" },
     { name: "org", label: "Organisation", all: "All organisations" }
   ]
-  // generator/search.py SPACES: where a word ends, as the search reads a query.
+  // generator/search/text.py SPACES: where a word ends, as the search reads a query.
   var SPACES = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
   var TERM = new RegExp('(^|[' + SPACES + '])(topic|year|org|organisation):(?:"[^"]*"|[^' + SPACES + ']*)', "gi")
 
@@ -121,7 +121,7 @@
     })
   }
 
-  /* Pagefind's results past the first: ask the worker (generator/search_worker.js, PagefindEngine)
+  /* Pagefind's results past the first: ask the worker (generator/search/worker.js, PagefindEngine)
      for those shown and the next AHEAD, and render each as Material renders a result. */
   var AHEAD = 12
 

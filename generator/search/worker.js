@@ -1,7 +1,7 @@
 /*
  * The site's search worker. Material's search dialog starts it and talks to it as to its own
  * worker (messages SETUP 0, READY 1, QUERY 2, RESULT 3); instead of indexing every page in the
- * browser it loads the lunr index the generator built (generator/search.py) and answers with the
+ * browser it loads the lunr index the generator built (generator/search/) and answers with the
  * same query plan as `python -m generator search`. The MkDocs hook serves it after lunr.js from the
  * npm registry, in one file.
  *
@@ -14,12 +14,12 @@
 "use strict"
 
 var FORMAT = 2
-var SCRIPT_VARIABLE = "__lunr_index"  // generator/search.py SCRIPT_VARIABLE
+var SCRIPT_VARIABLE = "__lunr_index"  // generator/search/searchfile.py SCRIPT_VARIABLE
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 
-// generator/search.py SPACES: what Python or JavaScript calls a space, line or paragraph separator.
+// generator/search/text.py SPACES: what Python or JavaScript calls a space, line or paragraph separator.
 var SPACES = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
-// generator/search.py DASHES: they split words as spaces do.
+// generator/search/text.py DASHES: they split words as spaces do.
 var DASHES = "\\-\\u2010-\\u2015\\u2212\\u2e3a\\u2e3b\\ufe58\\ufe63\\uff0d"
 var SEPARATOR = new RegExp("[" + SPACES + DASHES + "]+")
 var TRIM = /^[^\p{L}\p{N}\p{M}_]+|[^\p{L}\p{N}\p{M}_]+$/gu
@@ -30,7 +30,7 @@ var FACET = new RegExp('(^|[' + SPACES + '])(topic|year|org|organisation):(?:"([
 
 var engine = null
 
-/* generator/search.py `fold`: compatibility forms as plain letters, lower case, no accents, final sigma as σ, no ^. */
+/* generator/search/text.py `fold`: compatibility forms as plain letters, lower case, no accents, final sigma as σ, no ^. */
 function fold(text) {
   if (NON_ASCII.test(text)) {
     text = text.normalize("NFKC").toLowerCase()
@@ -41,7 +41,7 @@ function fold(text) {
   return text.replace(/\^/g, "")
 }
 
-/* Words as generator/search.py `words` makes them. */
+/* Words as generator/search/text.py `words` makes them. */
 function words(text) {
   var out = []
   var pieces = fold(text).split(SEPARATOR)
@@ -71,7 +71,7 @@ function facetValue(value) {
   return value.toLowerCase().replace(/[^0-9a-z]+/g, "-").replace(/^-+|-+$/g, "")
 }
 
-/* generator/search.py `parse`: at most settings.words_max words, each cut to settings.word_length_max. */
+/* generator/search/query.py `parse`: at most settings.words_max words, each cut to settings.word_length_max. */
 function parse(query, settings) {
   var filters = []
   var rest = query.replace(FACET, function (_, lead, name, quoted, bare) {
@@ -88,7 +88,7 @@ function parse(query, settings) {
   }
 }
 
-/* generator/search.py `_cut`: a word cut to `limit` UTF-16 code units, never inside a character. */
+/* generator/search/query.py `_cut`: a word cut to `limit` UTF-16 code units, never inside a character. */
 function cut(word, limit) {
   if (word.length <= limit)
     return word
@@ -99,7 +99,7 @@ function cut(word, limit) {
   return word.slice(0, end)
 }
 
-/* generator/search.py `_fuzzy_distance` */
+/* generator/search/query.py `_fuzzy_distance` */
 function distanceFor(word, settings, known) {
   if (isStopWord(word) || word.length < settings.fuzzy_from || word.length > settings.fuzzy_length_max ||
       known(stem(word)))
@@ -107,7 +107,7 @@ function distanceFor(word, settings, known) {
   return word.length >= settings.fuzzy_two_from ? 2 : 1
 }
 
-/* generator/search.py `count_starting`: how many of `terms` start with `prefix`, counted up to limit + 1. */
+/* generator/search/query.py `count_starting`: how many of `terms` start with `prefix`, counted up to limit + 1. */
 function countStarting(terms, prefix, limit) {
   var count = 0
   for (var i = 0; i < terms.length && count <= limit; i++)
@@ -116,7 +116,7 @@ function countStarting(terms, prefix, limit) {
   return count
 }
 
-/* generator/search.py `plan`, with its bounds on the work of a query; `starting(prefix, limit)`
+/* generator/search/query.py `plan`, with its bounds on the work of a query; `starting(prefix, limit)`
    counts the index terms starting with a prefix (countStarting). */
 function plan(queryWords, known, settings, starting) {
   var clauses = []
@@ -140,7 +140,7 @@ function plan(queryWords, known, settings, starting) {
   return clauses
 }
 
-/* generator/search.py `edit_distance` */
+/* generator/search/query.py `edit_distance` */
 function editDistance(a, b, limit) {
   if (Math.abs(a.length - b.length) > limit)
     return limit + 1
@@ -161,7 +161,7 @@ function editDistance(a, b, limit) {
   return before[b.length]
 }
 
-/* generator/search.py `matched_words`: a word matched when a term answers one of its clauses. */
+/* generator/search/query.py `matched_words`: a word matched when a term answers one of its clauses. */
 function matchedWords(queryWords, keys, clauses) {
   var out = Object.create(null)  // query words are keys: "constructor" must not find Object's
   queryWords.forEach(function (word) {
@@ -175,7 +175,7 @@ function matchedWords(queryWords, keys, clauses) {
   return out
 }
 
-/* generator/search.py `_answers`: whether an index term is one a clause reaches. */
+/* generator/search/query.py `_answers`: whether an index term is one a clause reaches. */
 function answers(clause, key) {
   if (clause.wildcard)
     return key.lastIndexOf(clause.term, 0) === 0
@@ -242,7 +242,7 @@ function takeScriptData() {
 }
 
 /* lunr's index from the search file's compact one: what lunr.Index.load makes of the index
-   generator/search.py `expand_index` gives back, with less work before the first answer:
+   generator/search/searchfile.py `expand_index` gives back, with less work before the first answer:
    - the postings (which documents hold a term in a field) are the field vectors read the other
      way: sorted into one array per field, and a term's made into lunr's object only when a query
      reaches the term;
@@ -322,7 +322,7 @@ function loadIndex(compact) {
   })
 }
 
-/* The result documents (generator/search.py `documents`), built when a result shows them. */
+/* The result documents (generator/search/searchfile.py `documents`), built when a result shows them. */
 function Documents(data, suffix) {
   var topics = data.facets.topic, orgs = data.facets.org
   this.columns = data.docs
@@ -397,7 +397,7 @@ Engine.prototype.passes = function (ref, filters) {
   })
 }
 
-/* generator/search.py `SearchIndex.search`, answered in the shape Material's dialog renders. */
+/* generator/search/query.py `SearchIndex.search`, answered in the shape Material's dialog renders. */
 Engine.prototype.search = function (query) {
   var self = this
   var parsed = parse(query, this.settings)

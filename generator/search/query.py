@@ -1,0 +1,273 @@
+"""A query answered as the search box answers it: parsed (:func:`parse`), turned into lunr
+clauses with bounded work (:func:`plan`) and ranked (:class:`SearchIndex`). The worker
+(``worker.js``) does the same step by step."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lunr.index import Index  # type: ignore[import-untyped]
+from lunr.query import Query  # type: ignore[import-untyped]
+
+from ..errors import SearchFileError
+from .searchfile import FORMAT, QUERY, documents, expand_index, other_format
+from .stemmer import stem
+from .text import SPACES, STOP_WORDS, facet_value, words
+
+_FACET = re.compile(
+    f'(?:^|[{SPACES}])(topic|year|org|organisation):(?:"([^"]*)"|([^{SPACES}]*))',
+    re.IGNORECASE | re.ASCII,
+)
+"""A facet term; letter case in the ASCII sense, as the worker's regular expression reads it."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A query split into its words and its facet terms."""
+
+    words: tuple[str, ...]
+    """The words, as :func:`words` makes them."""
+    filters: tuple[tuple[str, str], ...]
+    """``(facet, value)`` pairs, the value written as a slug."""
+
+
+def parse(query: str, settings: Mapping[str, float] = QUERY) -> Parsed:
+    """Take ``topic:``/``year:``/``org:`` terms out of a query (values as slugs); the rest are words,
+    at most ``words_max`` of them, each cut to ``word_length_max`` (:data:`QUERY`)."""
+    filters: list[tuple[str, str]] = []
+
+    def take(match: re.Match[str]) -> str:
+        name = match[1].lower()
+        value = facet_value(match[2] if match[2] is not None else match[3])
+        if value:
+            filters.append(("org" if name == "organisation" else name, value))
+        return " "
+
+    rest = _FACET.sub(take, query)
+    searched = words(rest)[: int(settings["words_max"])]
+    return Parsed(tuple(_cut(w, int(settings["word_length_max"])) for w in searched), tuple(filters))
+
+
+def _cut(word: str, limit: int) -> str:
+    """``word`` cut to at most ``limit`` UTF-16 code units, never inside a character (the worker's ``cut``)."""
+    if _length(word) <= limit:
+        return word
+    units = 0
+    for end, char in enumerate(word):
+        units += 2 if char > "\uffff" else 1
+        if units > limit:
+            return word[:end]
+    return word
+
+
+def searched_words(query: str, settings: Mapping[str, float] = QUERY) -> tuple[int, int]:
+    """How many of a query's words are searched (:func:`parse`), and how many it has."""
+    parsed, typed = parse(query, settings), words(_FACET.sub(" ", query))
+    return len(parsed.words), len(typed)
+
+
+def _units(text: str) -> str | list[int]:
+    """A text as JavaScript sees it, in UTF-16 code units: itself unless it holds a character past
+    U+FFFF (which JavaScript counts, and lunr.js edits, as two)."""
+    if text.isascii() or max(text) <= "\uffff":
+        return text
+    return _code_units(text)
+
+
+def _code_units(text: str) -> list[int]:
+    return memoryview(text.encode("utf-16-le")).cast("H").tolist()
+
+
+def _length(word: str) -> int:
+    """A word's length as the worker's ``word.length`` counts it (UTF-16 code units)."""
+    return len(_units(word))
+
+
+def _fuzzy_distance(word: str, settings: Mapping[str, float], known: Callable[[str], bool]) -> int:
+    """Edits a query word may be off by: none for stop words, short or long words and words the index holds."""
+    length = _length(word)
+    if word in STOP_WORDS or not settings["fuzzy_from"] <= length <= settings["fuzzy_length_max"] or known(stem(word)):
+        return 0
+    return 2 if length >= settings["fuzzy_two_from"] else 1
+
+
+def no_terms(prefix: str, limit: int) -> int:
+    """A count of index terms starting with ``prefix`` for an index that has none (see :func:`plan`)."""
+    return 0
+
+
+def count_starting(terms: Sequence[str], prefix: str, limit: int) -> int:
+    """How many of the sorted ``terms`` start with ``prefix``, counted up to ``limit + 1`` (the
+    worker's ``countStarting`` counts the same, one term at a time)."""
+    start = bisect.bisect_left(terms, prefix)
+    end = start
+    while end < len(terms) and end - start <= limit and terms[end].startswith(prefix):
+        end += 1
+    return end - start
+
+
+def plan(
+    query_words: Sequence[str],
+    known: Callable[[str], bool],
+    settings: Mapping[str, float] = QUERY,
+    starting: Callable[[str, int], int] = no_terms,
+) -> list[dict[str, Any]]:
+    """The lunr clauses of a query's words (the worker builds the same list), each naming its
+    ``word``. ``known``: whether the index holds a term; a word it holds is not looked up one or two
+    edits away (a slip of typing is a word the collection does not have), which keeps such queries
+    fast and their results on topic. ``starting(prefix, limit)``: how many index terms start with
+    ``prefix`` (:func:`count_starting`, up to ``limit + 1``), for the query's budget of prefix terms.
+    The work is bounded as :data:`QUERY` says: at most ``fuzzy_words_max`` fuzzy clauses, none for a
+    long word, and prefix clauses that reach ``prefix_terms_max`` index terms together at most."""
+    clauses: list[dict[str, Any]] = []
+    budget = int(settings["prefix_terms_max"])
+    fuzzy_left = int(settings["fuzzy_words_max"])
+    for word in query_words:
+        stemmed = stem(word)
+        clauses.append({"term": stemmed, "boost": settings["exact"], "word": word})
+        if word not in STOP_WORDS and _length(word) >= settings["prefix_from"]:
+            reached = starting(word, budget)
+            if reached <= budget:
+                budget -= reached
+                clauses.append({"term": word, "boost": settings["prefix"], "wildcard": True, "word": word})
+        distance = _fuzzy_distance(word, settings, known) if fuzzy_left else 0
+        if distance:
+            fuzzy_left -= 1
+            clauses.append({"term": stemmed, "boost": settings["fuzzy"], "edit": distance, "word": word})
+    return clauses
+
+
+def edit_distance(text_a: str, text_b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), or ``limit + 1`` beyond
+    ``limit``; in UTF-16 code units, as the worker computes it, when either text holds a character
+    past U+FFFF."""
+    a, b = _units(text_a), _units(text_b)
+    if isinstance(a, str) != isinstance(b, str):  # compare like with like
+        a, b = _code_units(text_a), _code_units(text_b)
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    before = list(range(len(b) + 1))
+    previous: list[int] = []
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], previous[j - 2] + 1)
+        previous, before = before, row
+    return before[len(b)]
+
+
+def matched_words(
+    query_words: Sequence[str], keys: Iterable[str], clauses: Sequence[Mapping[str, Any]]
+) -> dict[str, bool]:
+    """Which of the query's words (stop words aside) a result matched, given the index terms it
+    matched and the query's clauses (:func:`plan`): a word matched when a term answers one of its clauses."""
+    keys = list(keys)
+    out: dict[str, bool] = {}
+    for word in query_words:
+        if word in STOP_WORDS:
+            continue
+        own = [c for c in clauses if c["word"] == word]
+        out[word] = out.get(word, False) or any(_answers(c, k) for c in own for k in keys)
+    return out
+
+
+def _answers(clause: Mapping[str, Any], key: str) -> bool:
+    """Whether an index term is one a clause reaches."""
+    term: str = clause["term"]
+    if clause.get("wildcard"):
+        return key.startswith(term)
+    distance: int = clause.get("edit", 0)
+    if distance:
+        return edit_distance(key, term, distance) <= distance
+    return key == term
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result."""
+
+    location: str
+    """Its address relative to the site's root (``papers/<slug>/``)."""
+    title: str
+    """Its title as plain text."""
+    score: float
+    """Its score (0 for a query of facet terms alone)."""
+    date: str | None
+    """A paper's date (``YYYY-MM-DD``), when the listings give one."""
+
+
+class SearchIndex:
+    """The search file loaded for querying, as the worker does in the browser."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        """``data``: the search file (:func:`build`; a built site's, see :func:`open_site`)."""
+        if data.get("format") != FORMAT:
+            raise SearchFileError(other_format(data.get("format")))
+        self.settings: Mapping[str, float] = data["query"]
+        self.full_text: bool = data["full_text"]
+        self.engine: str = data["engine"]
+        self.docs: Sequence[Mapping[str, Any]] = documents(data)
+        self.facets: Mapping[str, list[list[Any]]] = data["facets"]
+        self.terms: Sequence[str] = data["index"]["terms"]
+        self.index = Index.load(expand_index(data["index"]))
+
+    def resolve(self, name: str, value: str) -> list[str]:
+        """The facet values a query's value stands for: the one whose slug or name is ``value``
+        (written as a slug), else those whose slug or name starts with it."""
+        known = [(str(v[0]), facet_value(str(v[1]))) for v in self.facets.get(name, [])]
+        exact = [slug for slug, label in known if value in (slug, label)]
+        return exact or [slug for slug, label in known if slug.startswith(value) or label.startswith(value)]
+
+    def _passes(self, doc: Mapping[str, Any], filters: Sequence[tuple[str, list[str]]]) -> bool:
+        for name, allowed in filters:
+            have = doc.get(name)
+            values = have if isinstance(have, list) else [have] if have else []
+            if not any(v in allowed for v in values):
+                return False
+        return True
+
+    def search(self, query: str, limit: int | None = None) -> list[Hit]:
+        """Ranked results of a query typed in the search box (facet terms included)."""
+        parsed = parse(query, self.settings)
+        filters = [(name, self.resolve(name, value)) for name, value in parsed.filters]
+        found: list[tuple[float, int]] = []
+        if parsed.words:
+            known = self.index.inverted_index.__contains__
+            clauses = plan(parsed.words, known, self.settings, functools.partial(count_starting, self.terms))
+            q = self.index.create_query()
+            for c in clauses:
+                q.term(
+                    c["term"],
+                    use_pipeline=False,
+                    boost=c["boost"],
+                    wildcard=Query.WILDCARD_TRAILING if c.get("wildcard") else Query.WILDCARD_NONE,
+                    edit_distance=c.get("edit", 0),
+                )
+            for result in self.index.query(q):
+                ref = int(result["ref"])
+                matched = matched_words(parsed.words, result["match_data"].metadata.keys(), clauses)
+                coverage = sum(matched.values()) / max(len(matched), 1)
+                found.append((result["score"] * (1 + coverage**2), ref))
+        elif filters:
+            found = [(0.0, ref) for ref in range(len(self.docs))]
+        if filters:
+            found = [(s, ref) for s, ref in found if self._passes(self.docs[ref], filters)]
+        found.sort(key=lambda f: (-f[0], f[1]))
+        hits = [
+            Hit(
+                location=self.docs[ref]["location"],
+                title=html.unescape(self.docs[ref]["title"]),
+                score=score,
+                date=self.docs[ref].get("date"),
+            )
+            for score, ref in found
+        ]
+        return hits[:limit] if limit is not None else hits
