@@ -150,8 +150,8 @@
       var title = items[i].querySelector("a.paper-list__title")
       var where = items[i].querySelector(".paper-list__meta")
       var slug = title && slugOf(title.href)
-      if (slug && where && !where.querySelector(".reading-list-toggle"))
-        where.appendChild(button(slug))
+      if (slug && where && !items[i].querySelector(".reading-list-toggle"))
+        where.insertAdjacentElement("afterend", button(slug))  // beside the date, which does not wrap
     }
   }
 
@@ -280,10 +280,10 @@
       if (!list.length)
         return
       var actions = element("p", "reading-list__actions")
-      var bib = element("button", "md-button", "Download BibTeX")
+      var bib = element("button", "reading-list-export", "Download BibTeX")
       bib.type = "button"
       bib.setAttribute("data-export", "bibtex")
-      var csv = element("button", "md-button", "Download CSV")
+      var csv = element("button", "reading-list-export", "Download CSV")
       csv.type = "button"
       csv.setAttribute("data-export", "csv")
       actions.appendChild(bib)
@@ -298,15 +298,14 @@
         var title = element("a", "paper-list__title", entry ? entry[0] : paper.slug)
         title.href = paperUrl(paper.slug)
         li.appendChild(title)
-        var facts = entry ? [entry[1] || "undated"].concat(entry[2] && entry[2].length ? [entry[2].join(", ")] : []) : ["not in this collection any more"]
-        var meta = element("span", "paper-list__meta", facts.join(" · "))
+        li.appendChild(element("span", "paper-list__meta", entry ? entry[1] || "undated" : "not in this collection any more"))
+        if (entry && entry[2] && entry[2].length)
+          li.appendChild(element("span", "paper-list__topics", entry[2].join(", ")))
         var remove = element("button", "reading-list-remove", "Remove")
         remove.type = "button"
         remove.setAttribute("data-slug", paper.slug)
         remove.setAttribute("aria-label", "Remove from reading list: " + (entry ? entry[0] : paper.slug))
-        meta.appendChild(document.createTextNode(" "))
-        meta.appendChild(remove)
-        li.appendChild(meta)
+        li.appendChild(remove)
         if (entry && entry[3])
           li.appendChild(element("span", "paper-list__summary", entry[3]))
         ul.appendChild(li)
