@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from playwright.sync_api import Page, expect
 from generator.reading import CSV_COLUMNS, slug_hash
 
 from .browser import Watch, foreign_requests
+from .conftest import ROOT, copy_project, run_generator
 from .test_browser import PWNED_JS, SCRIPT_TITLE
 
 pytestmark = pytest.mark.browser
@@ -36,6 +38,8 @@ TOGGLE = ".reading-list-toggle"
 SAVED_PAPERS = "#saved-papers"
 ITEMS = "#saved-papers ul.reading-list__papers > li"
 BIB_ENTRY = re.compile(r"@misc\{([a-z0-9-]+),")
+ADDED = "daily-papers-2025-10-30-with-metadata.txt"
+"""A bundled listing whose papers are among the newest: added last, some show on the home page."""
 SITE_URL = "http://127.0.0.1:8000/"
 """The hosted site's address the builds cite (``site_url`` in mkdocs.yml without SITE_URL)."""
 
@@ -328,3 +332,46 @@ def test_hostile_titles_show_as_text_on_the_reading_list(
     kind, value = page.evaluate(PWNED_JS)
     assert kind == "undefined", f"the reading list ran listing text as script (window.__pwned = {value})"
     assert not watch.dialogs and not watch.errors, (watch.dialogs, watch.errors)
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, set[str]]:
+    """The offline site of the bundled corpus without one listing (a copy kept), then rebuilt with it:
+    the two folders and the slugs of the papers the rebuild added."""
+    listings = ROOT / "data" / "listings"
+    four = tmp_path_factory.mktemp("four-listings")
+    for path in listings.iterdir():
+        if path.name != ADDED:
+            shutil.copy2(path, four / path.name)
+    project = copy_project(tmp_path_factory.mktemp("rebuilt") / "project", four)
+    assert run_generator(project, "build").returncode == 0
+    before = tmp_path_factory.mktemp("before") / "site-offline"
+    shutil.copytree(project / "site-offline", before)
+    slugs_before = set(records(project))
+    shutil.copy2(listings / ADDED, project / "data" / "listings" / ADDED)
+    assert run_generator(project, "build").returncode == 0
+    return before, project / "site-offline", set(records(project)) - slugs_before
+
+
+@pytest.mark.parametrize("path", ["index.html", "topics/efficiency.html"], ids=["home", "topic"])
+def test_after_a_rebuild_the_offline_site_marks_the_added_papers(
+    open_page: Callable[..., tuple[Page, Watch]], rebuilt: tuple[Path, Path, set[str]], path: str
+) -> None:
+    """A reader opens the offline site, then a newer one unzipped elsewhere: the papers it added are
+    marked "New" (both folders are one site: the same hosted address)."""
+    before, after, added = rebuilt
+    page, watch = open_page(viewport={"width": 1280, "height": 900})
+    page.goto((before / path).as_uri())
+    expect(page.locator(".md-content ul.paper-list > li").first).to_be_visible()
+    page.wait_for_function("() => Object.keys(localStorage).some((k) => k.endsWith(' visits'))")
+    expect(page.locator(".paper-new"), "a first visit marks papers").to_have_count(0)
+    page.goto((after / path).as_uri())
+    items = page.locator(".md-content ul.paper-list > li")
+    expect(items.first).to_be_visible()
+    listed = {slug_of(h) for h in items.locator("a.paper-list__title").evaluate_all("(a) => a.map((x) => x.href)")}
+    assert listed & added, f"test premise: /{path} lists none of the {len(added)} added papers"
+    marked = page.locator(".md-content ul.paper-list > li:has(.paper-new)")
+    expect(marked.first).to_be_visible()
+    shown = {slug_of(h) for h in marked.locator("a.paper-list__title").evaluate_all("(a) => a.map((x) => x.href)")}
+    assert shown == listed & added, f"marked {sorted(shown)}; listed and added: {sorted(listed & added)}"
+    assert_quiet(watch, "offline", f"rebuilt /{path}")
