@@ -163,15 +163,23 @@ def test_save_from_a_paper_and_a_list_then_remove_and_export(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_reading_list_is_in_the_navigation_and_says_so_when_empty(
+def test_the_reading_list_is_in_the_navigation_says_so_when_empty_and_shows_a_saved_paper(
     open_page: Callable[..., tuple[Page, Watch]], real_site: Path, real_url: str, kind: str
 ) -> None:
+    """The hosted site goes there by instant navigation (no page load), the offline site by a load."""
     page, watch = open_page(viewport={"width": 1280, "height": 900})
     page.goto(address(kind, real_url, real_site, ""))
     page.locator(".md-nav--primary").get_by_role("link", name="Reading list").first.click()
     expect(page.locator(".md-content h1")).to_have_text("Reading list")
     expect(page.locator("#saved-papers .reading-list__status")).to_contain_text("No paper saved yet")
     expect(page.get_by_role("button", name="Download BibTeX")).to_have_count(0)
+    page.locator(".md-nav--primary").get_by_role("link", name="Home").first.click()
+    first = page.locator(f"ul.paper-list > li {TOGGLE}").first
+    first.click()
+    expect(first).to_have_attribute("aria-pressed", "true")
+    title = page.locator("ul.paper-list > li a.paper-list__title").first.inner_text()
+    page.locator(".md-nav--primary").get_by_role("link", name="Reading list").first.click()
+    expect(page.locator(f"{ITEMS} a.paper-list__title")).to_have_text([title])
     assert_quiet(watch, kind, f"{kind}: empty reading list")
 
 

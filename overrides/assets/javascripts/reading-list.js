@@ -40,7 +40,8 @@
   }
 
   /* The hosted site's address (site_url), from the canonical link, which is it plus this page's
-     address; "" when the page has none. */
+     address; "" when the page has none. Read once, as the page loads: instant navigation (hosted
+     site) changes the address before the head. */
   function siteUrl() {
     var link = document.querySelector('link[rel="canonical"]')
     var path = here()
@@ -70,6 +71,8 @@
     return match ? match[1] : null
   }
 
+  var SITE = siteUrl()
+
   /* --- storage ---------------------------------------------------------------------------------- */
 
   var storage = null
@@ -82,7 +85,7 @@
   }
 
   function key(name) {
-    return "literature-site " + (siteUrl() || ROOT) + " " + name
+    return "literature-site " + (SITE || ROOT) + " " + name
   }
 
   function read(name, fallback) {
@@ -354,7 +357,7 @@
   function exportList(kind) {
     var list = saved()
     papers(list.map(function (item) { return item.slug }), function (found) {
-      var site = siteUrl()
+      var site = SITE
       var known = found.filter(function (paper) { return paper.cite })
       var when = {}
       list.forEach(function (item) { when[item.slug] = item.saved || "" })
