@@ -94,7 +94,7 @@ def shard_files(found: Mapping[Slug, Preview]) -> dict[str, bytes]:
         shards[shard_of(slug, count)][slug] = [p.title, p.date, list(p.topics), p.sentence]
     files = {INDEX: f"__previewShards({count})\n".encode()}
     for number, shard in enumerate(shards):
-        files[f"{FOLDER}/{number}.js"] = f"__previewShard({number}, {_literal(shard)})\n".encode()
+        files[f"{FOLDER}/{number}.js"] = f"__previewShard({number}, {script_literal(shard)})\n".encode()
     return files
 
 
@@ -103,7 +103,7 @@ def preview_files(corpus: Corpus, date_label: Callable[[dt.date], str]) -> dict[
     return shard_files(previews(corpus, date_label))
 
 
-def _literal(value: object) -> str:
+def script_literal(value: object) -> str:
     """JSON that is also a JavaScript literal in any browser: U+2028 and U+2029 escaped (raw, they
     end a line in JavaScript before ES2019)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -29,8 +29,9 @@ from .facts import paper_facts, plural
 from .lists import LIST_LIMIT, PaperLists, by_relevance, capped, date_label, most_upvoted
 from .model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
 from .previews import preview_files
+from .reading import reading_files
 from .svg import bar_chart, topic_map
-from .text import Trusted, html_text, markdown_text
+from .text import Trusted, html_text, markdown_text, spreadsheet_cell
 from .topics import MAX_TOPICS
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -436,6 +437,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
                 key=lambda item: (-item[2], item[0]),
             )
         },
+        "reading-list.md": {},
         "about.md": {
             "fallback": topics.get(corpus.fallback) if corpus.fallback else None,
             "top_k": links.TOP_K,
@@ -455,6 +457,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     files["papers.json"] = _json_file(records)
     files["papers.csv"] = _csv(records)
     files.update(preview_files(corpus, date_label))
+    files.update(reading_files(corpus))
     return dict(sorted(files.items()))
 
 
@@ -712,15 +715,6 @@ def _json_value(value: Any, newline: str, out: list[str]) -> None:
         raise _NotFast
 
 
-def _cell(value: Any) -> Any:
-    """A CSV cell that a spreadsheet will not run as a formula (a title may start with ``=``)."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(records: list[dict[str, Any]]) -> bytes:
     out = io.StringIO()
     columns = [
@@ -744,5 +738,5 @@ def _csv(records: list[dict[str, Any]]) -> bytes:
         for key in ("tags", "related", "sources"):
             row[key] = "; ".join(r[key])
         row["links"] = " ".join(link["url"] for link in r["links"])
-        writer.writerow([_cell(row[c]) for c in columns])
+        writer.writerow([spreadsheet_cell(row[c]) for c in columns])
     return out.getvalue().encode("utf-8")

@@ -36,3 +36,17 @@ def html_text(text: str) -> str:
 def display_url(url: str) -> str:
     """A URL as a short label: no scheme, no ``www.``, no trailing slash."""
     return re.sub(r"^(https?://)?(www\.)?", "", url).rstrip("/")
+
+
+SPREADSHEET_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is run as a formula by spreadsheets."""
+
+
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula (a title may start with ``=``): such
+    text gets a leading ``'``; None is an empty cell."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in SPREADSHEET_TRIGGERS:
+        return "'" + value
+    return value

@@ -68,7 +68,7 @@
   /* generator/previews.py shard_of: the CRC-32 (zlib's) of the (ASCII) slug, modulo the shard count. */
   var crcTable = null
 
-  function shardOf(slug) {
+  function crc32(slug) {
     if (!crcTable) {
       crcTable = []
       for (var n = 0; n < 256; n++) {
@@ -81,7 +81,11 @@
     var crc = 0xffffffff
     for (var i = 0; i < slug.length; i++)
       crc = crcTable[(crc ^ slug.charCodeAt(i)) & 0xff] ^ (crc >>> 8)
-    return ((crc ^ 0xffffffff) >>> 0) % shardCount
+    return (crc ^ 0xffffffff) >>> 0
+  }
+
+  function shardOf(slug) {
+    return crc32(slug) % shardCount
   }
 
   /* Call done(entry) with the paper's data, or done(null) when there is none. */
@@ -99,6 +103,15 @@
       return done(null)
     waiting.push([slug, done])
     load(number + ".js")
+  }
+
+  /* For the reading list (reading-list.js, loaded after this script): a paper's preview data
+     (done(entry) or done(null)), the CRC-32 of a slug, and the shard of a slug once a lookup has
+     answered (null before). */
+  window.__paperData = {
+    lookup: lookup,
+    crc32: crc32,
+    shardOf: function (slug) { return shardCount === null ? null : shardOf(slug) }
   }
 
   /* The slug of the paper a link in the page's content leads to, or null. */
