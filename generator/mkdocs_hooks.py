@@ -31,7 +31,7 @@ from collections.abc import Callable
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader
 from mkdocs.config.defaults import MkDocsConfig
@@ -39,11 +39,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-SHIM = Path("node_modules/iframe-worker/shim/index.js")
-"""Where ``npm ci`` installs the shim, relative to the project root (the config file's folder)."""
+if TYPE_CHECKING:
+    from generator import addresses
+else:  # MkDocs loads this file on its own, with its folder on the path: generator/addresses.py
+    import addresses
 
-SHIM_URI = "assets/javascripts/iframe-worker-shim.js"
-"""Where the shim lands in the offline site."""
+SHIM = Path(addresses.SHIM)
+SHIM_URI = addresses.SHIM_URI
 
 LUNR = Path("node_modules/lunr/lunr.min.js")
 """lunr.js as ``npm ci`` installs it, relative to the project root."""
@@ -156,6 +158,12 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     _memo_on = bool(config.extra.get("memo", True))
     env.globals["memo"] = memo
     env.globals["titled_page"] = titled_page
+
+    def site_links(html: str, page: Page) -> str:
+        """HTML the generator wrote with hosted addresses, as this build needs it (offline: files)."""
+        return html if config.use_directory_urls else _offline_links(html, page, files)
+
+    env.filters["site_links"] = site_links
     return env
 
 
@@ -203,17 +211,23 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return markdown
 
 
-_PAPER_LIST = re.compile(r'<ul class="paper-list"[^>]*>.*?</ul>', re.DOTALL)
-_PAPER_LINK = re.compile(r'href="(?:\.\./)*((?:papers|topics)/[^"/]+)/"')
-
-
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Offline build: point the paper lists' links to papers and topics (written for the hosted
-    build's folder URLs, see ``generator/lists.py``) at the ``.html`` files."""
-    if config.use_directory_urls or '<ul class="paper-list"' not in html:
+    """Offline build: point the links the generator wrote for the hosted site's folder addresses
+    (paper lists, topic chips) at the ``.html`` files; Markdown links are MkDocs's, right already."""
+    if config.use_directory_urls:
         return html
-    to_root = "../" * page.url.count("/")
-    return _PAPER_LIST.sub(lambda m: _PAPER_LINK.sub(lambda link: f'href="{to_root}{link[1]}.html"', m[0]), html)
+    return _offline_links(html, page, files, keep=lambda link: not addresses.hosted_form(link))
+
+
+def _offline_links(html: str, page: Page, files: Files, keep: Callable[[str], bool] | None = None) -> str:
+    """HTML the generator wrote for the page's hosted address, as the page's offline address needs it."""
+
+    def offline(url: str) -> str | None:
+        found = (files.get_file_from_path(src) for src in addresses.sources(url))
+        return next((addresses.offline_url(f.src_uri) for f in found if f is not None), None)
+
+    src = page.file.src_uri
+    return addresses.offline_links(html, addresses.hosted_url(src), addresses.offline_url(src), offline, keep)
 
 
 def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
