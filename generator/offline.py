@@ -74,17 +74,22 @@ def derive(hosted: Path, offline: Path, docs: Path, root: Path) -> None:
             made.add(path.parent)
         return path
 
-    for folder, _, names in os.walk(hosted):
+    cache: dict[tuple[str, str, str, bool], str] = {}
+    for folder, folders, names in os.walk(hosted):
         here = os.path.relpath(folder, hosted)
+        if here == ".":
+            folders[:] = [name for name in folders if not HOSTED_ONLY.match(f"{name}/")]
         for name in names:
             relative = name if here == "." else f"{here}/{name}".replace(os.sep, "/")
             source = Path(folder) / name
             if relative in files_of:
                 url = files_of[relative]
-                text = page(source.read_text(encoding="utf-8"), url, pages[url], pages, site_url, base_path)
+                text = page(source.read_text(encoding="utf-8"), url, pages[url], pages, site_url, base_path, cache)
                 target(pages[url]).write_text(text, encoding="utf-8")
             elif relative == "404.html":
-                text = page(source.read_text(encoding="utf-8"), "404.html", "404.html", pages, site_url, base_path)
+                text = page(
+                    source.read_text(encoding="utf-8"), "404.html", "404.html", pages, site_url, base_path, cache
+                )
                 target(relative).write_text(text, encoding="utf-8")
             elif relative == "sitemap.xml":
                 text = sitemap(source.read_text(encoding="utf-8"), pages, site_url)
@@ -99,8 +104,17 @@ def derive(hosted: Path, offline: Path, docs: Path, root: Path) -> None:
     shutil.copyfile(root / addresses.SHIM, target(addresses.SHIM_URI))
 
 
-def page(html: str, url: str, offline_url: str, pages: dict[str, str], site_url: str, base_path: str = "/") -> str:
-    """A hosted page (at ``url``) as the offline site has it (at ``offline_url``)."""
+def page(
+    html: str,
+    url: str,
+    offline_url: str,
+    pages: dict[str, str],
+    site_url: str,
+    base_path: str = "/",
+    cache: dict[tuple[str, str, str, bool], str] | None = None,
+) -> str:
+    """A hosted page (at ``url``) as the offline site has it (at ``offline_url``); ``cache``: links
+    mapped before (``addresses.offline_links``)."""
     if url == "404.html":  # MkDocs writes the 404 page's links from the site's root (/assets/...)
         base = base_path.rstrip("/") or "/"
         shim = f"{base_path.rstrip('/')}/{addresses.SHIM_URI}"
@@ -109,7 +123,7 @@ def page(html: str, url: str, offline_url: str, pages: dict[str, str], site_url:
         shim = addresses.relative(addresses.SHIM_URI, offline_url)
     html = _PAGEFIND_ARTICLE.sub(_ARTICLE, html, count=1)
     html = _PAGE_FEED.sub("", _SITE_FEEDS.sub("", html, count=1), count=1)
-    html = addresses.offline_links(html, url, offline_url, pages.get)
+    html = addresses.offline_links(html, url, offline_url, pages.get, cache=cache)
     html, found = _PALETTE_THEN_LIBS.subn(
         lambda m: f'{m[1]}        <script src="{shim}"></script>\n      \n', html, count=1
     )

@@ -685,7 +685,7 @@ def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyP
     from generator import mkdocs_hooks
 
     article = '<article class="md-content__inner md-typeset" data-pagefind-body><div hidden></div>'
-    monkeypatch.setitem(mkdocs_hooks._pagefind_articles, "papers/x/", article)
+    monkeypatch.setitem(mkdocs_hooks._build.pagefind_articles, "papers/x/", article)
     config: Any = SimpleNamespace(extra={}, plugins={})
     page: Any = SimpleNamespace(url="papers/x/", file=SimpleNamespace(src_uri="papers/x.md"))
     worker = '"search": "../../assets/javascripts/workers/search.a7633da7.min.js"'
