@@ -39,9 +39,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-if TYPE_CHECKING:
+if TYPE_CHECKING or __package__:  # imported as generator.mkdocs_hooks (tests)
     from generator import addresses
-else:  # MkDocs loads this file on its own, with its folder on the path: generator/addresses.py
+else:  # loaded by MkDocs from its file, with the file's folder on the path: generator/addresses.py
     import addresses
 
 SHIM = Path(addresses.SHIM)
