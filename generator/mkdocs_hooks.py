@@ -1,5 +1,6 @@
-"""MkDocs hooks of both builds: the site's search, accessibility fixes to the theme's output, and
-the offline shim.
+"""MkDocs hooks of the hosted render (``mkdocs.yml``; generator/offline.py derives the offline site
+from it) and of the offline reference render (``mkdocs.offline.yml``, which tests compare the
+derived site with): the site's search, accessibility fixes to the theme's output, and the offline shim.
 
 - Search: Material's search dialog stays, but its worker is the site's own
   (``generator/search_worker.js`` after lunr.js from ``npm ci``, served as one file). The search
@@ -14,6 +15,9 @@ the offline shim.
   navigation, footer and scripts: overrides/paper.html).
 - The offline build serves the iframe-worker shim installed by ``npm ci`` instead of loading it
   from a CDN.
+- Links: the generator writes links between pages for the hosted site's folder addresses; in an
+  offline render ``on_page_content`` and the templates' ``site_links`` filter map them to the
+  ``.html`` files, through generator/addresses.py, as the derivation does.
 - Feeds: a topic's or an organisation's page names the papers of its RSS feed (``feed`` in its
   front matter, generator/render.py); the feed plugin's items and template (the site's feed of
   newest papers) write it beside the page's address (``topics/<slug>.xml``), and
@@ -156,7 +160,7 @@ def memo(*key: str, caller: Callable[[], str], title: str | None = None) -> str:
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """Give templates ``memo``; forget what an earlier build (``mkdocs serve``) rendered.
+    """Give templates ``memo`` and ``site_links``; forget what an earlier build (``mkdocs serve``) rendered.
     ``extra: {memo: false}`` renders every block on every page (tests compare the two)."""
     _build.memo.clear()
     env.globals["memo"] = memo
