@@ -233,7 +233,9 @@ def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
         parts.insert(3, plural(notes, "note"))
     line = ", ".join(parts) + f"; {seconds:.1f} s"
     if command == "build":
-        line += f" (generator {generator_seconds:.1f} s, MkDocs {report.timings.get('mkdocs', 0):.1f} s)"
+        steps = [f"generator {generator_seconds:.1f} s", f"MkDocs {report.timings.get('mkdocs', 0):.1f} s"]
+        steps += [f"{name} {report.timings[name]:.1f} s" for name in ("offline", "pagefind") if name in report.timings]
+        line += f" ({', '.join(steps)})"
         if report.docs:
             line += f"\ndocs/: {report.docs.written} written, {report.docs.unchanged} unchanged, {report.docs.removed} removed"
         for site in report.sites:

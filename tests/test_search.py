@@ -248,7 +248,6 @@ def test_the_offline_script_holds_the_search_file_and_the_hook_writes_it_so() ->
     assert search.from_script(script) == text
     # Raw, U+2028 and U+2029 end a string literal in JavaScript before ES2019.
     assert "\u2028" not in script and "\u2029" not in script
-    assert mkdocs_hooks._as_script(text) == script
     settings = mkdocs_hooks._json({"facets": {"org": [["x", "Lab\u2028name", 1]]}})
     assert "\u2028" not in settings and json.loads(settings)["facets"]["org"][0][1] == "Lab\u2028name"
     node = shutil.which("node")
@@ -257,9 +256,8 @@ def test_the_offline_script_holds_the_search_file_and_the_hook_writes_it_so() ->
         assert json.loads(
             subprocess.run([node, "-e", run], capture_output=True, text=True, check=True).stdout
         ) == json.loads(text)
-    # The hook, which MkDocs loads on its own, keeps copies of the names.
-    assert mkdocs_hooks.SITE_DATA == search.SITE_DATA
-    assert mkdocs_hooks.SCRIPT_VARIABLE == search.SCRIPT_VARIABLE
+    # The hook, which MkDocs loads on its own, reads the names from the search file's module, not copies.
+    assert mkdocs_hooks.searchfile.SITE_DATA is search.SITE_DATA
     assert mkdocs_hooks.SEARCH_DATA == search.INDEX_FILE
 
 
@@ -685,7 +683,7 @@ def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyP
     from generator import mkdocs_hooks
 
     article = '<article class="md-content__inner md-typeset" data-pagefind-body><div hidden></div>'
-    monkeypatch.setitem(mkdocs_hooks._pagefind_articles, "papers/x/", article)
+    monkeypatch.setitem(mkdocs_hooks._build.pagefind_articles, "papers/x/", article)
     config: Any = SimpleNamespace(extra={}, plugins={})
     page: Any = SimpleNamespace(url="papers/x/", file=SimpleNamespace(src_uri="papers/x.md"))
     worker = '"search": "../../assets/javascripts/workers/search.a7633da7.min.js"'
