@@ -212,9 +212,11 @@ def test_browser_and_terminal_agree_on_the_first_result(
         hits = terminal_index.search(query)
         browser_first = found[0].title if found else None
         terminal_first = hits[0].title if hits else None
-        if browser_first != terminal_first or matching_count(page) != len(hits):
+        papers = site_search.papers_found(hits)
+        if browser_first != terminal_first or matching_count(page) != papers:
             disagree.append(
-                f"{query!r}: browser {browser_first!r} of {matching_count(page)}, terminal {terminal_first!r} of {len(hits)}"
+                f"{query!r}: browser {browser_first!r} of {matching_count(page)} papers, "
+                f"terminal {terminal_first!r} of {papers}"
             )
     assert not disagree, "the search box and `generator search` rank differently:\n" + "\n".join(disagree)
     assert not watch.errors, f"JavaScript errors while searching: {watch.errors}"
