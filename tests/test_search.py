@@ -447,8 +447,8 @@ vm.runInContext(`
   handle({ type: 0, data: { config: { papers: input.settings }, docs: [] } }).then(ready => {
     const answers = []
     return input.queries.reduce(
-      (done, q) => done.then(() => handle({ type: 2, data: q })).then(answer => answers.push(answer.data.items.map(
-        i => [i[0].location, i[0].score, i[0].title, i[0].tags || null]))),
+      (done, q) => done.then(() => handle({ type: 2, data: q })).then(answer => answers.push([answer.data.papers,
+        answer.data.items.map(i => [i[0].location, i[0].score, i[0].title, i[0].tags || null])])),
       Promise.resolve()
     ).then(() => ({ ready, answers }))
   }).then(out => {
@@ -488,14 +488,18 @@ def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_
         "a missing search file stalls the box"
     )
     differ = []
-    for query, answer in zip(queries, js["answers"], strict=True):
+    for query, (papers, answer) in zip(queries, js["answers"], strict=True):
         hits = opened.index.search(query)
         if [a[0] for a in answer] != [h.location for h in hits] or any(
             abs(a[1] - h.score) > 1e-9 * max(1.0, h.score) for a, h in zip(answer, hits, strict=True)
         ):
             differ.append(f"{query!r}: browser {[a[0] for a in answer[:3]]}, terminal {[h.location for h in hits[:3]]}")
+        if papers != search.papers_found(hits):
+            differ.append(f"{query!r}: the browser counts {papers} papers, the terminal {search.papers_found(hits)}")
     assert not differ, "the worker and `generator search` answer differently:\n" + "\n".join(differ)
-    gptq = js["answers"][queries.index("quantization")]
+    quantization = opened.index.search("quantization")
+    assert 0 < search.papers_found(quantization) < len(quantization), "test premise: a topic page matches too"
+    gptq = js["answers"][queries.index("quantization")][1]
     assert all(title.replace("<mark>", "").replace("</mark>", "") for _, _, title, _ in gptq)
     assert any(tags for *_, tags in gptq), "results show no topics"
 
@@ -513,7 +517,19 @@ def test_search_command_prints_ranked_titles_with_urls(real_site: Path) -> None:
         .strip()
         .endswith("/papers/gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers/")
     )
-    assert "results for 'GPTQ'" in result.stderr
+    assert "2 matching papers for 'GPTQ'" in result.stderr
+
+
+def test_search_command_counts_papers_apart_from_topic_pages(real_site: Path, index: search.SearchIndex) -> None:
+    """ "quantization" finds the Quantization topic's page too: the count says how many papers, as the
+    search box's count line does, and the topic page apart."""
+    hits = index.search("quantization")
+    papers = sum(h.location.startswith("papers/") for h in hits)
+    assert search.papers_found(hits) == papers and len(hits) == papers + 1
+    result = run_generator(real_site, "search", "quantization")
+    assert f"{papers} matching papers and 1 topic or organisation page for 'quantization'" in result.stderr
+    report = json.loads(run_generator(real_site, "search", "quantization", "--json").stdout)
+    assert (report["found"], report["papers"]) == (papers + 1, papers)
 
 
 def test_search_command_says_which_words_of_a_long_query_it_searched(real_site: Path) -> None:
@@ -550,7 +566,7 @@ def test_search_command_messages_and_exit_codes(real_site: Path, tmp_path: Path)
     assert unknown.returncode == 2
     assert "no topic 'astrology' in this site; topics: efficiency, quantization" in unknown.stderr
     none = run_generator(real_site, "search", "zzqxv")
-    assert none.returncode == 1 and none.stdout == "" and "0 results for 'zzqxv'" in none.stderr
+    assert none.returncode == 1 and none.stdout == "" and "0 matching papers for 'zzqxv'" in none.stderr
     missing = run_generator(real_site, "search", "attention", "--site", str(tmp_path / "site"))
     assert missing.returncode == 2
     assert "site/search/search_index.json: not found: build the site first" in missing.stderr
@@ -850,9 +866,10 @@ def test_the_browser_worker_ranks_unicode_queries_as_python_does(unicode_site: P
     opened = search.open_site(site)
     queries = [q["query"] for q in UNICODE_QUERIES]
     answers = _run_worker(opened, settings, queries)["answers"]
-    for query, answer in zip(queries, answers, strict=True):
+    for query, (papers, answer) in zip(queries, answers, strict=True):
         hits = opened.index.search(query)
         assert [a[0] for a in answer] == [h.location for h in hits], query
+        assert papers == search.papers_found(hits), query
         assert all(abs(a[1] - h.score) <= 1e-9 * max(1.0, h.score) for a, h in zip(answer, hits, strict=True)), query
 
 
