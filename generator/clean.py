@@ -40,6 +40,9 @@ class Cleaning:
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
+_TIE = re.compile(r"(\S*?)(?<=[^\W\d_])~(?=[^\s~])")
+"""LaTeX's tie (an unbreakable space) after a word, as copies from arXiv keep it: ``Adapters~(LoRA)``,
+``Figure~3``, ``at~https://...``; with the start of its word, to leave addresses (``/~user``) alone."""
 """Whitespace ``_SPACES`` would change: any but a single plain space (its class is exactly ``\\s``)."""
 _DROPPED = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"  # control characters that are not whitespace
@@ -78,7 +81,15 @@ def _clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     if "\\" in text or "$" in text:
         converted = latex_to_text(text)
         text, addresses = _drop(converted.text), converted.addresses
+    if "~" in text:
+        text = _TIE.sub(_untie, text)
     return _fold_spaces(text), addresses
+
+
+def _untie(match: re.Match[str]) -> str:
+    """A tie read as the space it stands for, unless it is part of an address."""
+    word = match[1]
+    return match[0] if "://" in word or word.lower().startswith("www.") else f"{word} "
 
 
 def plain_text(text: str) -> str:

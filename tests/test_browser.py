@@ -1039,7 +1039,9 @@ def test_home_page_has_the_navigation_of_every_page(
     links = ".md-sidebar--primary .md-nav--primary > .md-nav__list > .md-nav__item > a.md-nav__link"
     page.goto(real_url + "about/")
     expected = [normalise_space(text) for text in page.locator(links).all_inner_texts()]
-    assert expected == ["Home", "Topics", "Timeline", "Organisations", "Reading list", "About"], f"test premise: {expected}"
+    assert expected == ["Home", "Topics", "Timeline", "Organisations", "Reading list", "About"], (
+        f"test premise: {expected}"
+    )
     page.goto(real_url)
     expect(page.locator(links).first, "the home page shows no navigation").to_be_visible()
     assert [normalise_space(text) for text in page.locator(links).all_inner_texts()] == expected

@@ -261,3 +261,16 @@ def test_clean_text_never_shows_a_command_or_an_unbalanced_brace(text):
     assert not re.search(r"%s(?![A-Za-z])|%\(\d\)s", cleaned)  # no format of pylatexenc's left unfilled
     if balanced(text):
         assert balanced(cleaned)
+
+
+@pytest.mark.parametrize(
+    ("abstract", "text"),
+    [
+        ("Low Rank Adapters~(LoRA). Figure~3 and Task~Arithmetic.", "Low Rank Adapters (LoRA). Figure 3 and Task Arithmetic."),
+        ("\\emph{Chain-of-Thought}~(CoT) at~https://x.org/~user/a~b", "Chain-of-Thought (CoT) at https://x.org/~user/a~b"),
+        ("about ~5% and a ~~ b", "about ~5% and a ~~ b"),
+    ],
+)  # fmt: skip
+def test_a_latex_tie_after_a_word_is_a_space_but_addresses_keep_theirs(abstract, text):
+    (cleaned,) = clean_entries([entry(abstract)]).entries
+    assert cleaned.abstract == text
