@@ -1,4 +1,5 @@
-"""Topics and related links a researcher can trust, measured against hand labels; taxonomy errors."""
+"""Topics (generator/topics.py) and related links a researcher can trust, measured against hand labels;
+taxonomy errors."""
 
 from __future__ import annotations
 
