@@ -3,6 +3,7 @@
     python -m bench make --papers 1000 10000 100000        # corpora only
     python -m bench run --papers 1000 10000 100000         # corpora + every generator stage: s and MiB
     python -m bench mkdocs --papers 1000 10000             # full vs bare MkDocs build, page and index sizes
+    python -m bench build --papers 5000 10000 --against DIR  # whole generator build vs one bare Material build
     python -m bench search --papers 1000 10000             # real builds: what search loads, time to answer
     python -m bench answer                                 # the bundled listings: time to answer vs Material's
     python -m bench equivalence --papers 0 2000 10000      # the speed-ups change no output
@@ -154,6 +155,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from . import build_bench
+
+    return build_bench.main(args)
+
+
 def cmd_mkdocs(args: argparse.Namespace) -> int:
     from . import mkdocs_bench
 
@@ -236,6 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     mk.add_argument("--only", choices=("full", "bare", "offline"), nargs="+", help="builds to run (default all)")
     mk.add_argument("--repeat", type=int, default=1, help="runs of each build, in rounds; the fastest is kept")
     mk.set_defaults(run=cmd_mkdocs)
+    whole = commands.add_parser("build", help="the whole `generator build` against one bare Material build")
+    common(whole, (5_000, 10_000))
+    whole.add_argument("--repeat", type=int, default=2, help="rounds; the fastest run of each build is kept")
+    whole.add_argument("--against", type=Path, help="another checkout of the project to measure the same way")
+    whole.set_defaults(run=cmd_build)
     search = commands.add_parser("search", help="what the search box loads and time to answer in Chromium")
     common(search, (1_000, 10_000))
     search.add_argument("--query", default="quantization", help="the word typed into the search box")

@@ -5,7 +5,8 @@ For each corpus size: a copy of the project (as the tests make one) with the syn
 then, one after the other so they do not compete for the two cores:
 
 - ``full``: ``mkdocs build -f mkdocs.yml`` (the hosted site, as ``generator build`` runs it);
-- ``offline``: ``mkdocs build -f mkdocs.offline.yml`` (the zip-and-open-anywhere site);
+- ``offline``: ``mkdocs build -f mkdocs.offline.yml`` (the zip-and-open-anywhere site rendered on its
+  own: the reference; ``generator build`` derives it from the hosted render, see bench/build_bench.py);
 - ``bare``: the same pages as plain Markdown (a paper page is its title and abstract; every other
   page its title), papers out of the nav, theme ``material`` with only the ``search`` plugin.
 

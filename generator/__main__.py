@@ -196,12 +196,19 @@ def _search(args: argparse.Namespace) -> int:
             {"rank": n, "title": h.title, "url": base + h.location, "score": round(h.score, 3)}
             for n, h in enumerate(shown, 1)
         ]
-        say(as_json({"query": query, "found": len(hits), "results": records}, ensure_ascii=False, indent=1))
+        report = {"query": query, "found": len(hits), "papers": search.papers_found(hits), "results": records}
+        say(as_json(report, ensure_ascii=False, indent=1))
     else:
         for n, hit in enumerate(shown, 1):
             date = f" ({hit.date})" if hit.date else ""
             say(f"{n:2}. {hit.title}{date}\n    {base + hit.location}")
-    summary = f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}"
+    # Papers counted as the search box's count line counts them; topic and organisation pages apart.
+    papers = search.papers_found(hits)
+    summary = f"{papers} matching paper{'s' if papers != 1 else ''}"
+    if len(hits) > papers:
+        others = len(hits) - papers
+        summary += f" and {others} topic or organisation page{'s' if others != 1 else ''}"
+    summary += f" for {query!r}"
     if not index.full_text:
         summary += f" in titles and topics (abstracts are not indexed past {search.LUNR_LIMIT:,} papers)"
     if len(hits) > len(shown):
@@ -233,7 +240,9 @@ def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
         parts.insert(3, plural(notes, "note"))
     line = ", ".join(parts) + f"; {seconds:.1f} s"
     if command == "build":
-        line += f" (generator {generator_seconds:.1f} s, MkDocs {report.timings.get('mkdocs', 0):.1f} s)"
+        steps = [f"generator {generator_seconds:.1f} s", f"MkDocs {report.timings.get('mkdocs', 0):.1f} s"]
+        steps += [f"{name} {report.timings[name]:.1f} s" for name in ("offline", "pagefind") if name in report.timings]
+        line += f" ({', '.join(steps)})"
         if report.docs:
             line += f"\ndocs/: {report.docs.written} written, {report.docs.unchanged} unchanged, {report.docs.removed} removed"
         for site in report.sites:

@@ -6,9 +6,9 @@ related papers, no YAML mapping is built per fact, and the Markdown body (what s
 stays the abstract alone. Every piece of listing text is HTML-escaped here, quotes included.
 
 Links between pages are written for the hosted build (folder URLs, the page at
-``papers/<slug>/``): ``../<slug>/``, ``../../topics/<slug>/``. The override turns them into the
-offline build's ``.html`` addresses; external addresses (the link buttons, the search links of
-the citation block) are kept apart.
+``papers/<slug>/``): ``../<slug>/``, ``../../topics/<slug>/``; the offline site's ``.html``
+addresses are mapped from them by generator/addresses.py (generator/offline.py derives the offline
+site). External addresses (the link buttons, the search links of the citation block) stay as they are.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ attributes (``data-date``, ``data-upvotes``, ``data-topics``) let the site's scr
 browser; without the script the list shows in the order written.
 
 Links are written for the hosted build's folder URLs (``to_root`` leads from the page to the site's
-root); the MkDocs hook rewrites them for the offline build (``generator/mkdocs_hooks.py``). Each
+root); the offline site's links are mapped from them (``generator/addresses.py``). Each
 paper's item is written once per ``to_root`` and reused by every list that shows it.
 """
 
@@ -29,6 +29,13 @@ LIST_LIMIT = 100
 """A long list shows the papers first in any of its orders (relevance, newest, most upvoted): this
 many of each, so every order's first ``LIST_LIMIT`` are right, and the page stays light at 10k papers.
 The rest are found with the search box's ``topic:`` and ``year:`` terms, which the page names."""
+
+TOPIC_ORDERS = (("relevance", "Relevance to this topic"), ("newest", "Newest first"), ("upvotes", "Most upvoted"))
+"""The orders of a topic's list (its page writes it most relevant first); the values are the
+orders of the site's script (``assets/javascripts/paper-lists.js``)."""
+
+ORGANISATION_ORDERS = (("newest", "Newest first"), ("upvotes", "Most upvoted"))
+"""The orders of an organisation's list (its page writes it newest first)."""
 
 # Words after which a full stop does not end a sentence: Latin and English abbreviations, and
 # references to parts of a paper followed by their number ("Fig. 2", "Eq. 3").
@@ -161,14 +168,24 @@ class PaperLists:
         identity = f' id="{list_id}"' if list_id else ""
         return f'<ul class="paper-list"{identity}>\n{items}\n</ul>'
 
-    def controls(self, list_id: str, narrower: Sequence[Topic], years: Sequence[int], undated: bool) -> str:
-        """The menus that order and filter a topic page's list, hidden until the site's script shows them."""
-        orders = '<option value="relevance">Relevance to this topic</option><option value="newest">Newest first</option><option value="upvotes">Most upvoted</option>'
-        menus = [f'<label>Order <select name="order">{orders}</select></label>']
-        if narrower:
-            options = "".join(f'<option value="{t.slug}">{html_text(t.name)}</option>' for t in narrower)
+    def controls(
+        self,
+        list_id: str,
+        orders: Sequence[tuple[str, str]],
+        topics: Sequence[Topic],
+        years: Sequence[int],
+        undated: bool,
+        topic_label: str = "Narrower topic",
+    ) -> str:
+        """The menus that order and filter a list (a topic's or an organisation's page), hidden until
+        the site's script shows them: ``orders`` (value, label; the first is the order written, see
+        :data:`TOPIC_ORDERS`), a menu of ``topics`` when there are any, and of ``years``."""
+        options = "".join(f'<option value="{value}">{label}</option>' for value, label in orders)
+        menus = [f'<label>Order <select name="order">{options}</select></label>']
+        if topics:
+            options = "".join(f'<option value="{t.slug}">{html_text(t.name)}</option>' for t in topics)
             menus.append(
-                f'<label>Narrower topic <select name="topic"><option value="">All</option>{options}</select></label>'
+                f'<label>{topic_label} <select name="topic"><option value="">All</option>{options}</select></label>'
             )
         if years:
             options = "".join(f'<option value="{y}">{y}</option>' for y in sorted(years, reverse=True))

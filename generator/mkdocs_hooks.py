@@ -1,5 +1,6 @@
-"""MkDocs hooks of both builds: the site's search, accessibility fixes to the theme's output, and
-the offline shim.
+"""MkDocs hooks of the hosted render (``mkdocs.yml``; generator/offline.py derives the offline site
+from it) and of the offline reference render (``mkdocs.offline.yml``, which tests compare the
+derived site with): the site's search, accessibility fixes to the theme's output, and the offline shim.
 
 - Search: Material's search dialog stays, but its worker is the site's own
   (``generator/search/worker.js`` after lunr.js from ``npm ci``, served as one file). The search
@@ -14,6 +15,9 @@ the offline shim.
   navigation, footer and scripts: overrides/paper.html).
 - The offline build serves the iframe-worker shim installed by ``npm ci`` instead of loading it
   from a CDN.
+- Links: the generator writes links between pages for the hosted site's folder addresses; in an
+  offline render ``on_page_content`` and the templates' ``site_links`` filter map them to the
+  ``.html`` files, through generator/addresses.py, as the derivation does.
 - Feeds: a topic's or an organisation's page names the papers of its RSS feed (``feed`` in its
   front matter, generator/render.py); the feed plugin's items and template (the site's feed of
   newest papers) write it beside the page's address (``topics/<slug>.xml``), and
@@ -31,7 +35,7 @@ from collections.abc import Callable
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader
 from mkdocs.config.defaults import MkDocsConfig
@@ -39,11 +43,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-SHIM = Path("node_modules/iframe-worker/shim/index.js")
-"""Where ``npm ci`` installs the shim, relative to the project root (the config file's folder)."""
+if TYPE_CHECKING or __package__:  # imported as generator.mkdocs_hooks (tests)
+    from generator import addresses
+    from generator.search import searchfile
+else:  # loaded by MkDocs from its file, with the file's folder on the path: generator/addresses.py,
+    import addresses  # generator/search/searchfile.py (neither imports anything of the generator)
+    from search import searchfile
 
-SHIM_URI = "assets/javascripts/iframe-worker-shim.js"
-"""Where the shim lands in the offline site."""
+SHIM = Path(addresses.SHIM)
+SHIM_URI = addresses.SHIM_URI
 
 LUNR = Path("node_modules/lunr/lunr.min.js")
 """lunr.js as ``npm ci`` installs it, relative to the project root."""
@@ -54,18 +62,12 @@ WORKER_URI = "assets/javascripts/search-worker.{hash}.js"
 named by its content as Material names its own worker: a deploy that changes it changes the
 address the pages give, so no browser keeps answering with a cached older worker."""
 
-_worker_uri = WORKER_URI.format(hash="0" * 8)
-"""The worker's address in the build running (set in ``on_files``)."""
 
-SEARCH_DATA = "search/index.json"
-"""The generator's search data in docs/ (generator/search/searchfile.py INDEX_FILE); kept out of the site as it is."""
+SEARCH_DATA = searchfile.INDEX_FILE
+"""The generator's search data in docs/; kept out of the site as it is."""
 
-SITE_DATA = {"hosted": "search/lunr_index.json", "offline": "search/lunr_index.js"}
-"""Where the site's worker finds the search file (generator/search/searchfile.py SITE_DATA; this module is
-loaded by MkDocs on its own and cannot import the generator's)."""
-
-SCRIPT_VARIABLE = "__lunr_index"
-"""What the offline site's search script sets (generator/search/searchfile.py SCRIPT_VARIABLE)."""
+SITE_DATA = searchfile.SITE_DATA
+"""Where the site's worker finds the search file, hosted and offline."""
 
 SETTINGS_LEFT_OUT = ("docs", "index", "topic_sets", "full_text", "compat")
 """Parts of the search file the worker reads from the file, not from the page's settings (which
@@ -89,23 +91,36 @@ def _offline(config: MkDocsConfig) -> bool:
     return "material/offline" in config.plugins or "offline" in config.plugins
 
 
-_search_data: dict[str, Any] = {}
-"""The generator's search data of the build running (read once, in ``on_config``)."""
+@dataclasses.dataclass
+class _Build:
+    """What the hooks learn during one build and use later in it: the only state they keep, made
+    anew by ``on_config`` (``mkdocs serve`` builds again in the same process)."""
 
-_feeds: list[tuple[str, dict[str, Any]]] = []
-"""The feeds of the build running: the address of the page that has one, and its ``feed`` front
-matter (``title``, ``papers``) with the ``file`` it is written to (set in ``on_page_markdown``)."""
+    search_data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """The generator's search data (read once, in ``on_config``)."""
+    feeds: list[tuple[str, dict[str, Any]]] = dataclasses.field(default_factory=list)
+    """The feeds: the address of the page that has one, and its ``feed`` front matter (``title``,
+    ``papers``) with the ``file`` it is written to (set in ``on_page_markdown``)."""
+    pagefind_articles: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Hosted build searched with Pagefind: the opening of the article of each page it indexes (by
+    the page's address), marked for it: a paper's whole article with its facet values as Pagefind
+    filters; for a topic's or an organisation's page, which lists papers, only what lunr indexes of
+    it (its name and description) in an element Pagefind reads and the reader does not see."""
+    worker_uri: str = WORKER_URI.format(hash="0" * 8)
+    """The search worker's address (set in ``on_files``)."""
+    memo: dict[tuple[str, ...], str] = dataclasses.field(default_factory=dict)
+    """Template blocks rendered once per build (see ``memo``)."""
+    memo_on: bool = True
+    """False with ``extra: {memo: false}``: every block rendered on every page (tests compare the two)."""
 
-_pagefind_articles: dict[str, str] = {}
-"""Hosted build searched with Pagefind: the opening of the article of each page it indexes (by the
-page's address), marked for it: a paper's whole article with its facet values as Pagefind filters;
-for a topic's or an organisation's page, which lists papers, only what lunr indexes of it (its name
-and description) in an element Pagefind reads and the reader does not see."""
+
+_build = _Build()
+"""The build running."""
 
 
 def _pagefind(config: MkDocsConfig) -> bool:
     """Whether Pagefind answers this build's search box (the hosted build, when the generator chose it)."""
-    return _search_data.get("engine") == "pagefind" and not _offline(config)
+    return _build.search_data.get("engine") == "pagefind" and not _offline(config)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -113,19 +128,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     shim, not the CDN address."""
     if _offline(config):
         config.extra["polyfills"] = [SHIM_URI]
-    _search_data.clear()
-    _feeds.clear()
+    global _build
+    _build = _Build(memo_on=bool(config.extra.get("memo", True)))
     data = Path(config.docs_dir) / SEARCH_DATA
     if _own_search(config) and data.is_file():
-        _search_data.update(json.loads(data.read_text(encoding="utf-8")))
+        _build.search_data.update(json.loads(data.read_text(encoding="utf-8")))
     return config
 
-
-_memo: dict[tuple[str, ...], str] = {}
-"""Template blocks rendered once per build (see ``memo``)."""
-
-_memo_on = True
-"""False with ``extra: {memo: false}``: every block rendered on every page (tests compare the two)."""
 
 _TITLE = "\x00page title\x00"
 """Where ``memo(..., title=...)`` puts each page's title into a block rendered once."""
@@ -142,20 +151,24 @@ def memo(*key: str, caller: Callable[[], str], title: str | None = None) -> str:
     is met, then the same text again. For blocks that come out the same on many pages (a paper
     page's navigation, footer and scripts); the key must name everything the body depends on.
     With ``title``, the body is rendered for ``titled_page`` and each page's title put in."""
-    found = _memo.get(key) if _memo_on else None
+    found = _build.memo.get(key) if _build.memo_on else None
     if found is None:
-        found = _memo[key] = caller()
+        found = _build.memo[key] = caller()
     return found if title is None else found.replace(_TITLE, title)
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """Give templates ``memo``; forget what an earlier build (``mkdocs serve``) rendered.
+    """Give templates ``memo`` and ``site_links``; forget what an earlier build (``mkdocs serve``) rendered.
     ``extra: {memo: false}`` renders every block on every page (tests compare the two)."""
-    global _memo_on
-    _memo.clear()
-    _memo_on = bool(config.extra.get("memo", True))
+    _build.memo.clear()
     env.globals["memo"] = memo
     env.globals["titled_page"] = titled_page
+
+    def site_links(html: str, page: Page) -> str:
+        """HTML the generator wrote with hosted addresses, as this build needs it (offline: files)."""
+        return html if config.use_directory_urls else _offline_links(html, page, files)
+
+    env.filters["site_links"] = site_links
     return env
 
 
@@ -177,13 +190,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(
                 f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`"
             )
-        _pagefind_articles.clear()
         if _pagefind(config):
-            _pagefind_articles.update(_pagefind_markup(_search_data))
+            _build.pagefind_articles.update(_pagefind_markup(_build.search_data))
         worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
-        global _worker_uri
-        _worker_uri = WORKER_URI.format(hash=_content_hash(worker))
-        files.append(File.generated(config, _worker_uri, content=worker))
+        _build.worker_uri = WORKER_URI.format(hash=_content_hash(worker))
+        files.append(File.generated(config, _build.worker_uri, content=worker))
     if not _offline(config):
         return files
     files.append(File.generated(config, SHIM_URI, abs_src_path=str(_project_file(config, SHIM))))
@@ -199,25 +210,31 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     feed = page.meta.get("feed")
     if isinstance(feed, dict) and "rss" in config.plugins:
         feed["file"] = PurePosixPath(page.file.src_uri).with_suffix(".xml").as_posix()
-        _feeds.append((page.canonical_url or page.url, feed))
+        _build.feeds.append((page.canonical_url or page.url, feed))
     return markdown
 
 
-_PAPER_LIST = re.compile(r'<ul class="paper-list"[^>]*>.*?</ul>', re.DOTALL)
-_PAPER_LINK = re.compile(r'href="(?:\.\./)*((?:papers|topics)/[^"/]+)/"')
-
-
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Offline build: point the paper lists' links to papers and topics (written for the hosted
-    build's folder URLs, see ``generator/lists.py``) at the ``.html`` files."""
-    if config.use_directory_urls or '<ul class="paper-list"' not in html:
+    """Offline build: point the links the generator wrote for the hosted site's folder addresses
+    (paper lists, topic chips) at the ``.html`` files; Markdown links are MkDocs's, right already."""
+    if config.use_directory_urls:
         return html
-    to_root = "../" * page.url.count("/")
-    return _PAPER_LIST.sub(lambda m: _PAPER_LINK.sub(lambda link: f'href="{to_root}{link[1]}.html"', m[0]), html)
+    return _offline_links(html, page, files, keep=lambda link: not addresses.hosted_form(link))
+
+
+def _offline_links(html: str, page: Page, files: Files, keep: Callable[[str], bool] | None = None) -> str:
+    """HTML the generator wrote for the page's hosted address, as the page's offline address needs it."""
+
+    def offline(url: str) -> str | None:
+        found = (files.get_file_from_path(src) for src in addresses.sources(url))
+        return next((addresses.offline_url(f.src_uri) for f in found if f is not None), None)
+
+    src = page.file.src_uri
+    return addresses.offline_links(html, addresses.hosted_url(src), addresses.offline_url(src), offline, keep)
 
 
 def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
-    """``_pagefind_articles`` from the search file (its layout: generator/search/searchfile.py DOCS)."""
+    """``_Build.pagefind_articles`` from the search file (its layout: generator/search/searchfile.py DOCS)."""
     docs, facets = data["docs"], data["facets"]
     closures = [[facets["topic"][n][0] for n in closure] for _, closure in data["topic_sets"]]
     compat = dict(data.get("compat", []))
@@ -257,10 +274,12 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Point the page's search at the site's worker; mark pages for Pagefind when it answers the
     search box; give the search dialog an accessible name."""
     if _own_search(config):
-        output, found = _MATERIAL_WORKER.subn(lambda m: m[1] + _worker_uri.rsplit("/", 1)[1] + '"', output, count=1)
+        output, found = _MATERIAL_WORKER.subn(
+            lambda m: m[1] + _build.worker_uri.rsplit("/", 1)[1] + '"', output, count=1
+        )
         if not found:
             raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
-        article = _pagefind_articles.get(page.url)
+        article = _build.pagefind_articles.get(page.url)
         if article is not None:
             if _ARTICLE not in output:
                 raise PluginError(f"{page.file.src_uri}: the theme's article element was not found for Pagefind")
@@ -287,13 +306,13 @@ def _write_search_data(config: MkDocsConfig) -> None:
     Pagefind answers; ``search/facets.js``: the facet values for the menus in the dialog."""
     target = Path(config.site_dir) / "search" / "search_index.json"
     material = json.loads(target.read_text(encoding="utf-8"))
-    settings = {k: v for k, v in _search_data.items() if k not in SETTINGS_LEFT_OUT}
+    settings = {k: v for k, v in _build.search_data.items() if k not in SETTINGS_LEFT_OUT}
     if not _pagefind(config):
         settings["engine"] = "lunr"
         data = SITE_DATA["offline" if _offline(config) else "hosted"]
         text = (Path(config.docs_dir) / SEARCH_DATA).read_text(encoding="utf-8")
         if _offline(config):  # from file:// the worker can only run a script
-            text = _as_script(text)
+            text = searchfile.as_script(text)
         (Path(config.site_dir) / data).write_text(text, encoding="utf-8")
         # Versioned by its content: after a deploy the worker fetches the new file, not a cached one.
         settings["data"] = f"{data}?v={_content_hash(text)}"
@@ -309,14 +328,6 @@ def _write_search_data(config: MkDocsConfig) -> None:
 def _content_hash(text: str) -> str:
     """Eight hex digits of the text's SHA-256: a file's version in its address."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-
-
-def _as_script(data: str) -> str:
-    """The search file as the offline site's script (generator/search/searchfile.py ``as_script``, which a test
-    compares): JSON.parse of a string literal, with U+2028 and U+2029 escaped (raw, they end the
-    literal in JavaScript before ES2019)."""
-    literal = data.replace("\\", "\\\\").replace("'", "\\'").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
 
 
 def _json(value: Any) -> str:
@@ -340,10 +351,10 @@ def _fix_feed_titles(config: MkDocsConfig) -> None:
 
 
 def _write_feeds(config: MkDocsConfig) -> None:
-    """Each feed ``_feeds`` holds, from the feed plugin's items of its papers, in the given order,
+    """Each feed ``_Build.feeds`` holds, from the feed plugin's items of its papers, in the given order,
     by the plugin's template with the site's feed as the channel (its dates, language, generator)."""
     plugin: Any = config.plugins.get("rss")
-    if plugin is None or not _feeds:
+    if plugin is None or not _build.feeds:
         return
     items = {info._mkdocs_page_ref.src_uri: info for info in plugin.pages_to_filter}
     # Autoescaped: the plugin's template escapes only some of what it prints (a feed's title in
@@ -352,7 +363,7 @@ def _write_feeds(config: MkDocsConfig) -> None:
     env = Environment(loader=FileSystemLoader(plugin.tpl_folder), autoescape=True, trim_blocks=True, lstrip_blocks=True)
     template = env.get_template(plugin.tpl_file.name)
     site = Path(config.site_dir)
-    for page_url, feed in _feeds:
+    for page_url, feed in _build.feeds:
         entries = []
         for slug in feed["papers"]:
             info = items.get(f"papers/{slug}.md")

@@ -368,7 +368,7 @@ def build(
     quiet: bool = False,
     search_engine: str = "auto",
 ) -> Report:
-    """Generate docs/ from the listings, then build the hosted and offline sites from it.
+    """Generate docs/ from the listings, then build the hosted site from it and derive the offline one.
 
     ``search_engine``: what answers the hosted site's search box (``search.choose_engine``).
     """
@@ -381,8 +381,8 @@ def build(
         progress.stage("write", lambda: fill(docs, files), total=len(files))
         report.generator_seconds = round(report.generator_seconds + report.timings["write"], 3)
         if sites:
-            report.sites = progress.stage(
-                "mkdocs", lambda: build_sites(root, source_epoch(corpus), docs.path, pagefind=engine == "pagefind")
+            report.sites = build_sites(
+                root, source_epoch(corpus), docs.path, pagefind=engine == "pagefind", stage=progress.stage
             )
     report.docs = docs.changes
     return report

@@ -26,7 +26,16 @@ from . import links, progress, quality, ranking
 from . import topics as topics_module
 from .clean import plain_text
 from .facts import paper_facts, plural
-from .lists import LIST_LIMIT, PaperLists, by_relevance, capped, date_label, most_upvoted
+from .lists import (
+    LIST_LIMIT,
+    ORGANISATION_ORDERS,
+    TOPIC_ORDERS,
+    PaperLists,
+    by_relevance,
+    capped,
+    date_label,
+    most_upvoted,
+)
 from .model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
 from .previews import preview_files
 from .reading import reading_files
@@ -361,6 +370,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
         narrower = site.children.get(topic.slug, [])
         controls = site.lists.controls(
             "topic-papers",
+            TOPIC_ORDERS,
             narrower,
             sorted({p.date.year for p in shown.papers if p.date}),
             any(not p.date for p in shown.papers),
@@ -394,9 +404,25 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
     for slug, papers in organisations.items():
         organisation = papers[0].organisation
         assert organisation is not None
+        # The whole list, newest first; with two papers or more, the topic pages' menus: newest or
+        # most upvoted first, narrowed to one of the papers' topics or a year.
+        tagged = {t for p in papers for t in corpus.paper_topics[p.slug]}
+        controls = (
+            site.lists.controls(
+                "organisation-papers",
+                ORGANISATION_ORDERS,
+                sorted((topics[t] for t in tagged), key=lambda t: (t.name.casefold(), t.slug)),
+                sorted({p.date.year for p in papers if p.date}),
+                any(not p.date for p in papers),
+                topic_label="Topic",
+            )
+            + "\n"
+            if len(papers) > 1
+            else ""
+        )
         files[f"organisations/{slug}.md"] = organisation_page.render(
             organisation=organisation,
-            papers=newest_first(papers),
+            paper_list=Trusted(controls + site.lists.html(newest_first(papers), "../../", "organisation-papers")),
             fm=front_matter(
                 {
                     "title": html_text(organisation.name),

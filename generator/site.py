@@ -1,4 +1,4 @@
-"""Build the MkDocs sites from docs/: the hosted one and the offline one, side by side."""
+"""Build the sites from docs/: MkDocs renders the hosted one, the offline one is derived from it."""
 
 from __future__ import annotations
 
@@ -6,38 +6,50 @@ import contextlib
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import tethered
 from .errors import BuildError
+from .offline import derive
 from .write import Changes, is_disk_full, no_space, staged_folder
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """One MkDocs build of the project."""
+    """One site the build makes."""
 
     config: str
-    """The MkDocs configuration file, relative to the project root."""
+    """The MkDocs configuration file it comes from, relative to the project root."""
     site_dir: str
-    """The folder it builds, relative to the project root."""
+    """Its folder, relative to the project root."""
 
 
-SITES = (SiteConfig("mkdocs.yml", "site"), SiteConfig("mkdocs.offline.yml", "site-offline"))
+HOSTED = SiteConfig("mkdocs.yml", "site")
+"""The hosted site: MkDocs renders it."""
+
+OFFLINE = SiteConfig("mkdocs.yml", "site-offline")
+"""The offline site: derived from the hosted one (generator/offline.py). ``mkdocs.offline.yml``
+renders the same site with MkDocs alone: the reference the tests compare it with."""
+
+SITES = (HOSTED, OFFLINE)
 """The hosted site and the offline site."""
 
 
 @dataclass(frozen=True)
 class SiteResult:
-    """What one MkDocs build did."""
+    """What one site's build did."""
 
     site: SiteConfig
     """The build."""
     changes: Changes
     """Files written, kept and removed in its folder."""
     seconds: float
-    """Wall time of the MkDocs run."""
+    """Wall time of its build (the hosted one's: MkDocs; the offline one's: its derivation)."""
 
 
 PAGEFIND_SITE = "site"
@@ -46,76 +58,98 @@ PAGEFIND_SITE = "site"
 PAGEFIND_IGNORE = ".paper-related, .paper-mentioned-by, .paper-sources"
 """Parts of a paper page Pagefind leaves out of the index: other papers' titles, listing files."""
 
+Stage = Callable[[str, Callable[[], T]], T]
+"""Runs one step of the build, timing it (``pipeline.Progress.stage``)."""
+
+
+def _run(name: str, work: Callable[[], T]) -> T:
+    return work()
+
 
 def build_sites(
     root: Path,
     epoch: int,
     docs_dir: Path | None = None,
-    sites: tuple[SiteConfig, ...] = SITES,
     pagefind: bool = False,
+    stage: Stage[Any] = _run,
 ) -> list[SiteResult]:
-    """Run every MkDocs build at once (``--strict``); swap the folders in only if all succeed.
+    """Render the hosted site with MkDocs (``--strict``), derive the offline site from it; swap both
+    folders in only if both succeed.
 
     ``epoch`` (seconds) is the build date MkDocs writes into the sitemap: taken from the input, not
     the clock, so the same input gives the same site. ``docs_dir`` is where the Markdown is (the
-    configs read it from SITE_DOCS_DIR; default docs/). ``pagefind``: index the hosted site with
-    Pagefind (PyPI ``pagefind[bin]``) once MkDocs has built it, into its ``pagefind/`` folder.
+    config reads it from SITE_DOCS_DIR; default docs/). ``pagefind``: index the hosted site with
+    Pagefind (PyPI ``pagefind[bin]``) into its ``pagefind/`` folder, while the offline site is derived.
+    ``stage`` runs each step (``mkdocs``, ``offline``, ``pagefind``), timing it.
     """
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1", SOURCE_DATE_EPOCH=str(epoch))
-    if docs_dir is not None:
-        env["SITE_DOCS_DIR"] = str(docs_dir.resolve())
-    results = []
+    docs = (docs_dir or root / "docs").resolve()
+    env["SITE_DOCS_DIR"] = str(docs)
     with contextlib.ExitStack() as stack:
-        stages = [stack.enter_context(staged_folder(root / s.site_dir)) for s in sites]
-        started = time.perf_counter()
-        processes = [
-            subprocess.Popen(
-                tethered.command("mkdocs", "build", "--strict", "-f", s.config, "-d", str(stage.path)),
-                cwd=root,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            for s, stage in zip(sites, stages, strict=True)
-        ]
-        timings = []
+        hosted, offline = (stack.enter_context(staged_folder(root / s.site_dir)) for s in SITES)
+        began = time.perf_counter()
+        stage("mkdocs", lambda: _mkdocs(root, hosted.path, env))
+        rendered = time.perf_counter()
+        indexing = _start_pagefind(root, hosted.path) if pagefind else None
         try:
-            for site, process in zip(sites, processes, strict=True):
-                output, _ = process.communicate()
-                timings.append(time.perf_counter() - started)
-                if process.returncode != 0:
-                    if is_disk_full(output):
-                        raise no_space(root / site.site_dir)
-                    lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
-                    detail = "\n".join(lines[-20:]) or output[-2000:]
-                    raise BuildError(
-                        f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", site.config
-                    )
-                if pagefind and site.site_dir == PAGEFIND_SITE:
-                    _run_pagefind(root, stages[sites.index(site)].path, site.config)
+            try:
+                stage("offline", lambda: derive(hosted.path, offline.path, docs, root))
+            except OSError as error:
+                if is_disk_full(error):
+                    raise no_space(root / OFFLINE.site_dir) from None
+                raise BuildError(
+                    f"could not write the offline site ({error}); nothing was replaced", OFFLINE.config
+                ) from None
+            except ValueError as error:  # the theme's markup is not what the derivation knows
+                raise BuildError(
+                    f"could not derive the offline site: {error}; nothing was replaced", OFFLINE.config
+                ) from None
+            derived = time.perf_counter()
+            if indexing is not None:
+                stage("pagefind", lambda: _finish_pagefind(indexing, hosted.path))
         finally:
-            for process in processes:  # on a failure or Ctrl-C, stop the other build too
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
-    for site, stage, seconds in zip(sites, stages, timings, strict=True):
-        assert stage.changes is not None
-        results.append(SiteResult(site, stage.changes, seconds))
-    return results
+            if indexing is not None and indexing.poll() is None:  # on a failure or Ctrl-C
+                indexing.kill()
+                indexing.wait()
+        finished = time.perf_counter()
+    assert hosted.changes is not None and offline.changes is not None
+    return [
+        SiteResult(HOSTED, hosted.changes, rendered - began + (finished - derived)),
+        SiteResult(OFFLINE, offline.changes, derived - rendered),
+    ]
 
 
-def _run_pagefind(root: Path, site_dir: Path, config: str) -> None:
-    """Index a built site with Pagefind; its bundle goes to ``pagefind/`` in the site."""
+def _mkdocs(root: Path, site_dir: Path, env: dict[str, str]) -> None:
+    """Render the hosted site into ``site_dir``."""
+    command = tethered.command("mkdocs", "build", "--strict", "-f", HOSTED.config, "-d", str(site_dir))
+    process = subprocess.run(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if process.returncode != 0:
+        output = process.stdout
+        if is_disk_full(output):
+            raise no_space(root / HOSTED.site_dir)
+        lines = [line for line in output.splitlines() if "WARNING" in line or "ERROR" in line]
+        detail = "\n".join(lines[-20:]) or output[-2000:]
+        raise BuildError(f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", HOSTED.config)
+
+
+def _start_pagefind(root: Path, site_dir: Path) -> subprocess.Popen[str]:
+    """Start indexing a built site with Pagefind; its bundle goes to ``pagefind/`` in the site."""
     command = tethered.command("pagefind", "--site", str(site_dir), "--output-subdir", "pagefind")
     command += ["--exclude-selectors", PAGEFIND_IGNORE, "--silent"]
     try:
-        result = subprocess.run(command, cwd=root, capture_output=True, text=True)
+        return subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
-        raise BuildError(f"could not run Pagefind ({error}); nothing was replaced", config) from error
-    if result.returncode != 0:
-        if is_disk_full(result.stderr + result.stdout):
+        raise BuildError(f"could not run Pagefind ({error}); nothing was replaced", HOSTED.config) from error
+
+
+def _finish_pagefind(process: subprocess.Popen[str], site_dir: Path) -> None:
+    """Wait for Pagefind; a failure is the build's."""
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        if is_disk_full(stderr + stdout):
             raise no_space(site_dir.parent / PAGEFIND_SITE)
-        detail = (result.stderr or result.stdout)[-2000:]
+        detail = (stderr or stdout)[-2000:]
         hint = " (install it with `pip install -r requirements.txt`)" if "No module named" in detail else ""
-        raise BuildError(f"Pagefind failed (exit {result.returncode}){hint}; nothing was replaced:\n{detail}", config)
+        raise BuildError(
+            f"Pagefind failed (exit {process.returncode}){hint}; nothing was replaced:\n{detail}", HOSTED.config
+        )

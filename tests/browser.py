@@ -9,7 +9,9 @@ title in an ``h1`` and carries the query terms that matched it in its ``?h=`` pa
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import re
 import shutil
 import threading
@@ -83,10 +85,35 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _GzipHandler(_QuietHandler):
+    """Serves text files gzip-compressed to clients that accept it, as GitHub Pages does."""
+
+    COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".csv")
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and urlsplit(self.path).path.endswith("/"):
+            path = path / "index.html"
+        if (
+            "gzip" not in self.headers.get("Accept-Encoding", "")
+            or path.suffix not in self.COMPRESSED
+            or not path.is_file()
+        ):
+            return super().send_head()  # directories without a slash (redirected), other files, missing files
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` over http on 127.0.0.1 at a free port; yields the base URL (ending in ``/``)."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, *, compress: bool = False) -> Iterator[str]:
+    """Serve ``directory`` over http on 127.0.0.1 at a free port; yields the base URL (ending in ``/``).
+    With ``compress``, text files go gzip-compressed to clients that accept it (as GitHub Pages serves them)."""
+    handler = functools.partial(_GzipHandler if compress else _QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name=f"http {directory}", daemon=True)

@@ -95,6 +95,16 @@ def unicode_pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
+@pytest.fixture(scope="session")
+def organisation_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project built from a listing that credits four papers of several years, topics and upvotes
+    to one organisation (tests/fixtures/organisation-lists.txt): the bundled ones have one paper each."""
+    project = copy_project(tmp_path_factory.mktemp("organisation"), FIXTURES / "organisation-lists.txt")
+    result = run_generator(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
 # --- the browser tests' shared fixtures (test_browser*.py); Playwright is imported only when used ---------
 
 

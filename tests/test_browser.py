@@ -212,9 +212,11 @@ def test_browser_and_terminal_agree_on_the_first_result(
         hits = terminal_index.search(query)
         browser_first = found[0].title if found else None
         terminal_first = hits[0].title if hits else None
-        if browser_first != terminal_first or matching_count(page) != len(hits):
+        papers = site_search.papers_found(hits)
+        if browser_first != terminal_first or matching_count(page) != papers:
             disagree.append(
-                f"{query!r}: browser {browser_first!r} of {matching_count(page)}, terminal {terminal_first!r} of {len(hits)}"
+                f"{query!r}: browser {browser_first!r} of {matching_count(page)} papers, "
+                f"terminal {terminal_first!r} of {papers}"
             )
     assert not disagree, "the search box and `generator search` rank differently:\n" + "\n".join(disagree)
     assert not watch.errors, f"JavaScript errors while searching: {watch.errors}"
@@ -363,8 +365,9 @@ def scroll_to_the_end(page: Page) -> list[Result]:
 def test_pagefind_count_tells_the_truth_and_every_result_can_be_reached(
     open_page: Callable[..., tuple[Page, Watch]], pagefind_url: str
 ) -> None:
-    """Pagefind finds more pages than the worker fetches at once: the count says how many, and
-    scrolling down brings every one of them, with its title, text and address."""
+    """Pagefind finds more pages than the worker fetches at once: the count says how many papers
+    (the Quantization topic's page is found too, not counted), and scrolling down brings every
+    result, with its title, text and address."""
     page, watch = open_page(viewport={"width": 1280, "height": 900})
     page.goto(pagefind_url)
     first = search(page, "quantization")
@@ -372,13 +375,15 @@ def test_pagefind_count_tells_the_truth_and_every_result_can_be_reached(
     assert count > 20, f"test premise: a query with more results than the worker fetches at once; got {count}"
     assert len(first) == 10, "Material shows 10 results at once"
     everything = scroll_to_the_end(page)
-    assert len(everything) == count, f"the dialog says {count} matching papers; scrolling reaches {len(everything)}"
     assert [r.title for r in everything[:10]] == [r.title for r in first]
     addresses = [r.href.split("?")[0].removeprefix(pagefind_url) for r in everything]
-    assert len(set(addresses)) == count and all(a.startswith(("papers/", "topics/")) for a in addresses), addresses
+    assert len(set(addresses)) == len(everything), addresses
+    assert all(a.startswith(("papers/", "topics/")) for a in addresses), addresses
+    papers = sum(a.startswith("papers/") for a in addresses)
+    assert papers == count < len(everything), f"the dialog says {count} matching papers; scrolling reaches {papers}"
     assert all(r.terms == ("quantization",) for r in everything), "a result does not say which words it matched"
     texts = page.locator(f"{RESULT_ITEMS} article > p")
-    assert texts.count() == count, "a result shows no text"
+    assert texts.count() == len(everything), "a result shows no text"
     # The last one, filled in by the page's script, leads to its page too.
     page.locator(f"{RESULT_ITEMS} a.md-search-result__link").last.click()
     page.wait_for_url(everything[-1].href)
@@ -648,34 +653,65 @@ def test_hostile_search_finds_each_paper_and_runs_nothing(
 
 # --- accessibility and small screens --------------------------------------------------------------------
 
-A11Y_PAGES = [
-    pytest.param("", id="home"),
-    pytest.param("topics/quantization/", id="topic"),
-    pytest.param("topics/efficiency/", id="broader-topic"),
-    pytest.param("papers/qlora-efficient-finetuning-of-quantized-llms/", id="paper"),
-    pytest.param("topics/", id="topic-map"),
-    pytest.param("timeline/", id="timeline"),
-]
+PAGE_KINDS = {
+    "home": "",
+    "paper": "papers/qlora-efficient-finetuning-of-quantized-llms/",
+    "topic": "topics/quantization/",
+    "broader topic": "topics/efficiency/",
+    "topic map": "topics/",
+    "organisation": "organisations/openbmb/",
+    "organisations": "organisations/",
+    "timeline": "timeline/",
+    "about": "about/",
+}
+"""One page of every kind, by its hosted address."""
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", A11Y_PAGES)
-def test_no_serious_accessibility_violations(
-    open_page: Callable[..., tuple[Page, Watch]], real_url: str, path: str, scheme: str
-) -> None:
-    """axe-core finds no serious or critical problem, in the light and the dark palette."""
+def offline_address(path: str) -> str:
+    """The offline build's file for a hosted address (``topics/`` -> ``topics/index.html``)."""
+    if path == "" or path in {"topics/", "organisations/"}:
+        return path + "index.html"
+    return path.removesuffix("/") + ".html"
+
+
+AXE_RESULTS_QUERY = "quantization"
+"""What the axe test types into the search box to check the page with its results open."""
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is shown, one line each."""
     from axe_playwright_python.sync_playwright import Axe
 
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in violations]
+
+
+@pytest.mark.parametrize("kind", ["hosted", "offline"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", [*PAGE_KINDS.values(), "search"], ids=[*PAGE_KINDS, "search results"])
+def test_no_serious_accessibility_violations(
+    open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_site: Path, path: str, scheme: str, kind: str
+) -> None:
+    """axe-core finds no serious or critical problem on any kind of page, with the search results
+    open, in the light and the dark palette (it follows the system's), hosted and from file://."""
     page, _ = open_page(color_scheme=scheme)
-    page.goto(real_url + path, wait_until="networkidle")
+    base = real_url if kind == "hosted" else (real_site / "site-offline").as_uri() + "/"
+    opened = "" if path == "search" else path
+    page.goto(base + (opened if kind == "hosted" else offline_address(opened)), wait_until="networkidle")
     palette = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert palette == ("slate" if scheme == "dark" else "default"), f"test premise: palette is {palette}"
-    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-    report = [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes'][0]['target']}" for v in violations]
-    assert not violations, f"/{path} in {scheme} mode:\n" + "\n".join(report)
+    if path == "search":
+        assert search(page, AXE_RESULTS_QUERY), "test premise: the search shows results"
+        hovered = page.locator(".md-search-result__link").first
+    else:
+        hovered = page.locator(".md-content article a[href]:not(.headerlink)").first
+    # A link under the mouse takes the accent colour, which had 4.3:1 (light) and 3.8:1 (dark).
+    hovered.hover()
+    report = serious_violations(page)
+    assert not report, f"{kind} /{path} in {scheme} mode:\n" + "\n".join(report)
 
 
-@pytest.mark.parametrize("path", [*A11Y_PAGES, pytest.param("about/", id="about")])
+@pytest.mark.parametrize("path", PAGE_KINDS.values(), ids=list(PAGE_KINDS))
 def test_no_sideways_scrolling_on_a_375px_phone(
     open_page: Callable[..., tuple[Page, Watch]], real_url: str, path: str
 ) -> None:
@@ -820,31 +856,11 @@ def test_search_elsewhere_links_carry_the_title_and_load_nothing_from_those_site
 
 # --- readable everywhere (issue 16) ---------------------------------------------------------------------
 
-PAGE_KINDS = {
-    "home": "",
-    "paper": "papers/qlora-efficient-finetuning-of-quantized-llms/",
-    "topic": "topics/quantization/",
-    "broader topic": "topics/efficiency/",
-    "topic map": "topics/",
-    "organisation": "organisations/openbmb/",
-    "organisations": "organisations/",
-    "timeline": "timeline/",
-    "about": "about/",
-}
-"""One page of every kind, by its hosted address."""
-
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 READABLE_PX = 11
 """The smallest text a chart may show, in CSS pixels as the reader sees it (after the SVG's scaling)."""
-
-
-def offline_address(path: str) -> str:
-    """The offline build's file for a hosted address (``topics/`` -> ``topics/index.html``)."""
-    if path == "" or path in {"topics/", "organisations/"}:
-        return path + "index.html"
-    return path.removesuffix("/") + ".html"
 
 
 _FIGURE_TEXT_JS = """(selector) => [...document.querySelectorAll(selector)].flatMap((figure) =>
@@ -982,11 +998,23 @@ def test_search_counts_papers_and_shows_their_dates(
     undated = page.locator(RESULT_ITEMS).first
     expect(undated, "test premise: this paper is undated").to_contain_text("Transformers are Multi-State RNNs")
     expect(undated.locator(".search-result__date")).to_have_text("undated")
+    # "graphics" finds the topic page "3D and graphics" beside papers: the count line counts the papers.
+    found = search(page, "graphics")
+    expect(page.locator(RESULT_ITEMS)).to_have_count(len(found))
+    shown = page.locator(f"{RESULT_ITEMS} > a.md-search-result__link").evaluate_all("(l) => l.map((a) => a.href)")
+    papers = sum("/papers/" in href for href in shown)
+    assert 0 < papers < len(shown), f"test premise: a topic page is among the results:\n{shown_results(page)}"
+    expect(page.locator(RESULT_META)).to_have_text(f"{papers} matching paper{'s' if papers != 1 else ''}")
+    if kind != "pagefind":  # the terminal reads the same lunr index
+        hits = site_search.open_site(real_site / "site").index.search("graphics")
+        assert site_search.papers_found(hits) == papers, "the search box and `generator search` count differently"
     box = search_box(page)
     box.fill("")
     box.press_sequentially("attention topic:astrology", delay=20)
     wait_for_search(page, "attention topic:astrology")
     expect(page.locator(RESULT_META)).to_have_text("No matching papers")
+    box.fill("")
+    expect(page.locator(RESULT_META), "an emptied box keeps an old count").to_have_text("Type to start searching")
     assert not watch.errors, watch.errors
 
 

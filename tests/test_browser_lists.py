@@ -164,6 +164,41 @@ def test_topic_menus_reorder_and_narrow_the_list(
     assert not watch.errors, f"JavaScript errors: {watch.errors}"
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_organisation_menus_reorder_and_narrow_the_list(
+    open_page: Callable[..., tuple[Page, Watch]], organisation_site: Path, kind: str
+) -> None:
+    """An organisation's page has a topic page's menus: newest first (as written) or most upvoted,
+    narrowed to one of its papers' topics or a year."""
+    from .browser import serve
+
+    page, watch = open_page()
+    with serve(organisation_site / "site") as url:
+        page.goto(address(kind, url, organisation_site, "organisations/labx/"))
+        expect(page.locator("form.paper-list-controls")).to_be_visible()
+        newest = items(page)
+        assert len(newest) == 4, "the organisation's four papers, not the other organisation's"
+        dates = [str(i["date"]) for i in newest]
+        assert dates == sorted(dates, reverse=True), "the page lists them newest first"
+        orders = page.locator("form.paper-list-controls select[name=order] option")
+        expect(orders).to_have_text(["Newest first", "Most upvoted"])
+
+        choose(page, "order", "upvotes")
+        upvotes = [int(i["upvotes"]) for i in items(page)]  # type: ignore[call-overload]
+        assert upvotes == [40, 12, 7, 3]
+        choose(page, "order", "newest")
+        assert items(page) == newest
+
+        choose(page, "topic", "quantization")
+        kept = items(page)
+        assert [str(i["title"]).split(":")[0] for i in kept] == ["QuantLab-KV", "QuantLab-4"]
+        expect(page.locator("form.paper-list-controls output")).to_have_text("2 of 4 papers")
+        choose(page, "topic", "")
+        choose(page, "year", "2024")
+        assert [str(i["title"]).split(":")[0] for i in items(page)] == ["SpeechLab"]
+    assert not watch.errors, f"JavaScript errors: {watch.errors}"
+
+
 def test_without_script_the_list_shows_most_relevant_first(
     open_page: Callable[..., tuple[Page, Watch]], real_url: str, real_site: Path
 ) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator import __main__ as cli
-from generator import pipeline, tethered, write
+from generator import pipeline, site, tethered, write
 from tests.conftest import FIXTURES, copy_project, run_generator
 from tests.test_atomic import OUTPUTS, leftovers, snapshot
 
@@ -65,6 +65,19 @@ def test_a_full_disk_while_mkdocs_builds(built, monkeypatch, capsys) -> None:
     monkeypatch.setattr(tethered, "command", lambda *args: [sys.executable, "-c", MKDOCS_OUT_OF_SPACE])
     assert cli.main(["build", "-q"]) == 2
     assert_disk_full_message(capsys.readouterr().err, "site")
+    assert {name: snapshot(project / name) for name in OUTPUTS} == before
+    assert leftovers(project) == [] and not (project / write.JOURNAL).exists()
+
+
+def test_a_full_disk_while_the_offline_site_is_derived(built, monkeypatch, capsys) -> None:
+    project, before = built
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(site, "derive", full)
+    assert cli.main(["build", "-q"]) == 2
+    assert_disk_full_message(capsys.readouterr().err, "site-offline")
     assert {name: snapshot(project / name) for name in OUTPUTS} == before
     assert leftovers(project) == [] and not (project / write.JOURNAL).exists()
 

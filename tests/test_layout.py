@@ -7,11 +7,15 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
+import sys
 from functools import cache
 from pathlib import Path
 
-from generator import pipeline
+import pytest
+
+from generator import pipeline, site, tethered
 from tests.conftest import FIXTURES, ROOT
+from tests.test_site_builds import FAKE
 
 GENERATOR = ROOT / "generator"
 README = ROOT / "README.md"
@@ -111,15 +115,22 @@ def test_the_readme_table_names_every_module_with_tests_that_name_it() -> None:
                 assert any(names(docs[t], path) for t in tests), f"none of {tests} names {path} in its docstring"
 
 
-def test_the_readme_diagram_shows_every_stage_in_the_order_the_pipeline_runs(tmp_path: Path) -> None:
+def test_the_readme_diagram_shows_every_stage_in_the_order_the_pipeline_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     report = pipeline.build(
         [FIXTURES / "layout-blocks.txt"], ROOT / "data" / "topics.yml", tmp_path, sites=False, quiet=True
     )
-    # The stages before MkDocs, as the build timed them (in a second process or not, in the order
-    # their results arrive), then the MkDocs builds and Pagefind (generator/site.py).
-    assert "mkdocs" not in report.timings
-    stages = [*report.timings, "mkdocs", "pagefind"]
-    section = readme_section("How it is made")
-    diagram = section.split("```", 2)[1]
+    # The stages before the sites, as the build timed them (in the order their results arrive), then
+    # the steps of the sites' build with Pagefind, as generator/site.py runs them (MkDocs and Pagefind
+    # stood in for, the derivation skipped: test_site_builds.py).
+    steps: list[str] = []
+    monkeypatch.setattr(tethered, "command", lambda module, *args: [sys.executable, "-c", FAKE, module, *args])
+    monkeypatch.setattr(site, "derive", lambda *args: None)
+    site.build_sites(
+        tmp_path, 0, tmp_path / "docs", pagefind=True, stage=lambda name, work: steps.append(name) or work()
+    )
+    stages = [*report.timings, *steps]
+    diagram = readme_section("How it is made").split("```", 2)[1]
     shown = [label.split()[0].lower() for label in re.findall(r"─([^─▶\n]+)─▶", diagram)]
     assert shown == stages

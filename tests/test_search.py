@@ -255,7 +255,6 @@ def test_the_offline_script_holds_the_search_file_and_the_hook_writes_it_so() ->
     assert search.from_script(script) == text
     # Raw, U+2028 and U+2029 end a string literal in JavaScript before ES2019.
     assert "\u2028" not in script and "\u2029" not in script
-    assert mkdocs_hooks._as_script(text) == script
     settings = mkdocs_hooks._json({"facets": {"org": [["x", "Lab\u2028name", 1]]}})
     assert "\u2028" not in settings and json.loads(settings)["facets"]["org"][0][1] == "Lab\u2028name"
     node = shutil.which("node")
@@ -264,9 +263,8 @@ def test_the_offline_script_holds_the_search_file_and_the_hook_writes_it_so() ->
         assert json.loads(
             subprocess.run([node, "-e", run], capture_output=True, text=True, check=True).stdout
         ) == json.loads(text)
-    # The hook, which MkDocs loads on its own, keeps copies of the names.
-    assert mkdocs_hooks.SITE_DATA == search.SITE_DATA
-    assert mkdocs_hooks.SCRIPT_VARIABLE == search.SCRIPT_VARIABLE
+    # The hook, which MkDocs loads on its own, reads the names from the search file's module, not copies.
+    assert mkdocs_hooks.searchfile.SITE_DATA is search.SITE_DATA
     assert mkdocs_hooks.SEARCH_DATA == search.INDEX_FILE
 
 
@@ -456,8 +454,8 @@ vm.runInContext(`
   handle({ type: 0, data: { config: { papers: input.settings }, docs: [] } }).then(ready => {
     const answers = []
     return input.queries.reduce(
-      (done, q) => done.then(() => handle({ type: 2, data: q })).then(answer => answers.push(answer.data.items.map(
-        i => [i[0].location, i[0].score, i[0].title, i[0].tags || null]))),
+      (done, q) => done.then(() => handle({ type: 2, data: q })).then(answer => answers.push([answer.data.papers,
+        answer.data.items.map(i => [i[0].location, i[0].score, i[0].title, i[0].tags || null])])),
       Promise.resolve()
     ).then(() => ({ ready, answers }))
   }).then(out => {
@@ -497,14 +495,18 @@ def test_the_browser_worker_loads_the_search_file_and_ranks_as_python_does(real_
         "a missing search file stalls the box"
     )
     differ = []
-    for query, answer in zip(queries, js["answers"], strict=True):
+    for query, (papers, answer) in zip(queries, js["answers"], strict=True):
         hits = opened.index.search(query)
         if [a[0] for a in answer] != [h.location for h in hits] or any(
             abs(a[1] - h.score) > 1e-9 * max(1.0, h.score) for a, h in zip(answer, hits, strict=True)
         ):
             differ.append(f"{query!r}: browser {[a[0] for a in answer[:3]]}, terminal {[h.location for h in hits[:3]]}")
+        if papers != search.papers_found(hits):
+            differ.append(f"{query!r}: the browser counts {papers} papers, the terminal {search.papers_found(hits)}")
     assert not differ, "the worker and `generator search` answer differently:\n" + "\n".join(differ)
-    gptq = js["answers"][queries.index("quantization")]
+    quantization = opened.index.search("quantization")
+    assert 0 < search.papers_found(quantization) < len(quantization), "test premise: a topic page matches too"
+    gptq = js["answers"][queries.index("quantization")][1]
     assert all(title.replace("<mark>", "").replace("</mark>", "") for _, _, title, _ in gptq)
     assert any(tags for *_, tags in gptq), "results show no topics"
 
@@ -522,7 +524,19 @@ def test_search_command_prints_ranked_titles_with_urls(real_site: Path) -> None:
         .strip()
         .endswith("/papers/gptq-accurate-post-training-quantization-for-generative-pre-trained-transformers/")
     )
-    assert "results for 'GPTQ'" in result.stderr
+    assert "2 matching papers for 'GPTQ'" in result.stderr
+
+
+def test_search_command_counts_papers_apart_from_topic_pages(real_site: Path, index: search.SearchIndex) -> None:
+    """ "quantization" finds the Quantization topic's page too: the count says how many papers, as the
+    search box's count line does, and the topic page apart."""
+    hits = index.search("quantization")
+    papers = sum(h.location.startswith("papers/") for h in hits)
+    assert search.papers_found(hits) == papers and len(hits) == papers + 1
+    result = run_generator(real_site, "search", "quantization")
+    assert f"{papers} matching papers and 1 topic or organisation page for 'quantization'" in result.stderr
+    report = json.loads(run_generator(real_site, "search", "quantization", "--json").stdout)
+    assert (report["found"], report["papers"]) == (papers + 1, papers)
 
 
 def test_search_command_says_which_words_of_a_long_query_it_searched(real_site: Path) -> None:
@@ -559,7 +573,7 @@ def test_search_command_messages_and_exit_codes(real_site: Path, tmp_path: Path)
     assert unknown.returncode == 2
     assert "no topic 'astrology' in this site; topics: efficiency, quantization" in unknown.stderr
     none = run_generator(real_site, "search", "zzqxv")
-    assert none.returncode == 1 and none.stdout == "" and "0 results for 'zzqxv'" in none.stderr
+    assert none.returncode == 1 and none.stdout == "" and "0 matching papers for 'zzqxv'" in none.stderr
     missing = run_generator(real_site, "search", "attention", "--site", str(tmp_path / "site"))
     assert missing.returncode == 2
     assert "site/search/search_index.json: not found: build the site first" in missing.stderr
@@ -692,7 +706,7 @@ def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyP
     from generator import mkdocs_hooks
 
     article = '<article class="md-content__inner md-typeset" data-pagefind-body><div hidden></div>'
-    monkeypatch.setitem(mkdocs_hooks._pagefind_articles, "papers/x/", article)
+    monkeypatch.setitem(mkdocs_hooks._build.pagefind_articles, "papers/x/", article)
     config: Any = SimpleNamespace(extra={}, plugins={})
     page: Any = SimpleNamespace(url="papers/x/", file=SimpleNamespace(src_uri="papers/x.md"))
     worker = '"search": "../../assets/javascripts/workers/search.a7633da7.min.js"'
@@ -859,9 +873,10 @@ def test_the_browser_worker_ranks_unicode_queries_as_python_does(unicode_site: P
     opened = search.open_site(site)
     queries = [q["query"] for q in UNICODE_QUERIES]
     answers = _run_worker(opened, settings, queries)["answers"]
-    for query, answer in zip(queries, answers, strict=True):
+    for query, (papers, answer) in zip(queries, answers, strict=True):
         hits = opened.index.search(query)
         assert [a[0] for a in answer] == [h.location for h in hits], query
+        assert papers == search.papers_found(hits), query
         assert all(abs(a[1] - h.score) <= 1e-9 * max(1.0, h.score) for a, h in zip(answer, hits, strict=True)), query
 
 

@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ gives
     from .query import count_starting as count_starting
     from .query import edit_distance as edit_distance
     from .query import matched_words as matched_words
+    from .query import papers_found as papers_found
     from .query import parse as parse
     from .query import plan as plan
     from .query import searched_words as searched_words
@@ -86,7 +87,7 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ gives
 
 _HOMES = {
     "index": ("build", "lunr_index"),
-    "query": ("Hit", "Parsed", "SearchIndex", "count_starting", "edit_distance", "matched_words", "parse", "plan",
+    "query": ("Hit", "Parsed", "SearchIndex", "count_starting", "edit_distance", "matched_words", "papers_found", "parse", "plan",
               "searched_words"),
     "searchfile": ("DOCS", "ENGINES", "FACETS", "FIELDS", "FORMAT", "INDEX_FILE", "LUNR_LIMIT", "QUERY",
                    "SCRIPT_VARIABLE", "SITE_DATA", "SITE_SETTINGS", "as_script",
@@ -132,6 +133,7 @@ __all__ = [
     "lunr_index",
     "matched_words",
     "open_site",
+    "papers_found",
     "parse",
     "plan",
     "searched_words",

@@ -202,6 +202,13 @@ class Hit:
     """Its score (0 for a query of facet terms alone)."""
     date: str | None
     """A paper's date (``YYYY-MM-DD``), when the listings give one."""
+    paper: bool = True
+    """A paper's page (not a topic's or an organisation's)."""
+
+
+def papers_found(hits: Sequence[Hit]) -> int:
+    """How many of the results are papers: what the search box's count line says ("26 matching papers")."""
+    return sum(hit.paper for hit in hits)
 
 
 class SearchIndex:
@@ -267,6 +274,7 @@ class SearchIndex:
                 title=html.unescape(self.docs[ref]["title"]),
                 score=score,
                 date=self.docs[ref].get("date"),
+                paper="topic" in self.docs[ref],
             )
             for score, ref in found
         ]

@@ -440,7 +440,11 @@ Engine.prototype.search = function (query) {
     found = found.filter(function (f) { return self.passes(f.ref, filters) })
   found.sort(function (a, b) { return b.score - a.score || a.ref - b.ref })
   var mark = highlighter(parsed.words)
+  var columns = this.docs.columns
   return {
+    // The count line above the results counts papers, not topic and organisation pages
+    // (assets/javascripts/search-facets.js writes it; generator/search.py `papers_found`).
+    papers: found.filter(function (f) { return columns.topics[f.ref] >= 0 }).length,
     items: found.map(function (f) {
       var doc = self.docs.get(f.ref)
       var item = {
@@ -542,8 +546,16 @@ PagefindEngine.prototype.search = function (query, stale) {
     var options = all.length ? { filters: { all: all } } : {}
     if (!parsed.words.length)
       options.sort = { date: "desc" }  // facets alone: newest first, as the lunr path lists them
-    return pagefind.search(parsed.words.length ? parsed.words.join(" ") : null, options)
-  }).then(function (search) {
+    var words = parsed.words.length ? parsed.words.join(" ") : null
+    var searched = pagefind.search(words, options)
+    // Facet terms match papers only; words match topic and organisation pages too, and the count
+    // line counts papers: the same words among pages with a topic (only papers have one).
+    var papers = all.length ? searched : pagefind.search(words, {
+      filters: { topic: { any: self.facets.topic.map(function (v) { return v[0] }) } }
+    })
+    return Promise.all([searched, papers])
+  }).then(function (both) {
+    var search = both[0], papers = both[1].results.length
     // Typing on: a later query is on its way, so this one's pages are not fetched.
     if (stale())
       return { items: [] }
@@ -558,6 +570,7 @@ PagefindEngine.prototype.search = function (query, stale) {
       for (var rank = 0; rank < count; rank++)
         items.push([self.item(pages[rank], rank, current)])
       return {
+        papers: papers,
         items: items,
         pagefind: { channel: self.channel ? self.channel.name : null, query: query, complete: pages.length }
       }

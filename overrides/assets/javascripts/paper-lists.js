@@ -1,9 +1,9 @@
 /*
  * Lists of papers (generator/lists.py):
- * - a topic page's menus (written hidden by the generator, shown here) order its list by relevance
- *   (the order written), newest first or most upvoted, and narrow it to a narrower topic or a year,
- *   from the items' data-date, data-upvotes and data-topics. Without this script the list shows
- *   in the order written;
+ * - the menus of a topic's or an organisation's page (written hidden by the generator, shown here)
+ *   order its list by relevance (a topic's order written), newest first or most upvoted, and narrow
+ *   it to a (narrower) topic or a year, from the items' data-date, data-upvotes and data-topics.
+ *   Without this script the list shows in the order written;
  * - on the timeline, an address naming a month (a bar of the chart, a link) opens that month.
  * Nothing is fetched: it works hosted and from file:// alike.
  */

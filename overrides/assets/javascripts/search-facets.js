@@ -199,23 +199,41 @@
     new MutationObserver(show).observe(list, { childList: true })
   }
 
-  /* A worker that could not load the search index answers `unavailable`: the count line says so,
-     rather than "No matching papers" (Material writes that line as it renders the answer). */
+  /* The count line above the results: Material writes it from the number of results, topic and
+     organisation pages included; the worker's answer says how many are papers (`papers`), and
+     this writes that number in Material's words for it ("26 matching papers", mkdocs.yml's
+     translations). A worker that could not load the search index answers `unavailable`: the line
+     says so, rather than "No matching papers". */
   var UNAVAILABLE = "Search is unavailable: the search index could not be loaded. Rebuild the site."
 
-  function mountUnavailable() {
+  function countLine(papers) {
+    var config = document.getElementById("__config")
+    var words = (config ? JSON.parse(config.textContent).translations : null) || {}
+    if (papers === 0)
+      return words["search.result.none"] || "No matching papers"
+    if (papers === 1)
+      return words["search.result.one"] || "1 matching paper"
+    return (words["search.result.other"] || "# matching papers").replace("#", String(papers))
+  }
+
+  function mountCountLine() {
     var meta = document.querySelector(".md-search-result__meta")
-    if (!meta || !window.component$ || meta.__unavailable)
+    if (!meta || !window.component$ || meta.__counted)
       return
-    meta.__unavailable = true
-    var unavailable = false
+    meta.__counted = true
+    var line = null, empty = true
     function say() {
-      if (unavailable && meta.textContent !== UNAVAILABLE)
-        meta.textContent = UNAVAILABLE
+      if (line !== null && meta.textContent !== line)
+        meta.textContent = line
     }
     window.component$.subscribe(function (component) {
-      if (component.items) {
-        unavailable = !!component.unavailable
+      if (typeof component.value === "string") {
+        // An emptied box: Material's "Type to start searching" stays, whatever the worker answers.
+        empty = !component.value.trim()
+        if (empty)
+          line = null
+      } else if (component.items && !empty) {
+        line = component.unavailable ? UNAVAILABLE : typeof component.papers === "number" ? countLine(component.papers) : null
         say()
       }
     })
@@ -225,7 +243,7 @@
   function start() {
     mount()
     mountPagefindResults()
-    mountUnavailable()
+    mountCountLine()
   }
 
   if (window.document$)
