@@ -1,4 +1,5 @@
-"""Stages run aside in a worker process: same results, errors and Ctrl-C as if run here, no stray processes."""
+"""Stages run aside in a worker process (generator/aside.py, ``Progress.aside`` in generator/pipeline.py):
+same results, errors and Ctrl-C as if run here, no stray processes."""
 
 from __future__ import annotations
 

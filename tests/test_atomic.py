@@ -1,4 +1,5 @@
-"""Atomic output: an interrupted, killed or failed run leaves docs/, site/ and site-offline/ as they were."""
+"""Atomic output (generator/write.py; MkDocs tied to the build by generator/tethered.py): an interrupted,
+killed or failed run leaves docs/, site/ and site-offline/ as they were."""
 
 from __future__ import annotations
 

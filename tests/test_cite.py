@@ -1,4 +1,5 @@
-"""Citations and search links of a paper page: valid BibTeX for any title, nothing invented."""
+"""Citations and search links of a paper page (generator/cite.py): valid BibTeX for any title, nothing
+invented."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Text clean-up: whitespace, Unicode, stray LaTeX and links."""
+"""Text clean-up (generator/clean.py; LaTeX read by generator/latex.py): whitespace, Unicode, stray LaTeX
+and links."""
 
 from __future__ import annotations
 

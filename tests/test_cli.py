@@ -1,4 +1,6 @@
-"""The command line as a user meets it: summaries, warnings with file:line, exit codes, no tracebacks."""
+"""The command line as a user meets it (generator/__main__.py; the stages of generator/pipeline.py and
+their progress lines, generator/progress.py): summaries, warnings with file:line, exit codes, no
+tracebacks."""
 
 from __future__ import annotations
 

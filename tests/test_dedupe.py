@@ -1,4 +1,4 @@
-"""Deduplication: identity, merged metadata, every source kept, order independence."""
+"""Deduplication (generator/dedupe.py): identity, merged metadata, every source kept, order independence."""
 
 from __future__ import annotations
 

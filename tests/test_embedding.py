@@ -1,4 +1,5 @@
-"""The papers' word vectors: the table shipped inside the wordllama wheel, read from the installed package."""
+"""The papers' word vectors (generator/embedding.py): the table shipped inside the wordllama wheel, read
+from the installed package."""
 
 from __future__ import annotations
 

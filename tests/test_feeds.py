@@ -1,4 +1,5 @@
-"""RSS feeds of topics and organisations: valid XML, newest first, absolute links, linked from the page's head."""
+"""RSS feeds of topics and organisations (their items chosen by generator/render.py, the feeds written by
+generator/mkdocs_hooks.py): valid XML, newest first, absolute links, linked from the page's head."""
 
 from __future__ import annotations
 

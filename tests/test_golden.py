@@ -1,4 +1,5 @@
-"""The generated Markdown of a small corpus equals the reviewed golden copy (``make golden`` updates it)."""
+"""The generated Markdown of a small corpus (generator/render.py, generator/templates/) equals the reviewed
+golden copy (``make golden`` updates it)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Identity keys and slugs: table-driven cases and properties."""
+"""Identity keys and slugs (generator/ids.py): table-driven cases and properties."""
 
 from __future__ import annotations
 

@@ -822,28 +822,3 @@ def test_dates_the_site_cannot_show_build_a_site_with_a_short_timeline(tmp_path)
     )
     assert (project / "site" / "papers" / "paper-number-4" / "index.html").is_file()
     assert (project / "site-offline" / "index.html").is_file()
-
-
-# The labels file beside the taxonomy -------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (
-            "# labels\nsome-paper:\n  topics: [Efficiency]\nother-paper:\n  topics: [No such topic]\n",
-            "error: data/labels.yml:4: paper 'other-paper': unknown topic(s) No such topic; use the names of the taxonomy",
-        ),
-        ("some-paper: [a, b]\n", "error: data/labels.yml:1: paper 'some-paper': expected strong, acceptable"),
-        ("some-paper:\n  strong: [a\n", "error: data/labels.yml:2: invalid YAML"),
-        ("some-paper:\n  topics: [Caf\xe9]\n", "error: data/labels.yml: not valid UTF-8"),
-    ],
-)
-def test_a_bad_labels_file_stops_the_build_before_any_costly_stage(tmp_path, text, message):
-    project = copy_project(tmp_path / "p", GOOD)
-    (project / "data" / "labels.yml").write_bytes(text.encode("latin-1"))
-    result = run_generator(project, "build", "--no-site")
-    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
-    assert message in result.stderr
-    assert "similarity" not in result.stderr and "read..." not in result.stderr
-    assert not (project / "docs").exists()

@@ -1,5 +1,5 @@
-"""Related papers (links.py proposes, ranking.py ranks): the same lists whatever the input order, ties by
-slug, bounded work per paper."""
+"""Related papers (generator/links.py proposes, generator/ranking.py ranks): the same lists whatever the
+input order, ties by slug, bounded work per paper."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ and the timeline grouped by year with links from its chart."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 
 import pytest
@@ -13,7 +12,6 @@ from generator.ids import identity_key, slugify
 from generator.lists import LIST_LIMIT, PaperLists, capped, first_sentence, most_upvoted
 from generator.model import Corpus, Paper, Slug, Source, Topic, newest_first
 from generator.render import MONTH_LIMIT, render_site
-from generator.svg import NARROWEST_PX, _text_px, bar_chart
 
 
 @pytest.mark.parametrize(
@@ -91,33 +89,6 @@ def test_a_long_list_keeps_the_first_of_every_order() -> None:
         assert {p.slug for p in order[:LIST_LIMIT]} <= shown
     assert [p for p in relevance_order if p.slug in shown] == list(chosen.papers)
     assert capped(papers[:LIST_LIMIT]).papers == tuple(papers[:LIST_LIMIT])
-
-
-def test_chart_bars_link_to_their_sections_and_the_last_label_fits() -> None:
-    bars = [
-        (f"{dt.date(2017 + (i + 9) // 12, (i + 9) % 12 + 1, 1):%b %Y}", i % 5) for i in range(97)
-    ]  # Oct 2017 to Oct 2025
-    links = [f"#m{i}" if value else None for i, (_, value) in enumerate(bars)]
-    chart = bar_chart(bars, "Papers per month", width=760, height=160, links=links)
-    assert re.findall(r'xlink:href="([^"]+)"', chart) == [link for link in links if link]
-    assert ' href="' not in chart  # an SVG link's href property cannot be set (Material sets it)
-    assert "Oct 2025</text>" in chart, "the newest bar is labelled in full"
-    # At the narrowest width the chart keeps legible, no label is cut at an edge or touches another.
-    spans = []
-    for position, label in re.findall(r'<text (x="[^"]+"(?: dx="-1")? text-anchor="\w+") y="156"[^>]*>([^<]+)<', chart):
-        width = _text_px(label)
-        if 'text-anchor="end"' in position:
-            spans.append((NARROWEST_PX - 1 - width, NARROWEST_PX - 1, label))
-        elif 'text-anchor="start"' in position:
-            spans.append((1.0, 1.0 + width, label))
-        else:
-            centre = float(re.search(r'x="([\d.]+)%"', position)[1]) * NARROWEST_PX / 100
-            spans.append((centre - width / 2, centre + width / 2, label))
-    assert spans and spans[-1][2] == "Oct 2025"
-    for left, right, label in spans:
-        assert left >= 0 and right <= NARROWEST_PX, f"{label} is cut at an edge"
-    for (_, right, label), (left, _, other) in itertools.pairwise(spans):
-        assert right <= left, f"{label} touches {other}"
 
 
 def test_timeline_groups_months_under_years_and_bars_lead_to_months() -> None:

@@ -1,4 +1,5 @@
-"""Inline cross-links: the right names link (from titles and from abstracts that introduce them), ordinary words, others' names and self-defined abbreviations do not."""
+"""Inline cross-links (generator/mentions.py): the right names link (from titles and from abstracts that
+introduce them), ordinary words, others' names and self-defined abbreviations do not."""
 
 from __future__ import annotations
 

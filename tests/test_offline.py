@@ -1,5 +1,6 @@
 """The offline site derived from the hosted render (generator/offline.py) against the same site
-rendered by MkDocs on its own (mkdocs.offline.yml, the reference): every file, byte for byte."""
+rendered by MkDocs on its own (mkdocs.offline.yml, the reference): every file, byte for byte; and
+the hosted and offline addresses of each page and link (generator/addresses.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Reading listings by structure: one fixture per layout, plus the faults a reader must report."""
+"""Reading listings by structure (generator/read.py): one fixture per layout, plus the faults a reader must
+report."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Properties of the reader, with generated listings: every paper read back exactly once, in any order."""
+"""Properties of the reader (generator/read.py), with generated listings: every paper read back exactly
+once, in any order."""
 
 from __future__ import annotations
 

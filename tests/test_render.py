@@ -1,4 +1,5 @@
-"""Rendering: listing text is text, whatever it holds; front matter survives YAML-hostile titles."""
+"""Rendering (generator/render.py, with the escaping of generator/text.py): listing text is text,
+whatever it holds; front matter survives YAML-hostile titles."""
 
 from __future__ import annotations
 

@@ -1,5 +1,12 @@
 """The site's search through lunr in Python: ranking on a set of real queries, facets, the terminal
-command, and that the browser's worker processes a query exactly as Python does."""
+command, and that the browser's worker processes a query exactly as Python does.
+
+The package, one module a concern, is tested here through its names (``search.stem``, ``search.plan``):
+generator/search/__init__.py (names loaded on first use), generator/search/searchfile.py (the file's
+layout and script form), generator/search/text.py (folding, words, terms), generator/search/stemmer.py
+(lunr.js's stems), generator/search/index.py (the index lunr's builder makes), generator/search/query.py
+(parsing, bounded planning, facets, ranking), generator/search/site.py (a built site's file, the
+``search`` command) and generator/search/worker.js (run by node on the same queries)."""
 
 from __future__ import annotations
 

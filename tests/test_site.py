@@ -1,4 +1,6 @@
-"""The real site, built from the bundled listings with --strict, checked as a user would."""
+"""The real site, built from the bundled listings with --strict, checked as a user would, with what
+the MkDocs hooks add (generator/mkdocs_hooks.py). The builds alone (generator/site.py) are tested in
+test_site_builds.py."""
 
 from __future__ import annotations
 

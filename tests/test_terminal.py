@@ -1,5 +1,5 @@
-"""Nothing from the input drives the terminal: every line the command line prints is free of
-control characters, whatever titles, file names and queries hold (issue 14, item 15)."""
+"""Nothing from the input drives the terminal (generator/terminal.py): every line the command line prints
+is free of control characters, whatever titles, file names and queries hold (issue 14, item 15)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Topics and related links a researcher can trust, measured against hand labels; taxonomy errors."""
+"""Topics (generator/topics.py) and related links a researcher can trust, measured against hand labels;
+taxonomy errors."""
 
 from __future__ import annotations
 
@@ -208,33 +209,6 @@ def test_words_with_a_second_meaning_decide_no_topic(title, abstract, wanted, un
 def test_topic_kinds_are_checked(tmp_path):
     with pytest.raises(TaxonomyError, match="'kind' must be one of"):
         load_taxonomy(write(tmp_path, "fallback: A\ntopics:\n  - name: A\n    description: x\n    kind: tag\n"))
-
-
-def test_topics_suggest_prints_topics_ready_to_paste(tmp_path, capsys):
-    """Papers no topic fits form a group; the suggestion is YAML a topics file accepts, with examples."""
-    import yaml
-
-    from generator.__main__ import main
-
-    taxonomy = write(tmp_path, "fallback: Other\ntopics:\n  - name: Distillation\n    description: x\n"
-                     "    keywords: [distill*]\n  - name: Other\n    description: y\n")  # fmt: skip
-    listing = tmp_path / "l.txt"
-    blocks = []
-    for i in range(12):
-        blocks.append(f"Protein Folding Study {i}\n\nWe predict protein folding structures with graph networks "
-                      f"and residue contact maps, number {i}, from amino acid sequences.")  # fmt: skip
-        blocks.append(f"Distilling Models {i}\n\nWe distill a teacher into a student, knowledge distillation {i}.")
-    listing.write_text("\n\n".join(blocks) + "\n")
-    assert main(["topics", "suggest", str(listing), "--topics", str(taxonomy)]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("# 12 of 24 papers are served poorly")
-    topics = yaml.safe_load(out)
-    assert topics and {"name", "description", "keywords"} <= set(topics[0])
-    assert any("protein" in k for k in topics[0]["keywords"])
-    assert out.count("(papers/protein-folding-study-") == 5
-    data = yaml.safe_load(taxonomy.read_text())
-    data["topics"] += topics
-    assert len(load_taxonomy(write(tmp_path, yaml.safe_dump(data))).topics) == 2 + len(topics)
 
 
 @pytest.mark.parametrize(
