@@ -33,32 +33,62 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator import clean, ids, mentions, read, render, topics
+from generator import clean, ids, mentions, read, topics
 from generator.dedupe import dedupe
+from generator.emit import render
+from generator.emit.escape import markdown_text
 from generator.ids import identity_key, slugify
 from generator.model import Paper, Source
-from generator.text import markdown_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = "9657a32"
 """The last commit before the speed work (none of the modules compared changed between it and the work)."""
 
 
+MOVED = {
+    "render": "emit.render",
+    "text": "emit.escape",
+    "lists": "emit.lists",
+    "facts": "emit.facts",
+    "previews": "emit.previews",
+    "reading": "emit.reading",
+    "cite": "emit.cite",
+    "svg": "emit.charts",
+}
+"""Modules compared or imported by the ones compared that moved into ``generator/emit/``: their
+name before, their name now. A reference may come from before the move or after it."""
+
+
 def reference(name: str, commit: str = REFERENCE) -> ModuleType:
-    """``generator.<name>`` as it was at ``commit``."""
-    text = subprocess.run(
-        ["git", "show", f"{commit}:generator/{name}.py"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
+    """``generator.<name>`` as it was at ``commit`` (``name``: its name before the emit package)."""
+    now = MOVED.get(name, name)
+    for dotted in dict.fromkeys((now, name)):
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:generator/{dotted.replace('.', '/')}.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if shown.returncode == 0:
+            break
+    else:
+        raise SystemExit(f"generator/{name}.py is not at {commit}: {shown.stderr.strip()}")
+    package = "generator" + "".join(f".{part}" for part in dotted.split(".")[:-1])
+    if package == "generator":
+        # A copy from before the emit package imports its siblings from where they were: today's,
+        # where they are now.
+        for before, after in MOVED.items():
+            sys.modules.setdefault(f"generator.{before}", importlib.import_module(f"generator.{after}"))
     folder = Path(tempfile.mkdtemp(prefix="bench-reference-"))
     path = folder / f"{name}.py"
-    path.write_text(text, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(f"generator._reference_{name}", path)
+    path.write_text(shown.stdout, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"{package}._reference_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     if name == "render":
-        module.TEMPLATES = ROOT / "generator" / "templates"  # type: ignore[attr-defined]
+        module.TEMPLATES = render.TEMPLATES  # type: ignore[attr-defined]
     return module
 
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from generator import pipeline
-from generator.render import render_site
+from generator.emit.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import search, write
+from .emit.facts import plural
 from .errors import UserError
-from .facts import plural
 from .model import Diagnostic
 from .read import Note
 from .terminal import as_json, say

@@ -23,12 +23,12 @@ from .aside import Aside, Usage, can_fork
 from .clean import clean_entries
 from .dedupe import dedupe
 from .embedding import paper_space
+from .emit.render import render_papers, render_site
 from .links import similar_papers
 from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Entry, Mention, Slug
 from .quality import Label, labels_beside, measure_all
 from .ranking import name_matrix, rank_related, signals
-from .render import render_papers, render_site
 from .site import SiteResult, build_sites
 from .terminal import say
 from .topics import Evidence, assign_topics, closeness, keyword_evidence, load_taxonomy, relevance

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import pipeline
-from generator.render import render_site
+from generator.emit.render import render_site
 
 HERE = Path(__file__).parent
 CORPUS = [HERE / "fixtures" / name for name in ("layout-blocks.txt", "layout-metadata.txt", "layout-compact.txt")]

@@ -92,12 +92,14 @@ def test_every_generator_module_has_a_test_module_naming_it() -> None:
 
 
 def test_a_test_module_named_after_a_module_names_it() -> None:
-    """``tests/test_<name>.py`` tests ``generator/<name>.py`` (test_site.py is the built site's, and
-    names its hooks; generator/site.py's tests are test_site_builds.py)."""
+    """``tests/test_<name>.py`` tests ``generator/<name>.py`` and ``generator/emit/<name>.py``
+    (test_site.py is the built site's, and names its hooks; generator/site.py's tests are
+    test_site_builds.py; the search package has one test module, test_search.py)."""
     docs = docstrings_of_tests()
     for module in modules():
         name = f"test_{Path(module).stem}.py"
-        if module.count("/") == 1 and name in docs and name != "test_site.py":
+        flat = module.count("/") == 1 or module.startswith("generator/emit/")
+        if flat and name in docs and name != "test_site.py":
             assert names(docs[name], module), f"{name} does not name {module} in its docstring"
 
 

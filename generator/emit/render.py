@@ -22,9 +22,13 @@ from typing import Any
 import jinja2
 import yaml
 
-from . import links, progress, quality, ranking
-from . import topics as topics_module
-from .clean import plain_text
+from .. import links, progress, quality, ranking
+from .. import topics as topics_module
+from ..clean import plain_text
+from ..model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
+from ..topics import MAX_TOPICS
+from .charts import bar_chart, topic_map
+from .escape import Trusted, html_text, markdown_text, spreadsheet_cell
 from .facts import paper_facts, plural
 from .lists import (
     LIST_LIMIT,
@@ -36,12 +40,8 @@ from .lists import (
     date_label,
     most_upvoted,
 )
-from .model import Corpus, Mention, Paper, Related, Slug, Topic, newest_first, with_broader
 from .previews import preview_files
 from .reading import reading_files
-from .svg import bar_chart, topic_map
-from .text import Trusted, html_text, markdown_text, spreadsheet_cell
-from .topics import MAX_TOPICS
 
 TEMPLATES = Path(__file__).parent / "templates"
 RELATED_TOPICS = 5
