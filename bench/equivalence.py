@@ -133,8 +133,7 @@ def check_corpus(listings: Path, old: dict[str, ModuleType], check: Checker) -> 
     check.same("find_mentions", found, found_before, (t_now, t_before))
     from generator import pipeline
 
-    progress = pipeline.Progress(pipeline.Report(), quiet=True)
-    corpus = pipeline.load_corpus([listings], ROOT / "data" / "topics.yml", progress)
+    corpus = pipeline.load_corpus([listings], ROOT / "data" / "topics.yml")
     (files, t_now), (files_before, t_before) = (
         timed(render.render_site, corpus),
         timed(old["render"].render_site, corpus),

@@ -42,9 +42,7 @@ def _load(listings: Path) -> tuple[Any, Any, float]:
     pipeline.measure_all = keep  # type: ignore[assignment]
     try:
         began = time.perf_counter()
-        corpus = pipeline.load_corpus(
-            [listings], ROOT / "data" / "topics.yml", pipeline.Progress(pipeline.Report(), True)
-        )
+        corpus = pipeline.load_corpus([listings], ROOT / "data" / "topics.yml")
         return corpus, captured["signals"], time.perf_counter() - began
     finally:
         pipeline.measure_all = measure_all  # type: ignore[assignment]

@@ -16,7 +16,7 @@ from .read import Note
 from .terminal import as_json, say
 
 if TYPE_CHECKING:
-    from . import pipeline
+    from . import run
 
 DEFAULT_LISTINGS = Path("data/listings")
 DEFAULT_TOPICS = Path("data/topics.yml")
@@ -220,12 +220,12 @@ def _search(args: argparse.Namespace) -> int:
     return 0 if hits else 1
 
 
-def _warnings(report: pipeline.Report) -> list[Diagnostic]:
+def _warnings(report: run.Report) -> list[Diagnostic]:
     """The diagnostics that are warnings; notes (a skipped file, a file named twice) are not."""
     return [d for d in report.diagnostics if not isinstance(d, Note)]
 
 
-def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
+def _summary(report: run.Report, seconds: float, command: str) -> None:
     generator_seconds = report.generator_seconds  # not the sum of the stages: some run side by side
     parts = [
         f"{plural(report.entries, 'entry', 'entries')} read",
@@ -252,7 +252,7 @@ def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
     say(line, error=True)
 
 
-def _as_json(report: pipeline.Report, seconds: float) -> dict[str, object]:
+def _as_json(report: run.Report, seconds: float) -> dict[str, object]:
     return {
         "ok": True,
         "entries": report.entries,

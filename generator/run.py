@@ -1,40 +1,40 @@
-"""The functions that order the stages: read, clean, dedupe, topics, links, render, write, build.
+"""How the stages of a build are run, apart from what they do (generator/pipeline.py says that).
 
-Stages that need each other's results run in order; some that do not run at the same time in a
-worker process, on the second core (``Progress.aside``): topics and mentions beside the similarity
-of papers, the search index and part of the paper pages beside the rest of the site.
+A :class:`Run` times each stage and shows it (a live line on a terminal, plain lines elsewhere,
+nothing when quiet), runs the stages that do not need each other side by side on the second core
+(:meth:`Run.together`: which ones go to the worker process is :data:`ASIDE`, how many paper pages
+:data:`WORKER_PAGES`), and pauses Python's cycle collector while the generator works
+(``with run:``). Its :class:`Report` is what the run did, for the summary line and ``--json``.
+The stages themselves count their work for the progress bar in generator/progress.py, which knows
+nothing of this module.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import datetime as dt
 import gc
+import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import read, search
 from .aside import Aside, Usage, can_fork
-from .clean import clean_entries
-from .dedupe import dedupe
-from .embedding import paper_space
-from .emit.render import render_papers, render_site
-from .links import similar_papers
-from .mentions import find_mentions
-from .model import Corpus, Diagnostic, Entry, Mention, Slug
-from .quality import Label, labels_beside, measure_all
-from .ranking import name_matrix, rank_related, signals
-from .site import SiteResult, build_sites
+from .model import Corpus, Diagnostic, Paper, Slug
 from .terminal import say
-from .topics import Evidence, assign_topics, closeness, keyword_evidence, load_taxonomy, relevance
-from .write import Changes, fill, staged_folder
+
+if TYPE_CHECKING:
+    from .site import SiteResult
+    from .write import Changes
 
 T = TypeVar("T")
+
+ASIDE = frozenset({"evidence", "mentions", "names", "embedding", "search", "pages"})
+"""The stages the worker process runs, one after the other, while this process runs the others of
+the same :meth:`Run.together` (beside similarity: keyword evidence, mentions, coined names and the
+word vectors; beside the render: the search index, then part of the paper pages)."""
 
 WORKER_PAGES = (4, 7)
 """The worker renders 4 paper pages of every 7 after the search index: the two processes then take
@@ -56,7 +56,7 @@ class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     """Warnings about the input."""
     timings: dict[str, float] = field(default_factory=dict)
-    """Seconds per stage (stages run in a worker process overlap the others: see ``Progress.aside``)."""
+    """Seconds per stage (stages run in a worker process overlap the others: see ``Run.aside``)."""
     generator_seconds: float = 0.0
     """Wall time of the stages before MkDocs (the write included), stages run side by side counted once."""
     docs: Changes | None = None
@@ -69,14 +69,37 @@ class Report:
         """Entries merged into another copy of the same paper."""
         return self.entries - self.papers
 
+    def count(self, corpus: Corpus, files: Collection[str]) -> None:
+        """Take the counts and warnings of a corpus and of the files of docs/ rendered from it."""
+        self.entries, self.papers, self.topics = corpus.entries, len(corpus.papers), len(corpus.topics)
+        self.diagnostics = list(corpus.diagnostics)
+        self.pages = sum(1 for name in files if name.endswith(".md"))
 
-class Progress:
-    """Stage-by-stage progress on standard error.
+
+@dataclass(frozen=True)
+class Counted(Generic[T]):
+    """A stage that counts its work with ``progress.advance``, drawn as a bar on a terminal."""
+
+    work: Callable[[], T]
+    """The stage."""
+    total: int
+    """Units of work it counts (the bar's end)."""
+
+
+class Run:
+    """The stages of one build, timed, shown and scheduled.
 
     Each stage ends with a line ``  name... 0.12 s``. On a terminal (standard error a TTY, not in CI,
     ``TERM`` not ``dumb``) a live line shows the stage running, with a spinner and the time elapsed,
     and is replaced by that line when the stage ends; elsewhere (CI logs, pipes) only the plain lines
-    are written.
+    are written; quiet, nothing. ``Run()`` is a quiet one, for a caller without a terminal.
+
+    Inside ``with run:`` (nested blocks count once) the generator's stages run: Python's cycle
+    collector is paused, and the block's wall time counts in ``report.generator_seconds``. The stages
+    make millions of objects that live until the end, and almost no reference cycles (about 140
+    unreachable objects at 10k papers); each full collection walks every live object again, which
+    cost 1.3 of 10 CPU-seconds at 10k papers and 12 of 106 at 100k. Memory is still freed as usual,
+    by reference counting.
     """
 
     SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -85,12 +108,35 @@ class Progress:
     INTERVAL = 0.1
     """Seconds between redraws of the live line."""
 
-    def __init__(self, report: Report, quiet: bool = False, live: bool | None = None, workers: bool = True) -> None:
-        self.report = report
+    def __init__(
+        self, report: Report | None = None, quiet: bool = True, live: bool | None = None, workers: bool = True
+    ) -> None:
+        self.report = report if report is not None else Report()
         self.quiet = quiet
         self.live = not quiet and (self.is_terminal() if live is None else live)
         self.workers = workers
         """Whether stages may run in a worker process (``aside``); False: all in this one (profiling)."""
+        self._depth = 0
+        self._collecting = False
+        self._began = 0.0
+
+    def __enter__(self) -> Run:
+        if self._depth == 0:
+            self._collecting = gc.isenabled()
+            gc.disable()
+            self._began = time.perf_counter()
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            if self._collecting:
+                gc.enable()
+            spent = time.perf_counter() - self._began
+            self.report.generator_seconds = round(self.report.generator_seconds + spent, 3)
 
     def forks(self) -> bool:
         """Whether ``aside`` runs stages in a worker process (allowed, fork exists, a second core)."""
@@ -99,8 +145,6 @@ class Progress:
     @staticmethod
     def is_terminal() -> bool:
         """Whether standard error is a terminal a live line can be redrawn on."""
-        import os
-
         if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
             return False
         try:
@@ -130,6 +174,24 @@ class Progress:
         say(f"{f'  {name}...' if self.live else ''} {seconds:.2f} s", error=True, flush=True)
         return result
 
+    def together(self, stages: Mapping[str, Callable[[], Any] | Counted[Any]]) -> dict[str, Any]:
+        """Run stages that need none of each other's results: those of :data:`ASIDE` in a worker
+        process (one after the other), the others here meanwhile, in the order given; their results
+        by stage name (a worker's stage draws no bar)."""
+        aside = {n: s.work if isinstance(s, Counted) else s for n, s in stages.items() if n in ASIDE}
+        here = {n: s if isinstance(s, Counted) else Counted(s, 0) for n, s in stages.items() if n not in ASIDE}
+        with self.aside(aside) as results:
+            done = {name: self.stage(name, stage.work, stage.total or None) for name, stage in here.items()}
+            return {**done, **results()}
+
+    def worker_pages(self, papers: Sequence[Paper]) -> frozenset[Slug]:
+        """The papers whose pages the worker renders (the ``pages`` stage): :data:`WORKER_PAGES`, or
+        none when there is no worker (the ``render`` stage then renders them all)."""
+        if not self.forks():
+            return frozenset()
+        share, every = WORKER_PAGES
+        return frozenset(p.slug for i, p in enumerate(papers) if i % every < share)
+
     @contextlib.contextmanager
     def aside(self, stages: Mapping[str, Callable[[], Any]]) -> Iterator[Callable[[], dict[str, Any]]]:
         """Run ``stages`` (one after the other) in a worker process while the block runs others here.
@@ -140,7 +202,7 @@ class Progress:
         (no fork, a single core) the stages run here, when their results are asked for. Leaving the
         block early (an error, Ctrl-C) stops the worker.
         """
-        worker = Aside(lambda: _timed(stages)) if self.forks() else None
+        worker = Aside(lambda: _timed(stages)) if stages and self.forks() else None
 
         def results() -> dict[str, Any]:
             if worker is None:
@@ -206,24 +268,6 @@ class Progress:
         return stop
 
 
-@contextlib.contextmanager
-def cycles_uncollected() -> Iterator[None]:
-    """Pause Python's cycle collector for the block (the stages), as it was before afterwards.
-
-    The stages make millions of objects that live until the end, and almost no reference cycles
-    (about 140 unreachable objects at 10k papers); each full collection walks every live object
-    again, which cost 1.3 of 10 CPU-seconds at 10k papers and 12 of 106 at 100k. Memory is still
-    freed as usual, by reference counting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _timed(stages: Mapping[str, Callable[[], Any]]) -> list[tuple[str, Any, float, float]]:
     """Run the stages one after the other: ``(name, result, seconds, CPU seconds)`` of each."""
     done = []
@@ -232,157 +276,3 @@ def _timed(stages: Mapping[str, Callable[[], Any]]) -> list[tuple[str, Any, floa
         value = work()
         done.append((name, value, time.perf_counter() - began, time.process_time() - cpu))
     return done
-
-
-def load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -> Corpus:
-    """Every stage before writing: listings and taxonomy in, corpus with its relations out."""
-    with cycles_uncollected():
-        return _load_corpus(paths, topics_file, progress)
-
-
-def _load_corpus(paths: Sequence[Path], topics_file: Path, progress: Progress) -> Corpus:
-    report = progress.report
-    taxonomy = progress.stage("taxonomy", lambda: load_taxonomy(topics_file))
-    labelled_papers: dict[Slug, Label] | None = labels_beside(topics_file, taxonomy.topics)
-    entries: list[Entry] = []
-
-    def read_all() -> None:
-        reading = read.read_paths(paths)
-        entries.extend(reading.entries)
-        report.diagnostics.extend(reading.diagnostics)
-
-    progress.stage("read", read_all)
-    cleaning = progress.stage("clean", lambda: clean_entries(entries))
-    report.diagnostics.extend(cleaning.diagnostics)
-    cleaned = cleaning.entries
-    papers = progress.stage("dedupe", lambda: dedupe(cleaned, report.diagnostics.append))
-    # Keyword evidence, mentions, coined names and the papers' word vectors need only the papers, and
-    # so does the costly first step of related papers (which pairs are similar): they run at the same
-    # time, on two cores.
-    labels = {
-        "evidence": lambda: keyword_evidence(papers, taxonomy),
-        "mentions": lambda: find_mentions(papers),
-        "names": lambda: name_matrix(papers),
-        "embedding": lambda: paper_space(papers),
-    }
-    with progress.aside(labels) as labelled:
-        similarity = progress.stage("similarity", lambda: similar_papers(papers), total=len(papers))
-        found = labelled()
-    evidence: Evidence = found["evidence"]
-    mentions: dict[Slug, tuple[Mention, ...]] = found["mentions"]
-
-    def topics() -> tuple[dict[Slug, tuple[Slug, ...]], Any, dict[Slug, dict[Slug, float]]]:
-        close = (
-            closeness(evidence, similarity.matrix, similarity.vectorizer.transform, taxonomy)
-            if similarity.matrix is not None
-            else None
-        )
-        assigned = assign_topics(papers, taxonomy, evidence, close)
-        return assigned, close, relevance(papers, taxonomy, evidence, close, assigned)
-
-    paper_topics, close, paper_relevance = progress.stage("topics", topics)
-    ranking = signals(
-        similarity,
-        papers,
-        paper_topics,
-        taxonomy.topics,
-        close,
-        mentions,
-        taxonomy.fallback,
-        found["names"],
-        found["embedding"],
-    )
-    related = progress.stage("related", lambda: rank_related(ranking))
-    report.entries, report.papers, report.topics = len(entries), len(papers), len(taxonomy.topics)
-    corpus = Corpus(
-        papers=papers,
-        topics=taxonomy.topics,
-        paper_topics=paper_topics,
-        related=related,
-        entries=len(entries),
-        diagnostics=tuple(report.diagnostics),
-        fallback=taxonomy.fallback,
-        mentions=mentions,
-        relevance=paper_relevance,
-    )
-    quality = progress.stage("quality", lambda: measure_all(corpus, labelled_papers, ranking))
-    return dataclasses.replace(corpus, quality=quality)
-
-
-def source_epoch(corpus: Corpus) -> int:
-    """The build date of the site: midnight UTC of the newest paper date (0 when none is known)."""
-    dates = [p.date for p in corpus.papers if p.date]
-    if not dates:
-        return 0
-    return int(dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.UTC).timestamp())
-
-
-def check(paths: Sequence[Path], topics_file: Path, quiet: bool = False) -> Report:
-    """Validate the input and the taxonomy; write nothing."""
-    report = Report()
-    progress = Progress(report, quiet)
-    started = time.perf_counter()
-    with cycles_uncollected():
-        corpus = load_corpus(paths, topics_file, progress)
-        files = progress.stage("render", lambda: render_site(corpus))
-    report.generator_seconds = round(time.perf_counter() - started, 3)
-    report.pages = sum(1 for name in files if name.endswith(".md"))
-    return report
-
-
-def generate(
-    paths: Sequence[Path], topics_file: Path, progress: Progress, search_engine: str = "auto"
-) -> tuple[Corpus, dict[str, bytes], str]:
-    """Every stage before writing: the corpus, every file of docs/ by relative path (the search
-    index included), and the engine of the hosted site's search box (``search.choose_engine``)."""
-    started = time.perf_counter()
-    with cycles_uncollected():
-        corpus = load_corpus(paths, topics_file, progress)
-        engine = search.choose_engine(len(corpus.papers), search_engine)
-        # The search index needs the corpus, not the pages: a worker builds it, then renders some of
-        # the paper pages, while this process renders the rest.
-        share, every = WORKER_PAGES
-        aside = (
-            frozenset(p.slug for i, p in enumerate(corpus.papers) if i % every < share)
-            if progress.forks()
-            else frozenset()
-        )
-        worker = {"search": lambda: search.build(corpus, engine), "pages": lambda: render_papers(corpus, aside)}
-        with progress.aside(worker) as done:
-            files = progress.stage(
-                "render", lambda: render_site(corpus, elsewhere=aside), total=len(corpus.papers) - len(aside)
-            )
-            found = done()
-        files = dict(sorted({**files, **found["pages"]}.items()))
-        files[search.INDEX_FILE] = found["search"]
-    progress.report.generator_seconds = round(time.perf_counter() - started, 3)
-    progress.report.pages = sum(1 for name in files if name.endswith(".md"))
-    return corpus, files, engine
-
-
-def build(
-    paths: Sequence[Path],
-    topics_file: Path,
-    root: Path,
-    sites: bool = True,
-    quiet: bool = False,
-    search_engine: str = "auto",
-) -> Report:
-    """Generate docs/ from the listings, then build the hosted site from it and derive the offline one.
-
-    ``search_engine``: what answers the hosted site's search box (``search.choose_engine``).
-    """
-    report = Report()
-    progress = Progress(report, quiet)
-    corpus, files, engine = generate(paths, topics_file, progress, search_engine)
-    # The sites are built from the staged docs/, which is swapped in last: a run killed while MkDocs
-    # works leaves docs/, site/ and site-offline/ as they were.
-    with staged_folder(root / "docs") as docs:
-        progress.stage("write", lambda: fill(docs, files), total=len(files))
-        report.generator_seconds = round(report.generator_seconds + report.timings["write"], 3)
-        if sites:
-            report.sites = build_sites(
-                root, source_epoch(corpus), docs.path, pagefind=engine == "pagefind", stage=progress.stage
-            )
-    report.docs = docs.changes
-    return report

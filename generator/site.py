@@ -59,7 +59,7 @@ PAGEFIND_IGNORE = ".paper-related, .paper-mentioned-by, .paper-sources"
 """Parts of a paper page Pagefind leaves out of the index: other papers' titles, listing files."""
 
 Stage = Callable[[str, Callable[[], T]], T]
-"""Runs one step of the build, timing it (``pipeline.Progress.stage``)."""
+"""Runs one step of the build, timing it (``run.Run.stage``)."""
 
 
 def _run(name: str, work: Callable[[], T]) -> T:

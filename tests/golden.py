@@ -19,8 +19,7 @@ EXPECTED = HERE / "golden"
 
 def generate() -> dict[str, bytes]:
     """The files the generator makes from the small corpus."""
-    progress = pipeline.Progress(pipeline.Report(), quiet=True)
-    return render_site(pipeline.load_corpus(CORPUS, TOPICS, progress))
+    return render_site(pipeline.load_corpus(CORPUS, TOPICS))
 
 
 def main() -> None:

@@ -101,6 +101,6 @@ def test_files_do_not_depend_on_the_order_of_the_papers() -> None:
     from generator import pipeline
     from tests.golden import CORPUS, TOPICS
 
-    corpus = pipeline.load_corpus(CORPUS, TOPICS, pipeline.Progress(pipeline.Report(), quiet=True))
+    corpus = pipeline.load_corpus(CORPUS, TOPICS)
     backwards = type(corpus)(**{**corpus.__dict__, "papers": tuple(reversed(corpus.papers))})
     assert reading_files(backwards) == reading_files(corpus)

@@ -643,9 +643,7 @@ def test_search_command_names_a_file_given_as_the_site(real_site: Path, capsys: 
 def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import pipeline
 
-    corpus = pipeline.load_corpus(
-        [ROOT / "data" / "listings"], ROOT / "data" / "topics.yml", pipeline.Progress(pipeline.Report(), quiet=True)
-    )
+    corpus = pipeline.load_corpus([ROOT / "data" / "listings"], ROOT / "data" / "topics.yml")
     monkeypatch.setattr(search.index, "LUNR_LIMIT", len(corpus.papers) - 1)  # where build reads it
     data = json.loads(search.build(corpus))
     assert data["full_text"] is False
