@@ -53,10 +53,10 @@ def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
     if not isinstance(data, dict):
         raise TaxonomyError("expected `paper-slug: {strong: [...], topics: [...]}` entries", name, 1)
     starts: dict[str, int] = {}
-    for n, line in enumerate(text.splitlines(), 1):
-        if line[:1] in " #\t-" or ":" not in line:
+    for n, written in enumerate(text.splitlines(), 1):
+        if written[:1] in " #\t-" or ":" not in written:
             continue
-        key = line.split(":", 1)[0].strip("'\" ")
+        key = written.split(":", 1)[0].strip("'\" ")
         if key in starts:
             raise TaxonomyError(
                 f"paper {key!r} is labelled twice (lines {starts[key]} and {n}); merge the two entries", name, n
