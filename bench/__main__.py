@@ -281,6 +281,12 @@ def main(argv: list[str] | None = None) -> int:
         default=Path(__file__).parent / "corpora" / "topic-labels-daily.yml",
         help="topics of papers of --unseen labelled by reading, keyed by title (default: %(default)s)",
     )
+    rq.add_argument(
+        "--unseen-related",
+        type=Path,
+        default=Path(__file__).parent / "corpora" / "related-labels-daily.yml",
+        help="related papers of papers of --unseen labelled by reading, keyed by title (default: %(default)s)",
+    )
     rq.set_defaults(run=cmd_related_quality)
     rw = commands.add_parser("related-wider", help="a packaged embedding and wider candidates against the labels")
     rw.add_argument("--papers", type=int, default=0, help="time the proposers on a synthetic corpus of N papers")

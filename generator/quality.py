@@ -52,9 +52,16 @@ def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
         raise TaxonomyError(f"invalid YAML: {problem}; fix the file and run again", name, line) from None
     if not isinstance(data, dict):
         raise TaxonomyError("expected `paper-slug: {strong: [...], topics: [...]}` entries", name, 1)
-    starts = {
-        line.split(":", 1)[0].strip("'\" "): n for n, line in enumerate(text.splitlines(), 1) if line[:1] not in " #\t"
-    }
+    starts: dict[str, int] = {}
+    for n, written in enumerate(text.splitlines(), 1):
+        if written[:1] in " #\t-" or ":" not in written:
+            continue
+        key = written.split(":", 1)[0].strip("'\" ")
+        if key in starts:
+            raise TaxonomyError(
+                f"paper {key!r} is labelled twice (lines {starts[key]} and {n}); merge the two entries", name, n
+            )
+        starts[key] = n
     labels = {}
     for slug, entry in data.items():
         line = starts.get(str(slug))

@@ -73,6 +73,15 @@ NEIGHBOURS = 20
 PHRASES = 3
 """How many shared key phrases explain a relation."""
 
+REASON_SHARE = 0.2
+"""A term in more than this share of the collection's papers never explains a relation: it says what
+most papers say (``language``, ``training`` in a collection of language-model papers), and the shared
+topics already say it better."""
+
+LONGEST_PHRASE = 4
+"""Words in a shared phrase at most, once overlapping two-word phrases are joined (``monte carlo``,
+``carlo tree`` and ``tree search`` read ``monte carlo tree search``)."""
+
 _PAIRS_AT_ONCE = 200_000
 """Pairs whose signals are computed at once (memory)."""
 
@@ -410,25 +419,50 @@ def shared_phrases(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> l
 
     Weight is the term's share of the pair's TF-IDF similarity. Two-word phrases come first; a single
     word only when the taxonomy uses it or it is a name (never general English), and never when a
-    phrase shown holds it. A phrase is shown only as both papers write it.
+    phrase shown holds it. A phrase is shown only as both papers write it; overlapping ones both
+    papers write as one are joined (``_joined``). A term more than REASON_SHARE of the papers hold is
+    never shown.
     """
     matrix, vocabulary = signals.similarity.matrix, signals.similarity.vocabulary
     assert matrix is not None
+    common = np.bincount(matrix.indices, minlength=matrix.shape[1]) > REASON_SHARE * matrix.shape[0]
     result: list[tuple[str, ...]] = []
     for start in range(0, len(rows), _PAIRS_AT_ONCE):
         a, b = rows[start : start + _PAIRS_AT_ONCE], columns[start : start + _PAIRS_AT_ONCE]
         products = matrix[a].multiply(matrix[b]).tocsr()
         products.sort_indices()
         ranked, places = _best_per_row(products.indptr, products.data, 12)
-        terms = vocabulary[products.indices[products.indptr[ranked] + places]].tolist()
+        columns_of = products.indices[products.indptr[ranked] + places]
+        terms = np.where(common[columns_of], "", vocabulary[columns_of]).tolist()
         ends = np.searchsorted(ranked, np.arange(len(a) + 1)).tolist()
         for x, (lo, hi) in enumerate(itertools.pairwise(ends)):
             both = (signals.text(int(a[x])), signals.text(int(b[x])))
             # Stop words are dropped before phrases are made: "adaptation of large language" gives
             # "adaptation language", which neither paper writes.
-            written = [t for t in terms[lo:hi] if " " not in t or (t in both[0] and t in both[1])]
-            result.append(_phrases(written, signals.explain))
+            written = [t for t in terms[lo:hi] if t and (" " not in t or (t in both[0] and t in both[1]))]
+            result.append(_phrases(_joined(written, both), signals.explain))
     return result
+
+
+def _joined(terms: list[str], texts: tuple[str, str]) -> list[str]:
+    """``terms`` with each two phrases that overlap by a word (``monte carlo``, ``carlo tree``) joined
+    into one (``monte carlo tree``) where both ``texts`` write it, in the place of the weightier; up
+    to LONGEST_PHRASE words."""
+    terms = list(terms)
+    joined = True
+    while joined:
+        joined = False
+        for i, j in itertools.permutations(range(len(terms)), 2):
+            first, second = terms[i].split(), terms[j].split()
+            if len(first) < 2 or len(second) < 2 or first[-1] != second[0]:
+                continue
+            phrase = " ".join(first + second[1:])
+            if len(first) + len(second) - 1 <= LONGEST_PHRASE and phrase in texts[0] and phrase in texts[1]:
+                terms[min(i, j)] = phrase
+                del terms[max(i, j)]
+                joined = True
+                break
+    return terms
 
 
 def _phrases(terms: Sequence[str], explain: Callable[[str], bool]) -> tuple[str, ...]:

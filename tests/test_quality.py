@@ -168,6 +168,7 @@ def test_load_labels_reads_topic_names_as_slugs(tmp_path: Path) -> None:
         ("a:\n  strong: [1, 2]\n", 1, "paper 'a': each of strong, acceptable, topics, topics_ok is a list"),
         ("a:\n  strong: [b\n", 2, "invalid YAML"),
         ("- a\n- b\n", 1, "expected `paper-slug: {strong: [...], topics: [...]}` entries"),
+        ("a:\n  topics: [Ml]\n'a':\n  topics: [Llm]\n", 3, "paper 'a' is labelled twice (lines 1 and 3)"),
     ],
 )
 def test_load_labels_errors_name_the_file_and_line(tmp_path: Path, text: str, line: int, message: str) -> None:

@@ -468,6 +468,7 @@ def render_site(corpus: Corpus, elsewhere: Collection[Slug] = frozenset()) -> di
             "fallback": topics.get(corpus.fallback) if corpus.fallback else None,
             "top_k": links.TOP_K,
             "cutoff": ranking.RELATIVE_CUTOFF,
+            "reason_share": ranking.REASON_SHARE,
             "signals": ranking.described_signals(),
             "folds": quality.FOLDS,
             "confirm": topics_module.CONFIRM,
