@@ -35,7 +35,7 @@ from typing import Any
 
 from generator import clean, ids, mentions, read, topics
 from generator.dedupe import dedupe
-from generator.emit import render
+from generator.emit import formats, render
 from generator.emit.escape import markdown_text
 from generator.ids import identity_key, slugify
 from generator.model import Paper, Source
@@ -54,9 +54,14 @@ MOVED = {
     "reading": "emit.reading",
     "cite": "emit.cite",
     "svg": "emit.charts",
+    "formats": "emit.formats",
 }
 """Modules compared or imported by the ones compared that moved into ``generator/emit/``: their
 name before, their name now. A reference may come from before the move or after it."""
+
+
+class NotThere(LookupError):
+    """The module is at neither of its places at the reference commit."""
 
 
 def reference(name: str, commit: str = REFERENCE) -> ModuleType:
@@ -72,7 +77,7 @@ def reference(name: str, commit: str = REFERENCE) -> ModuleType:
         if shown.returncode == 0:
             break
     else:
-        raise SystemExit(f"generator/{name}.py is not at {commit}: {shown.stderr.strip()}")
+        raise NotThere(f"generator/{name}.py is not at {commit}: {shown.stderr.strip()}")
     package = "generator" + "".join(f".{part}" for part in dotted.split(".")[:-1])
     if package == "generator":
         # A copy from before the emit package imports its siblings from where they were: today's,
@@ -220,11 +225,11 @@ def fuzz_front_matter(old: ModuleType, check: Checker, rng: random.Random) -> No
         if rng.random() < 0.1:
             shared = [string()]
             data["alias_a"], data["alias_b"] = shared, shared
-        differ += outcome(render.front_matter, data) != outcome(old.front_matter, data)
+        differ += outcome(formats.front_matter, data) != outcome(old.front_matter, data)
     check.same("front matter of 20,000 random documents", differ, 0)
     records = [value(0) for _ in range(20_000)]
     differ = sum(
-        outcome(render._json_dumps, r) != outcome(lambda x: json.dumps(x, ensure_ascii=False, indent=1), r)
+        outcome(formats.json_text, r) != outcome(lambda x: json.dumps(x, ensure_ascii=False, indent=1), r)
         for r in records
     )
     check.same("JSON of 20,000 random values", differ, 0)
@@ -232,10 +237,10 @@ def fuzz_front_matter(old: ModuleType, check: Checker, rng: random.Random) -> No
 
 def all_characters(check: Checker) -> None:
     """Every BMP character in a few places of a key and a value: where libyaml and PyYAML's Python
-    emitter disagree, render's ``_FAST_SAFE`` must leave the character to the Python emitter."""
+    emitter disagree, formats' ``_FAST_SAFE`` must leave the character to the Python emitter."""
     import yaml
 
-    options = dict(render._YAML_OPTIONS)
+    options = dict(formats._YAML_OPTIONS)
     unsafe_but_allowed = []
     for code in range(0x10000):
         if 0xD800 <= code <= 0xDFFF:
@@ -245,7 +250,7 @@ def all_characters(check: Checker) -> None:
             text = template.replace("{}", char)
             data = {"t": text, "l": [text], text: 1}
             python = yaml.dump(data, Dumper=yaml.SafeDumper, **options)
-            if yaml.dump(data, Dumper=yaml.CSafeDumper, **options) != python and render._FAST_SAFE.fullmatch(text):
+            if yaml.dump(data, Dumper=yaml.CSafeDumper, **options) != python and formats._FAST_SAFE.fullmatch(text):
                 unsafe_but_allowed.append(hex(code))
                 break
     check.same("BMP characters libyaml writes differently, left to PyYAML", unsafe_but_allowed, [])
@@ -312,6 +317,10 @@ def main(args: argparse.Namespace) -> int:
 
     names = ("clean", "topics", "mentions", "render", "text", "ids")
     old = {name: reference(name, args.reference) for name in names}
+    try:
+        old["formats"] = reference("formats", args.reference)
+    except NotThere:  # before generator/emit/formats.py, render.py wrote front matter and JSON
+        old["formats"] = old["render"]
     check = Checker()
     for n in args.papers:
         check_corpus(ROOT / "data" / "listings" if n == 0 else ensure_corpus(args.out, n, args.seed), old, check)
@@ -319,7 +328,7 @@ def main(args: argparse.Namespace) -> int:
         print("random inputs:")
         rng = random.Random(args.seed)
         fuzz_topics(old["topics"], check, rng)
-        fuzz_front_matter(old["render"], check, rng)
+        fuzz_front_matter(old["formats"], check, rng)
         fuzz_mentions(old["mentions"], check, rng)
         fuzz_clean(old["clean"], check, rng)
         fuzz_text(old["text"], old["ids"], check, rng)

@@ -278,21 +278,6 @@ def test_csv_cells_never_start_a_formula():
     assert not any(cell.startswith(("=", "+", '"=', '"+')) for row in rows for cell in row.split(",")[1:2])
 
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
-    max_leaves=20,
-)
-
-
-@given(st.lists(JSON_VALUES, max_size=5))
-def test_papers_json_is_what_json_dumps_writes(records):
-    """The export is written record by record, the same bytes as one ``json.dumps(indent=1)``."""
-    from generator.emit.render import _json_file
-
-    assert _json_file(records) == (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
 class _Sections(HTMLParser):
     """A page's ``h2`` sections as a reader sees them: each heading's text, id and link, and the
     titles its lists link to (``None``: the part before the first heading)."""
