@@ -7,6 +7,7 @@
   :mod:`.charts` (inline SVG charts, the topic map);
 - data the site's scripts read: :mod:`.previews` (previews of papers), :mod:`.reading` (the
   reading list's exports), with :mod:`.cite` (a paper's citation and search links);
+- :mod:`.formats`: YAML front matter and JSON, the bytes the libraries write, faster;
 - :mod:`.escape`: listing text written as text into Markdown, HTML and CSV, never run.
 
 Nothing here writes a file: the result is bytes by path, which ``generator/write.py`` puts in place.
