@@ -458,7 +458,7 @@ def _paper_front_matter(view: PaperView) -> Trusted:
     """What MkDocs, its plugins and the paper template (overrides/paper.html) read from a paper page.
 
     ``title`` and ``description`` are HTML-escaped because Material prints those two unescaped;
-    the facts around the abstract are HTML the generator wrote (generator/facts.py), one string each.
+    the facts around the abstract are HTML the generator wrote (generator/emit/facts.py), one string each.
     """
     paper = view.paper
     data: dict[str, Any] = {
