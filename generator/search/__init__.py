@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ gives
     from .query import SearchIndex as SearchIndex
     from .query import count_starting as count_starting
     from .query import edit_distance as edit_distance
+    from .query import load_index as load_index
     from .query import matched_words as matched_words
     from .query import papers_found as papers_found
     from .query import parse as parse
@@ -67,6 +68,7 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ gives
     from .searchfile import SCRIPT_VARIABLE as SCRIPT_VARIABLE
     from .searchfile import SITE_DATA as SITE_DATA
     from .searchfile import SITE_SETTINGS as SITE_SETTINGS
+    from .searchfile import Documents as Documents
     from .searchfile import as_script as as_script
     from .searchfile import choose_engine as choose_engine
     from .searchfile import compact_index as compact_index
@@ -87,9 +89,9 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ gives
 
 _HOMES = {
     "index": ("build", "lunr_index"),
-    "query": ("Hit", "Parsed", "SearchIndex", "count_starting", "edit_distance", "matched_words", "papers_found", "parse", "plan",
+    "query": ("Hit", "Parsed", "SearchIndex", "count_starting", "edit_distance", "load_index", "matched_words", "papers_found", "parse", "plan",
               "searched_words"),
-    "searchfile": ("DOCS", "ENGINES", "FACETS", "FIELDS", "FORMAT", "INDEX_FILE", "LUNR_LIMIT", "QUERY",
+    "searchfile": ("DOCS", "Documents", "ENGINES", "FACETS", "FIELDS", "FORMAT", "INDEX_FILE", "LUNR_LIMIT", "QUERY",
                    "SCRIPT_VARIABLE", "SITE_DATA", "SITE_SETTINGS", "as_script",
                    "choose_engine", "compact_index", "documents", "expand_index", "from_script"),
     "site": ("SearchFileError", "SiteSearch", "check", "open_site"),
@@ -111,6 +113,7 @@ __all__ = [
     "SITE_DATA",
     "SITE_SETTINGS",
     "SPACES",
+    "Documents",
     "Hit",
     "Parsed",
     "SearchFileError",
@@ -130,6 +133,7 @@ __all__ = [
     "fold",
     "from_script",
     "index_terms",
+    "load_index",
     "lunr_index",
     "matched_words",
     "open_site",
