@@ -70,6 +70,9 @@ worker. The last five bound the work of one query, whatever is typed or pasted (
 - ``prefix_terms_max``: index terms the prefix clauses of a query may reach together; a word whose
   prefix would pass it is matched whole only."""
 
+PIPELINE = ("stemmer",)
+"""lunr's search pipeline the index names (the query's words are stemmed before they reach lunr, see :func:`plan`)."""
+
 FACETS = ("topic", "year", "org")
 """Facet names a query may use as ``name:value``; ``organisation:`` is read as ``org:``."""
 

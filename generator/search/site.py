@@ -17,6 +17,7 @@ from .searchfile import (
     FACETS,
     FIELDS,
     FORMAT,
+    PIPELINE,
     QUERY,
     REBUILD,
     SITE_DATA,
@@ -150,7 +151,10 @@ def check(data: Any) -> None:
     need(_numbers(docs["org"], -1, orgs), "a document names an organisation that is not there")
     need(isinstance(index, dict), "no index")
     terms, term_index, vectors = index.get("terms"), index.get("term_index"), index.get("vectors")
-    need(index.get("fields") == list(FIELDS) and isinstance(vectors, dict), "an index of other fields")
+    need(
+        index.get("fields") == list(FIELDS) and index.get("pipeline") == list(PIPELINE) and isinstance(vectors, dict),
+        "an index of other fields or pipeline",
+    )
     need(isinstance(terms, list) and _only(terms, str), "no index terms")
     # Sorted and distinct: lunr's token set is built from them in this order (the terminal walks them so).
     need(terms == sorted(terms) and len(set(terms)) == len(terms), "index terms out of order or repeated")
