@@ -174,14 +174,29 @@ def matched_words(
 ) -> dict[str, bool]:
     """Which of the query's words (stop words aside) a result matched, given the index terms it
     matched and the query's clauses (:func:`plan`): a word matched when a term answers one of its clauses."""
-    keys = list(keys)
-    out: dict[str, bool] = {}
-    for word in query_words:
-        if word in STOP_WORDS:
-            continue
-        own = [c for c in clauses if c["word"] == word]
-        out[word] = out.get(word, False) or any(_answers(c, k) for c in own for k in keys)
-    return out
+    return Matcher(query_words, clauses)(keys)
+
+
+class Matcher:
+    """:func:`matched_words` for every result of one query: which words an index term answers is
+    worked out once per term, not once per result (a query of common prefixes found 5,510 papers
+    at 10,000 and spent 3 s asking again of each)."""
+
+    def __init__(self, query_words: Sequence[str], clauses: Sequence[Mapping[str, Any]]) -> None:
+        self._counted = [word for word in dict.fromkeys(query_words) if word not in STOP_WORDS]
+        self._clauses = [c for c in clauses if c["word"] not in STOP_WORDS]
+        self._answered: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, keys: Iterable[str]) -> dict[str, bool]:
+        """The query's words (stop words aside, each once, in order), each with whether one of ``keys`` answers it."""
+        out = dict.fromkeys(self._counted, False)
+        for key in keys:
+            words = self._answered.get(key)
+            if words is None:
+                words = self._answered[key] = tuple({c["word"]: None for c in self._clauses if _answers(c, key)})
+            for word in words:
+                out[word] = True
+        return out
 
 
 def _answers(clause: Mapping[str, Any], key: str) -> bool:
@@ -395,9 +410,10 @@ class SearchIndex:
                     wildcard=Query.WILDCARD_TRAILING if c.get("wildcard") else Query.WILDCARD_NONE,
                     edit_distance=c.get("edit", 0),
                 )
+            matcher = Matcher(parsed.words, clauses)
             for result in self.index.query(q):
                 ref = int(result["ref"])
-                matched = matched_words(parsed.words, result["match_data"].metadata.keys(), clauses)
+                matched = matcher(result["match_data"].metadata.keys())
                 coverage = sum(matched.values()) / max(len(matched), 1)
                 found.append((result["score"] * (1 + coverage**2), ref))
         elif filters:
