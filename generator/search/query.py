@@ -174,10 +174,10 @@ def matched_words(
 ) -> dict[str, bool]:
     """Which of the query's words (stop words aside) a result matched, given the index terms it
     matched and the query's clauses (:func:`plan`): a word matched when a term answers one of its clauses."""
-    return Matcher(query_words, clauses)(keys)
+    return _Matcher(query_words, clauses)(keys)
 
 
-class Matcher:
+class _Matcher:
     """:func:`matched_words` for every result of one query: which words an index term answers is
     worked out once per term, not once per result (a query of common prefixes found 5,510 papers
     at 10,000 and spent 3 s asking again of each)."""
@@ -410,7 +410,7 @@ class SearchIndex:
                     wildcard=Query.WILDCARD_TRAILING if c.get("wildcard") else Query.WILDCARD_NONE,
                     edit_distance=c.get("edit", 0),
                 )
-            matcher = Matcher(parsed.words, clauses)
+            matcher = _Matcher(parsed.words, clauses)
             for result in self.index.query(q):
                 ref = int(result["ref"])
                 matched = matcher(result["match_data"].metadata.keys())
