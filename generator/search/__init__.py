@@ -18,8 +18,9 @@ Python port of lunr.js) and writes it, with what a result shows and the facet va
 in the settings Material's search dialog loads and hands to the site's search worker
 (``generator/search/worker.js``, :data:`SITE_SETTINGS`); the worker then loads the file itself and
 builds the index with lunr.js instead of indexing in the browser. ``python -m generator search``
-loads the same file from the built site (:func:`open_site`). Past :data:`LUNR_LIMIT` papers the
-hosted site's box asks Pagefind instead (:func:`choose_engine`).
+loads the same file from the built site (:func:`open_site`) and makes lunr's index of it only as
+far as its query reaches (:func:`load_index`). Past :data:`LUNR_LIMIT` papers the hosted site's
+box asks Pagefind instead (:func:`choose_engine`).
 
 Both sides read text the same way (:func:`fold`, :func:`words`: ``Σ`` is a word, ``D²GS`` is
 ``d2gs``, ``ＧＰＴ`` is ``gpt``, ``café`` is ``cafe``) and turn a query into the same lunr clauses
