@@ -21,6 +21,7 @@ from scipy import sparse
 from .embedding import paper_space
 from .links import TOP_K, Similarity, _best_per_row, _top_per_row, without_addresses
 from .model import Mention, Paper, Related, Slug, Topic
+from .nearest import nearest
 from .search.stemmer import stem
 
 FEATURES = (
@@ -50,10 +51,10 @@ FEATURES = (
 - ``embedding``: cosine of the papers in word vectors learned elsewhere (``embedding.paper_space``:
   the static table shipped in the ``wordllama`` package), where other words for one idea meet."""
 
-WEIGHTS = np.array([1.557, 4.436, 2.416, 4.423, 0.736, 1.256, 0.849, 0.553, 5.012], dtype=np.float64)
+WEIGHTS = np.array([1.826, 4.503, 2.396, 4.665, 0.596, 1.28, 0.797, 0.534, 4.998], dtype=np.float64)
 """What each signal of FEATURES weighs: a logistic regression fitted on every labelled pair."""
 
-INTERCEPT = -7.917
+INTERCEPT = -8.133
 """The regression's intercept: it turns the weighted sum into a probability, nothing more."""
 
 RELATIVE_CUTOFF = 0.1
@@ -69,6 +70,12 @@ projected on it. Fitting on all costs 12 s at 10k papers for no better ranking."
 
 NEIGHBOURS = 20
 """Most similar papers per paper compared by the ``neighbours`` signal."""
+
+NEAREST = 10
+"""Candidates each paper adds from its nearest in the reduced space, and as many from the topic profile."""
+
+NEIGHBOURS_OF_NEIGHBOURS = 20
+"""Candidates each paper adds through its most similar papers' most similar (``_two_steps``)."""
 
 PHRASES = 3
 """How many shared key phrases explain a relation."""
@@ -358,19 +365,49 @@ def _strongest(similar: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
 
 
 def candidates(signals: Signals) -> sparse.csr_matrix:
-    """The pairs ranked: those ``links.py`` compared, and those where one paper mentions the other."""
+    """The pairs ranked: those ``links.py`` compared; those where one paper mentions the other; and
+    each paper's NEAREST nearest in the reduced space and in the topic profile, and its
+    NEIGHBOURS_OF_NEIGHBOURS papers reached through most of its most similar ones (``_two_steps``):
+    papers that write one idea in other words, which the shared terms ``links.py`` reads miss."""
     similar = signals.similarity.similar
     n = len(signals.similarity.slugs)
     pattern = sparse.csr_matrix((n, n), dtype=np.float32)
     if similar is not None:
         pattern = similar.copy()
         pattern.data[:] = 1.0
+        pattern = pattern + _two_steps(similar, NEIGHBOURS_OF_NEIGHBOURS)
+    for space in (signals.semantic, signals.profile):
+        pattern = pattern + _marks(*nearest(space, NEAREST), (n, n))
     pattern = pattern + signals.mentions + signals.mentions.T
+    pattern = sparse.csr_matrix(pattern + pattern.T)
     pattern.setdiag(0)
     pattern.eliminate_zeros()
     pattern.sort_indices()
     pattern.data[:] = 1.0
-    return sparse.csr_matrix(pattern)
+    return pattern
+
+
+def _two_steps(similar: sparse.csr_matrix, count: int, via: int = 10) -> sparse.csr_matrix:
+    """Neighbours of neighbours: through each paper's ``via`` most similar papers and their own ``via``
+    most similar, the ``count`` papers reached by most paths (equal: the larger summed similarity),
+    as a 0/1 pattern. Linear in the collection: via × via paths per paper."""
+    strongest = _strongest(similar, via)
+    hop = strongest.copy()
+    hop.data[:] = 1.0
+    paths = sparse.csr_matrix(hop @ hop)
+    paths.setdiag(0)
+    paths.eliminate_zeros()
+    weight = sparse.csr_matrix(strongest @ strongest)
+    score = sparse.csr_matrix(paths + weight.multiply(paths > 0) * 1e-3)
+    score.sort_indices()
+    keep = _top_per_row(score.indptr, score.data.astype(np.float32), count)
+    rows = np.repeat(np.arange(score.shape[0]), np.diff(score.indptr))[keep]
+    return _marks(rows, score.indices[keep], score.shape)
+
+
+def _marks(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
+    """A matrix with a positive entry at each (row, column) given."""
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=shape)
 
 
 def rank_related(
