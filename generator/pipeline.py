@@ -26,7 +26,7 @@ from .emit.render import render_papers, render_site
 from .links import Similarity, similar_papers
 from .mentions import find_mentions
 from .model import Corpus, Diagnostic, Paper, Slug
-from .quality import labels_beside, measure_all
+from .quality import labels_beside, measure_all, unknown_papers
 from .ranking import name_matrix, rank_related, signals
 from .run import Counted, Report, Run
 from .site import build_sites
@@ -45,6 +45,7 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, run: Run | None = None
         cleaning = run.stage("clean", lambda: clean_entries(reading.entries))
         diagnostics: list[Diagnostic] = [*reading.diagnostics, *cleaning.diagnostics]
         papers = run.stage("dedupe", lambda: dedupe(cleaning.entries, diagnostics.append))
+        diagnostics += unknown_papers(labels or {}, {p.slug for p in papers})
         found = run.together(
             {
                 "similarity": Counted(lambda: similar_papers(papers), len(papers)),
