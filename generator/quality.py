@@ -89,11 +89,17 @@ def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
 
 def unknown_papers(labels: Mapping[Slug, Label], slugs: set[Slug]) -> list[Diagnostic]:
     """A warning for each labelled paper of the collection whose strong or acceptable papers name a
-    slug no paper has (a misspelt slug would lower the figures silently)."""
+    slug no paper has (a misspelt slug would lower the figures silently). When most slugs the labelled
+    papers name are missing, the listings are a part of the labelled collection, not a misspelling:
+    no warning then."""
+    present = {slug: label for slug, label in labels.items() if slug in slugs and label.source is not None}
+    named = [s for label in present.values() for s in (*label.strong, *label.acceptable)]
+    if sum(s in slugs for s in named) * 2 < len(named):
+        return []
     found = []
-    for slug, label in labels.items():
+    for slug, label in present.items():
         unknown = [s for s in (*label.strong, *label.acceptable) if s not in slugs]
-        if slug in slugs and unknown and label.source is not None:
+        if unknown and label.source is not None:
             found.append(
                 Diagnostic(
                     label.source,
