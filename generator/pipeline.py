@@ -382,7 +382,12 @@ def build(
         report.generator_seconds = round(report.generator_seconds + report.timings["write"], 3)
         if sites:
             report.sites = build_sites(
-                root, source_epoch(corpus), docs.path, pagefind=engine == "pagefind", stage=progress.stage
+                root,
+                source_epoch(corpus),
+                docs.path,
+                pagefind=engine == "pagefind",
+                stage=progress.stage,
+                aside_done=lambda name, usage: progress.done_aside(name, usage.seconds, usage.cpu_seconds, usage),
             )
     report.docs = docs.changes
     return report
