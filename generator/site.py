@@ -1,4 +1,5 @@
-"""Build the sites from docs/: MkDocs renders the hosted one, the offline one is derived from it."""
+"""Build the sites from docs/: MkDocs renders the hosted one (Pagefind indexes pages written from docs/
+meanwhile, generator/pagefind_index.py), the offline one is derived from it."""
 
 from __future__ import annotations
 
@@ -115,7 +116,9 @@ def build_sites(
             ) from None
         derived = time.perf_counter()
         if indexing is not None:
-            stage("pagefind", lambda: _finish_pagefind(indexing, root, work, hosted.path, aside_done))
+            stage("pagefind", lambda: _finish_pagefind(indexing, root, work, hosted.path))
+            if aside_done is not None and indexing.usage is not None and indexing.usage.forked:
+                aside_done("pagefind index", indexing.usage)
         finished = time.perf_counter()
     assert hosted.changes is not None and offline.changes is not None
     return [
@@ -160,7 +163,6 @@ def _finish_pagefind(
     root: Path,
     work: Path,
     site_dir: Path,
-    aside_done: Callable[[str, Usage], None] | None,
 ) -> None:
     """Wait for Pagefind and put its bundle into the hosted site; a failure is the build's."""
     try:
@@ -169,8 +171,6 @@ def _finish_pagefind(
         if is_disk_full(error):
             raise no_space(root / PAGEFIND_SITE) from None
         raise BuildError(f"could not run Pagefind ({error}); nothing was replaced", HOSTED.config) from None
-    if aside_done is not None and indexing.usage is not None:
-        aside_done("pagefind index", indexing.usage)
     if process.returncode != 0:
         if is_disk_full(process.stderr + process.stdout):
             raise no_space(root / PAGEFIND_SITE)
