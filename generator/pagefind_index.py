@@ -31,8 +31,12 @@ from .search import searchfile
 if TYPE_CHECKING:
     import markdown  # type: ignore[import-untyped]
 
-IGNORE = ".paper-related, .paper-mentioned-by, .paper-sources"
-"""Parts of a paper page Pagefind leaves out of the index: other papers' titles, listing files."""
+IGNORED = (("ul", "paper-related"), ("ul", "paper-mentioned-by"), ("p", "paper-sources"))
+"""Parts of a paper page Pagefind leaves out of the index (other papers' titles, listing files), as
+generator/facts.py writes them: an element and its class."""
+
+IGNORE = ", ".join(f".{name}" for _, name in IGNORED)
+"""``IGNORED`` as Pagefind's selectors (the pages written here leave them out already)."""
 
 LANGUAGE = "en"
 """The pages' language (``<html lang>``, as the theme writes it): Pagefind's index is per language."""
@@ -43,6 +47,7 @@ ARTICLE = '<article class="md-content__inner md-typeset">'
 MARKDOWN_EXTENSIONS = ("attr_list", "md_in_html", "toc", "pymdownx.escapeall")
 """The Markdown extensions of mkdocs.yml: an abstract that is not plain text is rendered with them."""
 
+_IGNORED = re.compile("|".join(f'<{tag} class="{name}">.*?</{tag}>\n?' for tag, name in IGNORED), re.DOTALL)
 _PAGE = '<!doctype html>\n<html lang="{lang}">\n<head><meta charset="utf-8"><title>{title}</title></head>\n<body>{article}</body>\n</html>\n'
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~^=:$])")
 _LINK = re.compile(r"\[((?:\\.|[^\\\[\]])*)\]\(([a-z0-9][a-z0-9-]*)\.md\)")
@@ -144,12 +149,17 @@ def _markdown() -> markdown.Markdown:
 
 def paper_article(opening: str, paper: Paper, site_url: str) -> str:
     """A paper's article as overrides/paper.html writes it (its ``content`` block)."""
-    facts = paper.facts
+    facts = {**paper.facts, "paper_more": without_ignored(paper.facts["paper_more"])}
     return (
         f"{opening}\n{facts['paper_tags']}\n<h1>{paper.title}</h1>\n{facts['paper_meta']}\n{facts['paper_links']}\n"
         f'<h2 id="abstract">Abstract</h2>\n{abstract_html(paper.abstract)}\n{facts["paper_more"]}\n'
         f"{facts['paper_cite'].replace('<site-url>', site_url)}\n</article>"
     )
+
+
+def without_ignored(facts: str) -> str:
+    """A paper page's facts less the parts Pagefind leaves out (less for it to read)."""
+    return _IGNORED.sub("", facts)
 
 
 def write_pages(docs: Path, out: Path, site_url: str) -> int:

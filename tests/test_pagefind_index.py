@@ -59,8 +59,8 @@ def test_text_that_is_not_plain_goes_to_markdown(body: str) -> None:
 
 
 def test_the_pages_hold_the_articles_mkdocs_rendered(pagefind_site: Path, tmp_path: Path) -> None:
-    """Each page Pagefind reads holds the rendered page's article, marked for Pagefind; a topic's or an
-    organisation's only its name and description."""
+    """Each page Pagefind reads holds the rendered page's article, marked for Pagefind, less the parts
+    Pagefind leaves out; a topic's or an organisation's only its name and description."""
     pages = tmp_path / "pages"
     site = pagefind_site / "site"
     count = pagefind_index.pages_for(pagefind_site / "docs", pages, pagefind_site, "mkdocs.yml")
@@ -76,7 +76,8 @@ def test_the_pages_hold_the_articles_mkdocs_rendered(pagefind_site: Path, tmp_pa
             assert _article(written) == _article(opening + "</article>"), url
             continue
         papers += 1
-        marked = _article(rendered).replace(pagefind_index.ARTICLE, opening, 1)
+        assert 'class="paper-related"' in rendered and 'class="paper-related"' not in written
+        marked = _article(pagefind_index.without_ignored(rendered)).replace(pagefind_index.ARTICLE, opening, 1)
         assert _article(written) == marked, url
     assert papers == len(list((pagefind_site / "docs" / "papers").glob("*.md")))
 
