@@ -51,11 +51,11 @@ _IGNORED = re.compile("|".join(f'<{tag} class="{name}">.*?</{tag}>\n?' for tag, 
 _PAGE = '<!doctype html>\n<html lang="{lang}">\n<head><meta charset="utf-8"><title>{title}</title></head>\n<body>{article}</body>\n</html>\n'
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~^=:$])")
 _LINK = re.compile(r"\[((?:\\.|[^\\\[\]])*)\]\(([a-z0-9][a-z0-9-]*)\.md\)")
-_PLAIN = re.compile(
-    r"(?! )(?:\\[\\`*_{}\[\]()#+\-.!|~^=:$]|\[(?:\\.|[^\\\[\]])*\]\([a-z0-9][a-z0-9-]*\.md\)|[^\\\[\]`*_{}|<\s]|[ ](?! *$))*"
-)
-"""An abstract the generator wrote as one line of escaped text with links to papers (generator/render.py
-``abstract_markdown``): its HTML is known without Markdown. Anything else is rendered by Markdown."""
+_LINK_LEFT = re.compile(r"\[[^\\\[\]]*\]\([a-z0-9][a-z0-9-]*\.md\)")
+_NOT_PLAIN = re.compile(r"[\\\[\]`*_{}|<]|[^\S ]")
+"""What is left of an abstract written as one line of escaped text with links to papers (generator/render.py
+``abstract_markdown``) once its escapes and then its links are taken out: nothing Markdown reads, no
+line break. Such an abstract's HTML is known without Markdown; anything else is rendered by Markdown."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,11 @@ def read_paper(text: str) -> Paper:
 def abstract_html(body: str) -> str:
     """The abstract as MkDocs renders it (links between papers as the hosted site's addresses)."""
     text = body.strip("\n")
-    if _PLAIN.fullmatch(text):
+    if (
+        not text.startswith(" ")
+        and not text.endswith(" ")
+        and not _NOT_PLAIN.search(_LINK_LEFT.sub("", _ESCAPED.sub("", text)))
+    ):
         out, start = [], 0
         for link in _LINK.finditer(text):
             label = _unescape(link[1])
