@@ -99,7 +99,8 @@ def build_sites(
         # hosted one when it starts): a failed or killed build's are removed with it.
         work = offline.path / PAGEFIND_WORK
         began = time.perf_counter()
-        indexing = stack.enter_context(Aside(lambda: _index(docs, work, root))) if pagefind else None
+        build = os.getpid()
+        indexing = stack.enter_context(Aside(lambda: _index(docs, work, root, build))) if pagefind else None
         stage("mkdocs", lambda: _mkdocs(root, hosted.path, env))
         rendered = time.perf_counter()
         try:
@@ -147,9 +148,18 @@ def _mkdocs(root: Path, site_dir: Path, env: dict[str, str]) -> None:
         raise BuildError(f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", HOSTED.config)
 
 
-def _index(docs: Path, work: Path, root: Path) -> subprocess.CompletedProcess[str]:
+PAGEFIND_NICE = 10
+"""How much lower than the build Pagefind's process runs when it runs beside the render: on two cores
+Pagefind's threads would otherwise take a share of the render's core, and the render is what the
+build waits for."""
+
+
+def _index(docs: Path, work: Path, root: Path, build: int) -> subprocess.CompletedProcess[str]:
     """Write the pages Pagefind reads into ``work/pages`` and index them into ``work/pagefind``; the
-    pages are removed once indexed."""
+    pages are removed once indexed. In a process of its own (not ``build``'s), at a lower priority."""
+    if os.getpid() != build:
+        with contextlib.suppress(OSError):
+            os.nice(PAGEFIND_NICE)
     try:
         pages_for(docs, work / "pages", root, HOSTED.config)
         command = pagefind_index.command(work / "pages", work / "pagefind")
