@@ -11,7 +11,7 @@ compares this with, file by file):
   a worker from ``file://``; no instant navigation (the theme fetches pages for it);
 - the search data as scripts (``search/search_index.js``, ``search/lunr_index.js``): a page opened
   from ``file://`` cannot fetch a JSON file; always lunr (Pagefind needs a web server);
-- no feeds (they give hosted addresses), no Pagefind bundle or markup, the sitemap's addresses as
+- no feeds (they give hosted addresses), no Pagefind bundle, the sitemap's addresses as
   files.
 
 Files both sites share (stylesheets, scripts, previews, ``papers.json``) are hard links to the

@@ -111,7 +111,7 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
             }
         )
         progress.advance()
-    # Pagefind tokenises pages on its own: a paper's page holds, hidden, the words folding changes.
+    # Pagefind tokenises pages on its own: the page of a paper it reads holds, hidden, the words folding changes (generator/pagefind_index.py).
     compat = [
         [ref, " ".join(found)]
         for ref, paper in enumerate(papers)
