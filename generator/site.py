@@ -99,8 +99,7 @@ def build_sites(
         # hosted one when it starts): a failed or killed build's are removed with it.
         work = offline.path / PAGEFIND_WORK
         began = time.perf_counter()
-        build = os.getpid()
-        indexing = stack.enter_context(Aside(lambda: _index(docs, work, root, build))) if pagefind else None
+        indexing = stack.enter_context(Aside(lambda: _index(docs, work, root))) if pagefind else None
         stage("mkdocs", lambda: _mkdocs(root, hosted.path, env))
         rendered = time.perf_counter()
         try:
@@ -148,22 +147,19 @@ def _mkdocs(root: Path, site_dir: Path, env: dict[str, str]) -> None:
         raise BuildError(f"MkDocs failed (exit {process.returncode}); nothing was replaced:\n{detail}", HOSTED.config)
 
 
-PAGEFIND_NICE = 10
-"""How much lower than the build Pagefind's process runs when it runs beside the render: on two cores
-Pagefind's threads would otherwise take a share of the render's core, and the render is what the
-build waits for."""
+PAGEFIND_THREADS = "1"
+"""Pagefind's worker threads (``RAYON_NUM_THREADS``): one, so that beside the render, on two cores,
+Pagefind keeps to the core the render leaves (the render is what the build waits for)."""
 
 
-def _index(docs: Path, work: Path, root: Path, build: int) -> subprocess.CompletedProcess[str]:
+def _index(docs: Path, work: Path, root: Path) -> subprocess.CompletedProcess[str]:
     """Write the pages Pagefind reads into ``work/pages`` and index them into ``work/pagefind``; the
-    pages are removed once indexed. In a process of its own (not ``build``'s), at a lower priority."""
-    if os.getpid() != build:
-        with contextlib.suppress(OSError):
-            os.nice(PAGEFIND_NICE)
+    pages are removed once indexed."""
     try:
         pages_for(docs, work / "pages", root, HOSTED.config)
         command = pagefind_index.command(work / "pages", work / "pagefind")
-        return subprocess.run(command, cwd=root, capture_output=True, text=True)
+        env = dict(os.environ, RAYON_NUM_THREADS=PAGEFIND_THREADS)
+        return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     finally:
         shutil.rmtree(work / "pages", ignore_errors=True)
 
