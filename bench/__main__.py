@@ -6,6 +6,7 @@
     python -m bench build --papers 5000 10000 --against DIR  # whole generator build vs one bare Material build
     python -m bench search --papers 1000 10000             # real builds: what search loads, time to answer
     python -m bench answer                                 # the bundled listings: time to answer vs Material's
+    python -m bench search-command --papers 10000 --before main  # `generator search` per call, before and after
     python -m bench equivalence --papers 0 2000 10000      # the speed-ups change no output
     python -m bench related-quality [--unseen DIR [--unseen-labels FILE]] # related papers and topics against the labels
     python -m bench related-wider [--wordllama] [--papers N] # issue 12: packaged embedding, wider candidates
@@ -173,6 +174,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     return search_bench.main(args)
 
 
+def cmd_search_command(args: argparse.Namespace) -> int:
+    from . import search_command
+
+    return search_command.main(args)
+
+
 def cmd_answer(args: argparse.Namespace) -> int:
     from . import answer_time
 
@@ -253,6 +260,15 @@ def main(argv: list[str] | None = None) -> int:
     search.add_argument("--query", default="quantization", help="the word typed into the search box")
     search.add_argument("--repeat", type=int, default=3, help="page loads per site; the median is kept")
     search.set_defaults(run=cmd_search)
+    command = commands.add_parser(
+        "search-command", help="`generator search` per call, start-up included, before and after"
+    )
+    common(command, (10_000,))
+    command.add_argument("--listings", type=Path, nargs="*", default=[], help="also real listings (a folder of *.txt)")
+    command.add_argument("--before", default="main", help="the revision to compare with (default main; '' for none)")
+    command.add_argument("--query", nargs="+", help="the queries (default: search_command.QUERIES)")
+    command.add_argument("--repeat", type=int, default=5, help="rounds of every query on each side (default 5)")
+    command.set_defaults(run=cmd_search_command)
     answer = commands.add_parser(
         "answer", help="time until the search box answers on the bundled listings, vs Material's"
     )
@@ -280,6 +296,12 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         default=Path(__file__).parent / "corpora" / "topic-labels-daily.yml",
         help="topics of papers of --unseen labelled by reading, keyed by title (default: %(default)s)",
+    )
+    rq.add_argument(
+        "--unseen-related",
+        type=Path,
+        default=Path(__file__).parent / "corpora" / "related-labels-daily.yml",
+        help="related papers of papers of --unseen labelled by reading, keyed by title (default: %(default)s)",
     )
     rq.set_defaults(run=cmd_related_quality)
     rw = commands.add_parser("related-wider", help="a packaged embedding and wider candidates against the labels")

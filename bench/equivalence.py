@@ -33,32 +33,67 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator import clean, ids, mentions, read, render, topics
+from generator import clean, ids, mentions, read, topics
 from generator.dedupe import dedupe
+from generator.emit import formats, render
+from generator.emit.escape import markdown_text
 from generator.ids import identity_key, slugify
 from generator.model import Paper, Source
-from generator.text import markdown_text
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = "9657a32"
 """The last commit before the speed work (none of the modules compared changed between it and the work)."""
 
 
+MOVED = {
+    "render": "emit.render",
+    "text": "emit.escape",
+    "lists": "emit.lists",
+    "facts": "emit.facts",
+    "previews": "emit.previews",
+    "reading": "emit.reading",
+    "cite": "emit.cite",
+    "svg": "emit.charts",
+    "formats": "emit.formats",
+}
+"""Modules compared or imported by the ones compared that moved into ``generator/emit/``: their
+name before, their name now. A reference may come from before the move or after it."""
+
+
+class NotThere(LookupError):
+    """The module is at neither of its places at the reference commit."""
+
+
 def reference(name: str, commit: str = REFERENCE) -> ModuleType:
-    """``generator.<name>`` as it was at ``commit``."""
-    text = subprocess.run(
-        ["git", "show", f"{commit}:generator/{name}.py"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
+    """``generator.<name>`` as it was at ``commit`` (``name``: its name before the emit package)."""
+    now = MOVED.get(name, name)
+    for dotted in dict.fromkeys((now, name)):
+        shown = subprocess.run(
+            ["git", "show", f"{commit}:generator/{dotted.replace('.', '/')}.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if shown.returncode == 0:
+            break
+    else:
+        raise NotThere(f"generator/{name}.py is not at {commit}: {shown.stderr.strip()}")
+    package = "generator" + "".join(f".{part}" for part in dotted.split(".")[:-1])
+    if package == "generator":
+        # A copy from before the emit package imports its siblings from where they were: today's,
+        # where they are now.
+        for before, after in MOVED.items():
+            sys.modules.setdefault(f"generator.{before}", importlib.import_module(f"generator.{after}"))
     folder = Path(tempfile.mkdtemp(prefix="bench-reference-"))
     path = folder / f"{name}.py"
-    path.write_text(text, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(f"generator._reference_{name}", path)
+    path.write_text(shown.stdout, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"{package}._reference_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
     if name == "render":
-        module.TEMPLATES = ROOT / "generator" / "templates"  # type: ignore[attr-defined]
+        module.TEMPLATES = render.TEMPLATES  # type: ignore[attr-defined]
     return module
 
 
@@ -103,8 +138,7 @@ def check_corpus(listings: Path, old: dict[str, ModuleType], check: Checker) -> 
     check.same("find_mentions", found, found_before, (t_now, t_before))
     from generator import pipeline
 
-    progress = pipeline.Progress(pipeline.Report(), quiet=True)
-    corpus = pipeline.load_corpus([listings], ROOT / "data" / "topics.yml", progress)
+    corpus = pipeline.load_corpus([listings], ROOT / "data" / "topics.yml")
     (files, t_now), (files_before, t_before) = (
         timed(render.render_site, corpus),
         timed(old["render"].render_site, corpus),
@@ -191,11 +225,11 @@ def fuzz_front_matter(old: ModuleType, check: Checker, rng: random.Random) -> No
         if rng.random() < 0.1:
             shared = [string()]
             data["alias_a"], data["alias_b"] = shared, shared
-        differ += outcome(render.front_matter, data) != outcome(old.front_matter, data)
+        differ += outcome(formats.front_matter, data) != outcome(old.front_matter, data)
     check.same("front matter of 20,000 random documents", differ, 0)
     records = [value(0) for _ in range(20_000)]
     differ = sum(
-        outcome(render._json_dumps, r) != outcome(lambda x: json.dumps(x, ensure_ascii=False, indent=1), r)
+        outcome(formats.json_text, r) != outcome(lambda x: json.dumps(x, ensure_ascii=False, indent=1), r)
         for r in records
     )
     check.same("JSON of 20,000 random values", differ, 0)
@@ -203,10 +237,10 @@ def fuzz_front_matter(old: ModuleType, check: Checker, rng: random.Random) -> No
 
 def all_characters(check: Checker) -> None:
     """Every BMP character in a few places of a key and a value: where libyaml and PyYAML's Python
-    emitter disagree, render's ``_FAST_SAFE`` must leave the character to the Python emitter."""
+    emitter disagree, formats' ``_FAST_SAFE`` must leave the character to the Python emitter."""
     import yaml
 
-    options = dict(render._YAML_OPTIONS)
+    options = dict(formats._YAML_OPTIONS)
     unsafe_but_allowed = []
     for code in range(0x10000):
         if 0xD800 <= code <= 0xDFFF:
@@ -216,7 +250,7 @@ def all_characters(check: Checker) -> None:
             text = template.replace("{}", char)
             data = {"t": text, "l": [text], text: 1}
             python = yaml.dump(data, Dumper=yaml.SafeDumper, **options)
-            if yaml.dump(data, Dumper=yaml.CSafeDumper, **options) != python and render._FAST_SAFE.fullmatch(text):
+            if yaml.dump(data, Dumper=yaml.CSafeDumper, **options) != python and formats._FAST_SAFE.fullmatch(text):
                 unsafe_but_allowed.append(hex(code))
                 break
     check.same("BMP characters libyaml writes differently, left to PyYAML", unsafe_but_allowed, [])
@@ -283,6 +317,10 @@ def main(args: argparse.Namespace) -> int:
 
     names = ("clean", "topics", "mentions", "render", "text", "ids")
     old = {name: reference(name, args.reference) for name in names}
+    try:
+        old["formats"] = reference("formats", args.reference)
+    except NotThere:  # before generator/emit/formats.py, render.py wrote front matter and JSON
+        old["formats"] = old["render"]
     check = Checker()
     for n in args.papers:
         check_corpus(ROOT / "data" / "listings" if n == 0 else ensure_corpus(args.out, n, args.seed), old, check)
@@ -290,7 +328,7 @@ def main(args: argparse.Namespace) -> int:
         print("random inputs:")
         rng = random.Random(args.seed)
         fuzz_topics(old["topics"], check, rng)
-        fuzz_front_matter(old["render"], check, rng)
+        fuzz_front_matter(old["formats"], check, rng)
         fuzz_mentions(old["mentions"], check, rng)
         fuzz_clean(old["clean"], check, rng)
         fuzz_text(old["text"], old["ids"], check, rng)

@@ -11,15 +11,14 @@ import json
 from pathlib import Path
 
 from generator import pipeline
-from generator.render import render_site
+from generator.emit.render import render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def fingerprint(listings: Path, topics: Path = ROOT / "data" / "topics.yml") -> dict[str, str]:
     """sha256 of every rendered file, by path."""
-    progress = pipeline.Progress(pipeline.Report(), quiet=True)
-    files = render_site(pipeline.load_corpus([listings], topics, progress))
+    files = render_site(pipeline.load_corpus([listings], topics))
     return {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
 
 

@@ -1,7 +1,7 @@
 """Previews of papers at scale: ``python -m bench.preview_time [PROJECT]`` (default ``.``, built).
 
 Reports, for a built project (``site/`` and ``site-offline/``):
-- the preview files (generator/previews.py): shards, their total and largest bytes;
+- the preview files (generator/emit/previews.py): shards, their total and largest bytes;
 - the largest paper page of each site, and the bytes the previews add to it (the stylesheet and
   script tags);
 - the time to the first preview in Debian's Chromium, hosted (served from 127.0.0.1) and from
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-from generator.previews import FOLDER
+from generator.emit.previews import FOLDER
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve
 
 TIMER = """([selector, how]) => ({ done: new Promise((resolve, reject) => {

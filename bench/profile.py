@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from generator import pipeline
+from generator.run import Run
 from generator.write import write_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,11 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(listings: Path, top: int = 40, sort: str = "tottime", dump: Path | None = None) -> None:
     """Profile every stage and the write; print the top functions."""
     profiler = cProfile.Profile()
-    progress = pipeline.Progress(pipeline.Report(), quiet=False, workers=False)
+    run = Run(quiet=False, workers=False)
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as work:
         profiler.enable()
-        _, files, _ = pipeline.generate([listings], ROOT / "data" / "topics.yml", progress)
-        progress.stage("write", lambda: write_files(Path(work) / "docs", files))
+        _, files, _ = pipeline.generate([listings], ROOT / "data" / "topics.yml", run)
+        run.stage("write", lambda: write_files(Path(work) / "docs", files))
         profiler.disable()
     stats = pstats.Stats(profiler)
     if dump:

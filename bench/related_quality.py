@@ -42,17 +42,16 @@ def _load(listings: Path) -> tuple[Any, Any, float]:
     pipeline.measure_all = keep  # type: ignore[assignment]
     try:
         began = time.perf_counter()
-        corpus = pipeline.load_corpus(
-            [listings], ROOT / "data" / "topics.yml", pipeline.Progress(pipeline.Report(), True)
-        )
+        corpus = pipeline.load_corpus([listings], ROOT / "data" / "topics.yml")
         return corpus, captured["signals"], time.perf_counter() - began
     finally:
         pipeline.measure_all = measure_all  # type: ignore[assignment]
 
 
 def _title_labels(path: Path, corpus: Any) -> tuple[dict[Any, Label], list[str]]:
-    """Topic labels keyed by title, as labels keyed by the slug of the paper with that title (after
-    cleaning: compared without case, spaces and punctuation); and the titles no paper has."""
+    """Labels keyed by title (topics, topics_ok, strong and acceptable papers by title), as labels
+    keyed by the slug of the paper with that title (after cleaning: compared without case, spaces and
+    punctuation); and the titles no paper has."""
     by_name = {t.name: t.slug for t in corpus.topics}
 
     def key(title: str) -> str:
@@ -60,13 +59,23 @@ def _title_labels(path: Path, corpus: Any) -> tuple[dict[Any, Label], list[str]]
 
     slugs = {key(p.title): p.slug for p in corpus.papers}
     labels, missing = {}, []
+
+    def papers(titles: list[str]) -> tuple[Any, ...]:
+        found = [slugs.get(key(t)) for t in titles]
+        missing.extend(t for t, s in zip(titles, found, strict=True) if s is None)
+        return tuple(s for s in found if s is not None)
+
     for title, entry in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
         slug = slugs.get(key(title))
         if slug is None:
             missing.append(title)
             continue
-        topics = tuple(by_name[n] for n in entry.get("topics") or [])
-        labels[slug] = Label((), (), topics, tuple(by_name[n] for n in entry.get("topics_ok") or []))
+        labels[slug] = Label(
+            papers(entry.get("strong") or []),
+            papers(entry.get("acceptable") or []),
+            tuple(by_name[n] for n in entry.get("topics") or []),
+            tuple(by_name[n] for n in entry.get("topics_ok") or []),
+        )
     return labels, missing
 
 
@@ -112,4 +121,13 @@ def main(args: argparse.Namespace) -> int:
             f"precision {precision:.3f}, recall {recall:.3f}"
             + (f"; {len(missing)} labelled titles not found: {missing}" if missing else "")
         )
+        if args.unseen_related.is_file():
+            related_labels, missing = _title_labels(args.unseen_related, corpus)
+            recall, precision = related_scores(corpus.related, related_labels)
+            strong = sum(len(label.strong) for label in related_labels.values())
+            print(
+                f"related papers against {len(related_labels)} papers labelled by reading "
+                f"({args.unseen_related.name}, {strong} strong links): recall@5 {recall:.3f}, "
+                f"precision@5 {precision:.3f}" + (f"; {len(missing)} titles not found: {missing}" if missing else "")
+            )
     return 0

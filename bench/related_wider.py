@@ -1,4 +1,6 @@
-"""Issue 12, tried and not kept: a static embedding shipped inside a PyPI wheel, and wider candidates.
+"""Issue 12: a static embedding shipped inside a PyPI wheel, and wider candidates. Both are now in the
+generator (the ``embedding`` signal; ``ranking.candidates`` adds the reduced-space and topic-profile
+neighbours and the two-step expansion), so the generator's pool already holds the widest variant here.
 
     python -m bench related-wider                              # wider candidates, no model
     python -m bench related-wider --wordllama                  # also the packaged embedding (installed by hand)
@@ -29,8 +31,8 @@ import numpy as np
 from scipy import sparse
 
 from generator import quality, ranking
-from generator.links import _top_per_row
 from generator.model import Related, Slug
+from generator.nearest import nearest as generator_nearest
 from generator.quality import Label, load_labels, related_scores
 
 from .related_quality import ROOT, _load
@@ -38,21 +40,9 @@ from .related_quality import ROOT, _load
 Proposer = Callable[[Any], sparse.csr_matrix]
 
 
-def nearest(space: np.ndarray, count: int, block: int = 2_048) -> sparse.csr_matrix:
-    """Each row's ``count`` nearest rows by cosine (unit rows), exhaustively in blocks of rows: the
-    cost grows with the square of the collection (measured at 10k by ``--papers``)."""
-    n = len(space)
-    count = min(count, n - 1)
-    rows, columns = [], []
-    for start in range(0, n, block):
-        scores = space[start : start + block] @ space.T
-        for i in range(len(scores)):
-            scores[i, start + i] = -np.inf
-        best = np.argpartition(-scores, count, axis=1)[:, :count]
-        rows.append(np.repeat(np.arange(start, start + len(scores)), count))
-        columns.append(best.ravel())
-    r, c = np.concatenate(rows), np.concatenate(columns)
-    return _pattern(r, c, n)
+def nearest(space: np.ndarray, count: int) -> sparse.csr_matrix:
+    """Each row's ``count`` nearest rows by cosine (``generator/nearest.py``), as a symmetric pattern."""
+    return _pattern(*generator_nearest(space, count), len(space))
 
 
 def _pattern(rows: np.ndarray, columns: np.ndarray, n: int) -> sparse.csr_matrix:
@@ -66,24 +56,9 @@ def _pattern(rows: np.ndarray, columns: np.ndarray, n: int) -> sparse.csr_matrix
     return sparse.csr_matrix(matrix)
 
 
-def shared_neighbour_expansion(signals: Any, count: int, via: int = 10) -> sparse.csr_matrix:
-    """Neighbours of neighbours: each paper's ``via`` most similar candidates (TF-IDF), then their own
-    ``via`` most similar; of those two-step papers, the ``count`` reached through most paths
-    (ties: the larger summed similarity). Linear in the collection: via × via paths per paper."""
-    similar = signals.similarity.similar
-    strongest = ranking._strongest(similar, via)
-    hop = strongest.copy()
-    hop.data[:] = 1.0
-    paths = (hop @ hop).tocsr()
-    paths.setdiag(0)
-    paths.eliminate_zeros()
-    weight = (strongest @ strongest).tocsr()
-    score = paths + weight.multiply(paths > 0) * 1e-3
-    score = sparse.csr_matrix(score)
-    score.sort_indices()
-    keep = _top_per_row(score.indptr, score.data.astype(np.float32), count)
-    rows = np.repeat(np.arange(score.shape[0]), np.diff(score.indptr))[keep]
-    return _pattern(rows, score.indices[keep], score.shape[0])
+def shared_neighbour_expansion(signals: Any, count: int) -> sparse.csr_matrix:
+    """Neighbours of neighbours (``ranking._two_steps``), as a symmetric pattern."""
+    return sparse.csr_matrix((ranking._two_steps(signals.similarity.similar, count) > 0).astype(np.float32))
 
 
 def pairs_on(signals: Any, labels: dict[Slug, Label], pool: sparse.csr_matrix, extra: np.ndarray | None) -> Any:

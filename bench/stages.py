@@ -1,9 +1,9 @@
 """Wall time and peak memory of each generator stage, one child process per corpus.
 
 The child runs the real pipeline (``pipeline.generate``, then write, as ``pipeline.build`` does with
-``--no-site``) with a ``Progress`` that measures each stage. Peak memory per stage is the
+``--no-site``) with a ``Run`` (generator/run.py) that measures each stage. Peak memory per stage is the
 resident-set high-water mark (``VmHWM``), reset before the stage by writing ``5`` to
-``/proc/self/clear_refs`` (Linux). Stages the pipeline runs in a worker process (``Progress.aside``)
+``/proc/self/clear_refs`` (Linux). Stages the pipeline runs in a worker process (``Run.aside``)
 report that process's CPU time and high-water mark (pages it shares with the parent included). The
 peak of the whole run is the highest sum, over the process and its workers, of the resident set
 (``rss``: shared pages counted in each process) and of the proportional set size (``pss``: shared
@@ -138,12 +138,13 @@ def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, An
     started = time.perf_counter()
     from generator import pipeline
     from generator.aside import Usage
+    from generator.run import Report, Run
     from generator.write import write_files
 
     imported = time.perf_counter() - started
     rows: list[dict[str, Any]] = []
 
-    class Measuring(pipeline.Progress):
+    class Measuring(Run):
         def stage(self, name: str, work: Callable[[], T], total: int | None = None) -> T:
             resettable = _reset_peak()
             before = _status_kib("VmRSS") or 0
@@ -176,7 +177,7 @@ def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, An
                 }
             )
 
-    report = pipeline.Report()
+    report = Report()
     progress = Measuring(report, quiet=True)
     sampler = TreeSampler()
     try:

@@ -8,15 +8,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import search, write
+from . import search
 from .errors import UserError
-from .facts import plural
 from .model import Diagnostic
-from .read import Note
 from .terminal import as_json, say
 
 if TYPE_CHECKING:
-    from . import pipeline
+    from . import run
 
 DEFAULT_LISTINGS = Path("data/listings")
 DEFAULT_TOPICS = Path("data/topics.yml")
@@ -63,9 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         return _search(args)
     if args.command == "topics":
         return _topics(args)
-    # The stages (and scikit-learn, scipy, Jinja) are imported only by the commands that run them:
-    # `search` answers without loading them.
-    from . import pipeline
+    # The stages (and scikit-learn, scipy, Jinja), the writer and the reader are imported only by the
+    # commands that run them: `search` answers without loading them.
+    from . import pipeline, write
 
     paths = args.paths or [DEFAULT_LISTINGS]
     started = time.perf_counter()
@@ -220,12 +218,16 @@ def _search(args: argparse.Namespace) -> int:
     return 0 if hits else 1
 
 
-def _warnings(report: pipeline.Report) -> list[Diagnostic]:
+def _warnings(report: run.Report) -> list[Diagnostic]:
     """The diagnostics that are warnings; notes (a skipped file, a file named twice) are not."""
+    from .read import Note
+
     return [d for d in report.diagnostics if not isinstance(d, Note)]
 
 
-def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
+def _summary(report: run.Report, seconds: float, command: str) -> None:
+    from .emit.facts import plural
+
     generator_seconds = report.generator_seconds  # not the sum of the stages: some run side by side
     parts = [
         f"{plural(report.entries, 'entry', 'entries')} read",
@@ -252,7 +254,9 @@ def _summary(report: pipeline.Report, seconds: float, command: str) -> None:
     say(line, error=True)
 
 
-def _as_json(report: pipeline.Report, seconds: float) -> dict[str, object]:
+def _as_json(report: run.Report, seconds: float) -> dict[str, object]:
+    from .read import Note
+
     return {
         "ok": True,
         "entries": report.entries,

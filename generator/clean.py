@@ -40,9 +40,11 @@ class Cleaning:
 
 _SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _UNUSUAL_SPACE = re.compile(r"[^\S ]| {2}")
-_TIE = re.compile(r"(\S*?)(?<=[^\W\d_])~(?=[^\s~])")
-"""LaTeX's tie (an unbreakable space) after a word, as copies from arXiv keep it: ``Adapters~(LoRA)``,
-``Figure~3``, ``at~https://...``; with the start of its word, to leave addresses (``/~user``) alone."""
+_TIE = re.compile(r"(\S*?)(?:(?<=[^\W\d_])|(?<=[).,;:\]-]))~(?=[^\s~])")
+"""LaTeX's tie (an unbreakable space) after a word or closing punctuation, as copies from arXiv keep
+it: ``Adapters~(LoRA)``, ``Figure~3``, ``at~https://...``, ``(i)~the``, ``process.~This``,
+``Byte-~and``; with the start of its word, to leave addresses (``/~user``) alone. After an opening
+bracket or a space it means "about" (``(~300k``) and stays."""
 """Whitespace ``_SPACES`` would change: any but a single plain space (its class is exactly ``\\s``)."""
 _DROPPED = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"  # control characters that are not whitespace

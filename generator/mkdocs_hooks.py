@@ -19,7 +19,7 @@ derived site with): the site's search, accessibility fixes to the theme's output
   offline render ``on_page_content`` and the templates' ``site_links`` filter map them to the
   ``.html`` files, through generator/addresses.py, as the derivation does.
 - Feeds: a topic's or an organisation's page names the papers of its RSS feed (``feed`` in its
-  front matter, generator/render.py); the feed plugin's items and template (the site's feed of
+  front matter, generator/emit/render.py); the feed plugin's items and template (the site's feed of
   newest papers) write it beside the page's address (``topics/<slug>.xml``), and
   overrides/main.html links it from the page's head.
 """

@@ -1,6 +1,6 @@
-"""Work done inside the running stage, for the progress bar ``pipeline.Progress`` draws.
+"""Work done inside the running stage, for the progress bar ``run.Run`` draws.
 
-A stage that knows how much work it has (``Progress.stage(name, work, total=N)``) counts it here as
+A stage that knows how much work it has (``Run.stage(name, work, total=N)``) counts it here as
 it goes (``advance()``, cheap enough to call once per paper); the bar's thread reads the count.
 Stages that are not drawn as a bar may call it too: it only adds to a number.
 """

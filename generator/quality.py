@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import numpy as np
 import yaml
 
 from .errors import TaxonomyError, yaml_problem
-from .model import Corpus, Quality, Related, Slug, Topic
+from .model import Corpus, Diagnostic, Quality, Related, Slug, Source, Topic
 
 LABELS_FILE = "labels.yml"
 """The labels, beside the taxonomy file."""
@@ -35,6 +35,8 @@ class Label:
     """Topics central to the paper."""
     topics_ok: tuple[Slug, ...]
     """Other topics that are acceptable tags."""
+    source: Source | None = field(default=None, compare=False)
+    """Where the entry is in the labels file (for messages)."""
 
 
 def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
@@ -52,9 +54,16 @@ def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
         raise TaxonomyError(f"invalid YAML: {problem}; fix the file and run again", name, line) from None
     if not isinstance(data, dict):
         raise TaxonomyError("expected `paper-slug: {strong: [...], topics: [...]}` entries", name, 1)
-    starts = {
-        line.split(":", 1)[0].strip("'\" "): n for n, line in enumerate(text.splitlines(), 1) if line[:1] not in " #\t"
-    }
+    starts: dict[str, int] = {}
+    for n, written in enumerate(text.splitlines(), 1):
+        if written[:1] in " #\t-" or ":" not in written:
+            continue
+        key = written.split(":", 1)[0].strip("'\" ")
+        if key in starts:
+            raise TaxonomyError(
+                f"paper {key!r} is labelled twice (lines {starts[key]} and {n}); merge the two entries", name, n
+            )
+        starts[key] = n
     labels = {}
     for slug, entry in data.items():
         line = starts.get(str(slug))
@@ -73,8 +82,26 @@ def load_labels(path: Path, topics: Sequence[Topic]) -> dict[Slug, Label]:
             acceptable=tuple(Slug(s) for s in lists["acceptable"]),
             topics=tuple(by_name[n] for n in lists["topics"]),
             topics_ok=tuple(by_name[n] for n in lists["topics_ok"]),
+            source=Source(name, line or 1),
         )
     return labels
+
+
+def unknown_papers(labels: Mapping[Slug, Label], slugs: set[Slug]) -> list[Diagnostic]:
+    """A warning for each labelled paper of the collection whose strong or acceptable papers name a
+    slug no paper has (a misspelt slug would lower the figures silently)."""
+    found = []
+    for slug, label in labels.items():
+        unknown = [s for s in (*label.strong, *label.acceptable) if s not in slugs]
+        if slug in slugs and unknown and label.source is not None:
+            found.append(
+                Diagnostic(
+                    label.source,
+                    f"paper {slug!r} lists {', '.join(repr(s) for s in unknown)}, which no paper of the listings "
+                    "is: the figures count it as never shown; write the slug of the paper's page address",
+                )
+            )
+    return found
 
 
 def _closure(slugs: Sequence[Slug], parents: Mapping[Slug, Slug | None]) -> set[Slug]:

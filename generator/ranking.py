@@ -21,6 +21,7 @@ from scipy import sparse
 from .embedding import paper_space
 from .links import TOP_K, Similarity, _best_per_row, _top_per_row, without_addresses
 from .model import Mention, Paper, Related, Slug, Topic
+from .nearest import nearest
 from .search.stemmer import stem
 
 FEATURES = (
@@ -50,10 +51,10 @@ FEATURES = (
 - ``embedding``: cosine of the papers in word vectors learned elsewhere (``embedding.paper_space``:
   the static table shipped in the ``wordllama`` package), where other words for one idea meet."""
 
-WEIGHTS = np.array([1.557, 4.436, 2.416, 4.423, 0.736, 1.256, 0.849, 0.553, 5.012], dtype=np.float64)
+WEIGHTS = np.array([1.826, 4.503, 2.396, 4.665, 0.596, 1.28, 0.797, 0.534, 4.998], dtype=np.float64)
 """What each signal of FEATURES weighs: a logistic regression fitted on every labelled pair."""
 
-INTERCEPT = -7.917
+INTERCEPT = -8.133
 """The regression's intercept: it turns the weighted sum into a probability, nothing more."""
 
 RELATIVE_CUTOFF = 0.1
@@ -70,8 +71,23 @@ projected on it. Fitting on all costs 12 s at 10k papers for no better ranking."
 NEIGHBOURS = 20
 """Most similar papers per paper compared by the ``neighbours`` signal."""
 
+NEAREST = 10
+"""Candidates each paper adds from its nearest in the reduced space, and as many from the topic profile."""
+
+NEIGHBOURS_OF_NEIGHBOURS = 20
+"""Candidates each paper adds through its most similar papers' most similar (``_two_steps``)."""
+
 PHRASES = 3
 """How many shared key phrases explain a relation."""
+
+REASON_SHARE = 0.2
+"""A term in more than this share of the collection's papers never explains a relation: it says what
+most papers say (``language``, ``training`` in a collection of language-model papers), and the shared
+topics already say it better."""
+
+LONGEST_PHRASE = 4
+"""Words in a shared phrase at most, once overlapping two-word phrases are joined (``monte carlo``,
+``carlo tree`` and ``tree search`` read ``monte carlo tree search``)."""
 
 _PAIRS_AT_ONCE = 200_000
 """Pairs whose signals are computed at once (memory)."""
@@ -349,19 +365,49 @@ def _strongest(similar: sparse.csr_matrix, count: int) -> sparse.csr_matrix:
 
 
 def candidates(signals: Signals) -> sparse.csr_matrix:
-    """The pairs ranked: those ``links.py`` compared, and those where one paper mentions the other."""
+    """The pairs ranked: those ``links.py`` compared; those where one paper mentions the other; and
+    each paper's NEAREST nearest in the reduced space and in the topic profile, and its
+    NEIGHBOURS_OF_NEIGHBOURS papers reached through most of its most similar ones (``_two_steps``):
+    papers that write one idea in other words, which the shared terms ``links.py`` reads miss."""
     similar = signals.similarity.similar
     n = len(signals.similarity.slugs)
     pattern = sparse.csr_matrix((n, n), dtype=np.float32)
     if similar is not None:
         pattern = similar.copy()
         pattern.data[:] = 1.0
+        pattern = pattern + _two_steps(similar, NEIGHBOURS_OF_NEIGHBOURS)
+    for space in (signals.semantic, signals.profile):
+        pattern = pattern + _marks(*nearest(space, NEAREST), (n, n))
     pattern = pattern + signals.mentions + signals.mentions.T
+    pattern = sparse.csr_matrix(pattern + pattern.T)
     pattern.setdiag(0)
     pattern.eliminate_zeros()
     pattern.sort_indices()
     pattern.data[:] = 1.0
-    return sparse.csr_matrix(pattern)
+    return pattern
+
+
+def _two_steps(similar: sparse.csr_matrix, count: int, via: int = 10) -> sparse.csr_matrix:
+    """Neighbours of neighbours: through each paper's ``via`` most similar papers and their own ``via``
+    most similar, the ``count`` papers reached by most paths (equal: the larger summed similarity),
+    as a 0/1 pattern. Linear in the collection: via × via paths per paper."""
+    strongest = _strongest(similar, via)
+    hop = strongest.copy()
+    hop.data[:] = 1.0
+    paths = sparse.csr_matrix(hop @ hop)
+    paths.setdiag(0)
+    paths.eliminate_zeros()
+    weight = sparse.csr_matrix(strongest @ strongest)
+    score = sparse.csr_matrix(paths + weight.multiply(paths > 0) * 1e-3)
+    score.sort_indices()
+    keep = _top_per_row(score.indptr, score.data.astype(np.float32), count)
+    rows = np.repeat(np.arange(score.shape[0]), np.diff(score.indptr))[keep]
+    return _marks(rows, score.indices[keep], score.shape)
+
+
+def _marks(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
+    """A matrix with a positive entry at each (row, column) given."""
+    return sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns)), shape=shape)
 
 
 def rank_related(
@@ -410,25 +456,50 @@ def shared_phrases(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> l
 
     Weight is the term's share of the pair's TF-IDF similarity. Two-word phrases come first; a single
     word only when the taxonomy uses it or it is a name (never general English), and never when a
-    phrase shown holds it. A phrase is shown only as both papers write it.
+    phrase shown holds it. A phrase is shown only as both papers write it; overlapping ones both
+    papers write as one are joined (``_joined``). A term more than REASON_SHARE of the papers hold is
+    never shown.
     """
     matrix, vocabulary = signals.similarity.matrix, signals.similarity.vocabulary
     assert matrix is not None
+    common = np.bincount(matrix.indices, minlength=matrix.shape[1]) > REASON_SHARE * matrix.shape[0]
     result: list[tuple[str, ...]] = []
     for start in range(0, len(rows), _PAIRS_AT_ONCE):
         a, b = rows[start : start + _PAIRS_AT_ONCE], columns[start : start + _PAIRS_AT_ONCE]
         products = matrix[a].multiply(matrix[b]).tocsr()
         products.sort_indices()
         ranked, places = _best_per_row(products.indptr, products.data, 12)
-        terms = vocabulary[products.indices[products.indptr[ranked] + places]].tolist()
+        columns_of = products.indices[products.indptr[ranked] + places]
+        terms = np.where(common[columns_of], "", vocabulary[columns_of]).tolist()
         ends = np.searchsorted(ranked, np.arange(len(a) + 1)).tolist()
         for x, (lo, hi) in enumerate(itertools.pairwise(ends)):
             both = (signals.text(int(a[x])), signals.text(int(b[x])))
             # Stop words are dropped before phrases are made: "adaptation of large language" gives
             # "adaptation language", which neither paper writes.
-            written = [t for t in terms[lo:hi] if " " not in t or (t in both[0] and t in both[1])]
-            result.append(_phrases(written, signals.explain))
+            written = [t for t in terms[lo:hi] if t and (" " not in t or (t in both[0] and t in both[1]))]
+            result.append(_phrases(_joined(written, both), signals.explain))
     return result
+
+
+def _joined(terms: list[str], texts: tuple[str, str]) -> list[str]:
+    """``terms`` with each two phrases that overlap by a word (``monte carlo``, ``carlo tree``) joined
+    into one (``monte carlo tree``) where both ``texts`` write it, in the place of the weightier; up
+    to LONGEST_PHRASE words."""
+    terms = list(terms)
+    joined = True
+    while joined:
+        joined = False
+        for i, j in itertools.permutations(range(len(terms)), 2):
+            first, second = terms[i].split(), terms[j].split()
+            if len(first) < 2 or len(second) < 2 or first[-1] != second[0]:
+                continue
+            phrase = " ".join(first + second[1:])
+            if len(first) + len(second) - 1 <= LONGEST_PHRASE and phrase in texts[0] and phrase in texts[1]:
+                terms[min(i, j)] = phrase
+                del terms[max(i, j)]
+                joined = True
+                break
+    return terms
 
 
 def _phrases(terms: Sequence[str], explain: Callable[[str], bool]) -> tuple[str, ...]:

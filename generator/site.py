@@ -63,7 +63,7 @@ PAGEFIND_WORK = ".pagefind"
 """Where Pagefind's pages and bundle are made, in the offline site's staging folder."""
 
 Stage = Callable[[str, Callable[[], T]], T]
-"""Runs one step of the build, timing it (``pipeline.Progress.stage``)."""
+"""Runs one step of the build, timing it (``run.Run.stage``)."""
 
 
 def _run(name: str, work: Callable[[], T]) -> T:

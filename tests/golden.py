@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import pipeline
-from generator.render import render_site
+from generator.emit.render import render_site
 
 HERE = Path(__file__).parent
 CORPUS = [HERE / "fixtures" / name for name in ("layout-blocks.txt", "layout-metadata.txt", "layout-compact.txt")]
@@ -19,8 +19,7 @@ EXPECTED = HERE / "golden"
 
 def generate() -> dict[str, bytes]:
     """The files the generator makes from the small corpus."""
-    progress = pipeline.Progress(pipeline.Report(), quiet=True)
-    return render_site(pipeline.load_corpus(CORPUS, TOPICS, progress))
+    return render_site(pipeline.load_corpus(CORPUS, TOPICS))
 
 
 def main() -> None:

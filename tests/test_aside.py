@@ -1,4 +1,4 @@
-"""Stages run aside in a worker process (generator/aside.py, ``Progress.aside`` in generator/pipeline.py):
+"""Stages run aside in a worker process (generator/aside.py; ``Run.aside`` in generator/run.py: tests/test_run.py):
 same results, errors and Ctrl-C as if run here, no stray processes."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import time
 
 import pytest
 
-from generator import pipeline
 from generator.aside import Aside, can_fork
 from generator.errors import InputError
 from tests.conftest import ROOT
@@ -114,24 +113,6 @@ def test_when_fork_fails_the_work_runs_here(monkeypatch):
     with Aside(lambda: os.getpid(), fork=True) as aside:
         assert aside.result() == os.getpid()
     assert aside.usage is not None and not aside.usage.forked
-
-
-def test_without_a_second_core_the_stages_run_here_when_asked(monkeypatch):
-    monkeypatch.setattr(pipeline, "can_fork", lambda: False)
-    ran: list[str] = []
-    progress = pipeline.Progress(pipeline.Report(), quiet=True)
-    with progress.aside({"a": lambda: ran.append("a") or 1, "b": lambda: ran.append("b") or 2}) as results:
-        assert ran == []
-        assert results() == {"a": 1, "b": 2}
-    assert ran == ["a", "b"] and set(progress.report.timings) == {"a", "b"}
-
-
-@needs_fork
-def test_stages_aside_report_their_own_time():
-    progress = pipeline.Progress(pipeline.Report(), quiet=True)
-    with progress.aside({"nap": lambda: time.sleep(0.2) or os.getpid()}) as results:
-        assert results()["nap"] != os.getpid()
-    assert 0.2 <= progress.report.timings["nap"] < 5
 
 
 @needs_fork

@@ -20,7 +20,7 @@ pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not 
 
 from playwright.sync_api import Locator, Page, expect
 
-from generator.lists import first_sentence
+from generator.emit.lists import first_sentence
 
 from .browser import PAGE_H1, Watch, foreign_requests, normalise_space
 from .test_browser import PWNED_JS, SCRIPT_TITLE

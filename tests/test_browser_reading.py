@@ -23,7 +23,7 @@ pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not 
 
 from playwright.sync_api import Page, expect
 
-from generator.reading import CSV_COLUMNS, slug_hash
+from generator.emit.reading import CSV_COLUMNS, slug_hash
 
 from .browser import Watch, foreign_requests
 from .conftest import ROOT, copy_project, run_generator

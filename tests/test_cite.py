@@ -1,4 +1,4 @@
-"""Citations and search links of a paper page (generator/cite.py): valid BibTeX for any title, nothing
+"""Citations and search links of a paper page (generator/emit/cite.py): valid BibTeX for any title, nothing
 invented."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pytest
 import yaml
 from pylatexenc.latex2text import LatexNodes2Text
 
-from generator.cite import SITE_URL, bibtex, bibtex_key, bibtex_text, plain_citation, search_links
-from generator.facts import paper_facts
+from generator.emit.cite import SITE_URL, bibtex, bibtex_key, bibtex_text, plain_citation, search_links
+from generator.emit.escape import html_text
+from generator.emit.facts import paper_facts
 from generator.model import Organisation, Paper, Slug, Source
-from generator.text import html_text
 
 GOLDEN = Path(__file__).parent / "golden"
 URL = "https://example.org/lit/papers/x/"

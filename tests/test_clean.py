@@ -270,6 +270,7 @@ def test_clean_text_never_shows_a_command_or_an_unbalanced_brace(text):
         ("Low Rank Adapters~(LoRA). Figure~3 and Task~Arithmetic.", "Low Rank Adapters (LoRA). Figure 3 and Task Arithmetic."),
         ("\\emph{Chain-of-Thought}~(CoT) at~https://x.org/~user/a~b", "Chain-of-Thought (CoT) at https://x.org/~user/a~b"),
         ("about ~5% and a ~~ b", "about ~5% and a ~~ b"),
+        ("Combining Byte-~and Word-Level: (i)~the physics, (2)~more.~This runs (~6s)", "Combining Byte- and Word-Level: (i) the physics, (2) more. This runs (~6s)"),
     ],
 )  # fmt: skip
 def test_a_latex_tie_after_a_word_is_a_space_but_addresses_keep_theirs(abstract, text):

@@ -1,6 +1,5 @@
 """The command line as a user meets it (generator/__main__.py; the stages of generator/pipeline.py and
-their progress lines, generator/progress.py): summaries, warnings with file:line, exit codes, no
-tracebacks."""
+their progress lines): summaries, warnings with file:line, exit codes, no tracebacks."""
 
 from __future__ import annotations
 
@@ -60,33 +59,3 @@ def test_failed_build_keeps_the_previous_docs(tmp_path):
     result = run_generator(project, "build", "--no-site")
     assert result.returncode == 2 and "broken.txt" in result.stderr and "not valid UTF-8" in result.stderr
     assert sorted(p.name for p in Path(project / "docs" / "papers").iterdir()) == before
-
-
-def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere(monkeypatch):
-    import io
-    import time
-
-    from generator import pipeline, progress
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    def work() -> None:
-        for _ in range(5):
-            time.sleep(0.06)
-            progress.advance(20)
-
-    terminal = Terminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    monkeypatch.setenv("COLUMNS", "100")
-    bar = pipeline.Progress(pipeline.Report(), live=True)
-    bar.stage("render", work, total=100)
-    drawn = terminal.getvalue()
-    assert "render..." in drawn and "/100" in drawn and "%" in drawn, drawn
-    assert drawn.rstrip().endswith("s"), "the bar is replaced by the stage's time"
-
-    plain = io.StringIO()
-    monkeypatch.setattr("sys.stderr", plain)
-    pipeline.Progress(pipeline.Report(), live=False).stage("render", work, total=100)
-    assert plain.getvalue().startswith("  render... ") and "%" not in plain.getvalue()

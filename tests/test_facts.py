@@ -1,4 +1,4 @@
-"""A paper page's facts as HTML (generator/facts.py): the metadata line, link buttons, topics,
+"""A paper page's facts as HTML (generator/emit/facts.py): the metadata line, link buttons, topics,
 related papers with their reasons in words (never a score), "Mentioned by" and where it was listed."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from generator.facts import paper_facts, plural
+from generator.emit.facts import paper_facts, plural
 from generator.model import Link, Organisation, Paper, Related, Slug, Source, Topic
 
 

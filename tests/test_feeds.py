@@ -1,4 +1,4 @@
-"""RSS feeds of topics and organisations (their items chosen by generator/render.py, the feeds written by
+"""RSS feeds of topics and organisations (their items chosen by generator/emit/render.py, the feeds written by
 generator/mkdocs_hooks.py): valid XML, newest first, absolute links, linked from the page's head."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from generator.emit.render import FEED_ITEMS, _feed
 from generator.model import Paper, Slug, Source
-from generator.render import FEED_ITEMS, _feed
 from tests.conftest import FIXTURES, copy_project, run_generator
 
 pytestmark = pytest.mark.slow

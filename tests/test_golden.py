@@ -1,4 +1,4 @@
-"""The generated Markdown of a small corpus (generator/render.py, generator/templates/) equals the reviewed
+"""The generated Markdown of a small corpus (generator/emit/render.py, generator/emit/templates/) equals the reviewed
 golden copy (``make golden`` updates it)."""
 
 from __future__ import annotations

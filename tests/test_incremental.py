@@ -152,7 +152,7 @@ def test_adding_a_listing_adds_the_new_papers_pages_and_removes_nothing(growth, 
     new_pages = {site_page(output, slug) for slug in growth.new_papers}
     missing = sorted(new_pages - set(growth.added(output)))
     assert missing == [], f"new papers without a new page in {output}/: {missing[:10]}"
-    # More papers may need more shards of previews (generator/previews.py) and of the reading list's data.
+    # More papers may need more shards of previews (generator/emit/previews.py) and of the reading list's data.
     unexpected = [
         n
         for n in growth.added(output)

@@ -62,6 +62,31 @@ def test_lists_are_best_first_and_never_the_paper_itself(bundled):
         assert all(len(r.terms) <= ranking.PHRASES for r in relations)
 
 
+def test_a_reason_never_names_a_term_most_papers_use(bundled):
+    related = ranking.related_papers(bundled)
+    texts = [f"{p.title} {p.abstract}".lower() for p in bundled]
+    shown = {term for relations in related.values() for r in relations for term in r.terms}
+    assert len(shown) > 100
+    for word in ("language", "models", "training"):  # in a collection of language-model papers
+        assert sum(word in t for t in texts) > ranking.REASON_SHARE * len(texts)
+        assert word not in shown
+
+
+def test_overlapping_phrases_both_papers_write_read_as_one():
+    texts = ("we use monte carlo tree search here.", "monte carlo tree search and more.")
+    assert ranking._joined(["carlo tree", "monte carlo", "tree search", "search"], texts) == [
+        "monte carlo tree search",
+        "search",
+    ]
+    # Only as both write it; never past LONGEST_PHRASE words.
+    assert ranking._joined(["monte carlo", "carlo tree"], ("monte carlo tree", "monte carlo. carlo tree")) == [
+        "monte carlo",
+        "carlo tree",
+    ]
+    long = "a b c d e f"
+    assert ranking._joined(["a b", "b c", "c d", "d e", "e f"], (long, long)) == ["a b c d", "d e f"]
+
+
 def test_a_pair_has_the_same_similarity_both_ways(bundled):
     related = ranking.related_papers(bundled)
     scores = {(slug, r.target): r.score for slug, relations in related.items() for r in relations}

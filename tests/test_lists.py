@@ -1,4 +1,4 @@
-"""Lists of papers (generator/lists.py): what each item shows, the first sentence, long lists capped,
+"""Lists of papers (generator/emit/lists.py): what each item shows, the first sentence, long lists capped,
 and the timeline grouped by year with links from its chart."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import re
 
 import pytest
 
+from generator.emit.lists import LIST_LIMIT, PaperLists, capped, first_sentence, most_upvoted
+from generator.emit.render import MONTH_LIMIT, render_site
 from generator.ids import identity_key, slugify
-from generator.lists import LIST_LIMIT, PaperLists, capped, first_sentence, most_upvoted
 from generator.model import Corpus, Paper, Slug, Source, Topic, newest_first
-from generator.render import MONTH_LIMIT, render_site
 
 
 @pytest.mark.parametrize(

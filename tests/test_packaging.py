@@ -19,8 +19,15 @@ def test_wheel_holds_the_generator_and_a_console_command(tmp_path: Path) -> None
     assert built.returncode == 0, built.stderr
     (wheel,) = tmp_path.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"generator/__main__.py", "generator/search/worker.js", "generator/templates/paper.md.j2"} <= names
+    assert {"generator/__main__.py", "generator/search/worker.js", "generator/emit/templates/paper.md.j2"} <= names
     assert not any(name.startswith(("tests/", "bench/", "scripts/")) for name in names)
+    # Every module and template of every package (packages are listed by hand in pyproject.toml).
+    shipped = {
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "generator").rglob("*")
+        if path.suffix in (".py", ".js", ".j2") and "__pycache__" not in path.parts
+    }
+    assert sorted(shipped - names) == []
     (entry_points,) = (name for name in names if name.endswith(".dist-info/entry_points.txt"))
     assert "literature-site = generator.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     (metadata,) = (name for name in names if name.endswith(".dist-info/METADATA"))

@@ -1,4 +1,4 @@
-"""Previews of papers (generator/previews.py): the first sentence, the shards and their files."""
+"""Previews of papers (generator/emit/previews.py): the first sentence, the shards and their files."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from generator.lists import SENTENCE_LIMIT, first_sentence
-from generator.model import Slug
-from generator.previews import (
+from generator.emit.lists import SENTENCE_LIMIT, first_sentence
+from generator.emit.previews import (
     INDEX,
     PER_SHARD,
     Preview,
@@ -18,6 +17,7 @@ from generator.previews import (
     shard_files,
     shard_of,
 )
+from generator.model import Slug
 
 SENTENCES = [
     pytest.param("We propose X. It works.", "We propose X.", id="plain"),

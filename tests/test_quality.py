@@ -168,6 +168,7 @@ def test_load_labels_reads_topic_names_as_slugs(tmp_path: Path) -> None:
         ("a:\n  strong: [1, 2]\n", 1, "paper 'a': each of strong, acceptable, topics, topics_ok is a list"),
         ("a:\n  strong: [b\n", 2, "invalid YAML"),
         ("- a\n- b\n", 1, "expected `paper-slug: {strong: [...], topics: [...]}` entries"),
+        ("a:\n  topics: [Ml]\n'a':\n  topics: [Llm]\n", 3, "paper 'a' is labelled twice (lines 1 and 3)"),
     ],
 )
 def test_load_labels_errors_name_the_file_and_line(tmp_path: Path, text: str, line: int, message: str) -> None:
@@ -183,6 +184,21 @@ def test_a_labels_file_not_in_utf8_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(TaxonomyError, match="not valid UTF-8") as caught:
         load_labels(path, TOPICS)
     assert str(caught.value).startswith(f"{path.as_posix()}: ")
+
+
+def test_a_labelled_paper_naming_no_paper_of_the_collection_is_a_warning_with_its_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "a:\n  strong: [b, bb]\n  acceptable: [c]\n"
+        "elsewhere:\n  strong: [nowhere]\n"  # a paper of another collection: no warning
+        "b:\n  strong: [a]\n",
+    )
+    labels = load_labels(path, TOPICS)
+    (warning,) = quality.unknown_papers(labels, {Slug("a"), Slug("b"), Slug("c")})
+    assert str(warning) == (
+        f"{path.as_posix()}:1: warning: paper 'a' lists 'bb', which no paper of the listings is: the figures "
+        "count it as never shown; write the slug of the paper's page address"
+    )
 
 
 def test_labels_beside_reads_the_file_beside_the_taxonomy_or_none(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The reading list's data (generator/reading.py): the exports of a paper, the build's list of papers,
+"""The reading list's data (generator/emit/reading.py): the exports of a paper, the build's list of papers,
 the shards beside the previews'."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import zlib
 
 import pytest
 
-from generator import cite
+from generator.emit import cite
+from generator.emit.escape import spreadsheet_cell
+from generator.emit.previews import FOLDER as PREVIEWS
+from generator.emit.previews import INDEX, shard_of
+from generator.emit.reading import CSV_COLUMNS, PAPERS, export, reading_files, slug_hash
 from generator.model import Organisation, Paper, Slug, Source
-from generator.previews import FOLDER as PREVIEWS
-from generator.previews import INDEX, shard_of
-from generator.reading import CSV_COLUMNS, PAPERS, export, reading_files, slug_hash
-from generator.text import spreadsheet_cell
 
 from .golden import generate
 
@@ -101,6 +101,6 @@ def test_files_do_not_depend_on_the_order_of_the_papers() -> None:
     from generator import pipeline
     from tests.golden import CORPUS, TOPICS
 
-    corpus = pipeline.load_corpus(CORPUS, TOPICS, pipeline.Progress(pipeline.Report(), quiet=True))
+    corpus = pipeline.load_corpus(CORPUS, TOPICS)
     backwards = type(corpus)(**{**corpus.__dict__, "papers": tuple(reversed(corpus.papers))})
     assert reading_files(backwards) == reading_files(corpus)

@@ -1,4 +1,4 @@
-"""Rendering (generator/render.py, with the escaping of generator/text.py): listing text is text,
+"""Rendering (generator/emit/render.py, with the escaping of generator/emit/escape.py): listing text is text,
 whatever it holds; front matter survives YAML-hostile titles."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
 from mkdocs.utils.yaml import yaml_load
 
+from generator.emit.escape import markdown_text
+from generator.emit.render import MENTIONED_BY_SHOWN, inline_markdown, render_site
 from generator.ids import identity_key, slugify
 from generator.model import Corpus, Mention, Paper, Related, Slug, Source, Topic
-from generator.render import MENTIONED_BY_SHOWN, inline_markdown, render_site
-from generator.text import markdown_text
 
 HOSTILE = [
     "GPTQ: Accurate Post-Training Quantization",
@@ -276,21 +276,6 @@ def test_csv_cells_never_start_a_formula():
     files = render_site(corpus_of(['=HYPERLINK("http://x","y")', "+1 plus", "Plain title"]))
     rows = files["papers.csv"].decode().splitlines()[1:]
     assert not any(cell.startswith(("=", "+", '"=', '"+')) for row in rows for cell in row.split(",")[1:2])
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4),
-    max_leaves=20,
-)
-
-
-@given(st.lists(JSON_VALUES, max_size=5))
-def test_papers_json_is_what_json_dumps_writes(records):
-    """The export is written record by record, the same bytes as one ``json.dumps(indent=1)``."""
-    from generator.render import _json_file
-
-    assert _json_file(records) == (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 class _Sections(HTMLParser):

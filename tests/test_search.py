@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import random
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 import yaml
 from lunr.builder import Builder  # type: ignore[import-untyped]
+from lunr.index import Index  # type: ignore[import-untyped]
 from lunr.stemmer import stemmer  # type: ignore[import-untyped]
 from lunr.token_set import TokenSet  # type: ignore[import-untyped]
 
@@ -244,6 +246,56 @@ def test_the_compact_index_expands_to_the_one_it_came_from(site_data: dict[str, 
     posting = dict(expanded["invertedIndex"])[search.stem("quantization")]
     assert posting["title"] and posting["_index"] >= 0
     assert list(posting["title"]) == sorted(posting["title"], key=int), "postings in the order lunr's builder adds them"
+
+
+def _slipped(word: str, rng: random.Random) -> str:
+    """``word`` with two neighbouring letters swapped, one dropped or one doubled: a typing slip."""
+    at = rng.randrange(max(len(word) - 1, 1))
+    return rng.choice(
+        [
+            word[:at] + word[at + 1 : at + 2] + word[at] + word[at + 2 :],
+            word[:at] + word[at + 1 :],
+            word[:at] + word[at] + word[at:],
+        ]
+    )
+
+
+def test_the_index_made_as_queries_reach_it_answers_as_lunrs_own_load(
+    site_data: dict[str, Any], unicode_site: Path
+) -> None:
+    """``generator search`` makes lunr's index only as far as a query reaches it (``search.load_index``:
+    a trie over the sorted terms, postings and vectors on demand). lunr's own ``Index.load`` of the
+    whole expanded index is the reference: the same results in the same order with the same scores,
+    exactly, on the query set, the long queries, facets and random terms, their starts and slips; and
+    each term's prefix and one or two edits expand to the same words in the same order."""
+    unicode_data = json.loads((unicode_site / "site" / search.SITE_DATA["hosted"]).read_text(encoding="utf-8"))
+    rng = random.Random(15)
+    for data in (site_data, unicode_data):
+        made = search.SearchIndex(data)
+        plain = search.SearchIndex(data, Index.load(search.expand_index(data["index"])))
+        terms = data["index"]["terms"]
+        picked = rng.sample(terms, min(len(terms), 120))
+        queries = [
+            *(q["query"] for q in [*QUERIES, *UNICODE_QUERIES]),
+            *LONG_QUERIES,
+            "quantization topic:efficiency",
+            "year:2024",
+            "zzqxv",
+            *picked,
+            *(term[: rng.randint(1, 6)] for term in picked),
+            *(" ".join(_slipped(rng.choice(terms), rng) for _ in range(rng.randint(1, 4))) for _ in range(60)),
+        ]
+        for query in queries:
+            assert made.search(query) == plain.search(query), query
+        for word in picked[:60]:
+            for query_set in (
+                TokenSet.from_string(word + "*"),
+                TokenSet.from_fuzzy_string(_slipped(word, rng), 1),
+                TokenSet.from_fuzzy_string(_slipped(word, rng)[:10], 2),
+            ):
+                expanded = made.index.token_set.intersect(query_set).to_list()
+                assert expanded == plain.index.token_set.intersect(query_set).to_list(), word
+        assert made.docs == plain.docs == search.documents(data)
 
 
 def test_the_offline_script_holds_the_search_file_and_the_hook_writes_it_so() -> None:
@@ -598,6 +650,12 @@ BROKEN_SITES = [
     pytest.param("lunr_index.json", ("docs.org", []), "columns of different lengths", id="short-column"),
     pytest.param("lunr_index.json", ("index.vectors.title.0.0", 10**6), "names a term that is not there", id="term"),
     pytest.param("lunr_index.json", ("index.term_index.0", 10**6), "not one per term", id="term-number"),
+    pytest.param("lunr_index.json", ("index.terms.0", "~"), "terms out of order or repeated", id="terms-unsorted"),
+    pytest.param("lunr_index.json", ("index.terms.1", "0"), "terms out of order or repeated", id="terms-repeated"),
+    pytest.param("lunr_index.json", ("index.pipeline", ["trimmer"]), "other fields or pipeline", id="pipeline"),
+    pytest.param("lunr_index.json", ("index.vectors.tags.3", [0, 1.5, 1]), "names a term that", id="odd-vector"),
+    pytest.param("lunr_index.json", ("index.vectors.tags.3", [1.0, 1.5]), "names a term that", id="float-term"),
+    pytest.param("lunr_index.json", ("index.vectors.title.3", [0, "1.5"]), "names a term that", id="text-score"),
     pytest.param("lunr_index.json", ("format", 1), "format 1; this version reads format 2", id="old-format"),
     pytest.param("lunr_index.json", ("topic_sets.0.0", [-5]), "topic that is not there", id="topic-number"),
     pytest.param("lunr_index.json", None, "cannot be read (Is a directory)", id="search-file-a-folder"),
@@ -643,9 +701,7 @@ def test_search_command_names_a_file_given_as_the_site(real_site: Path, capsys: 
 def test_past_the_full_text_limit_only_titles_and_topics_are_indexed(monkeypatch: pytest.MonkeyPatch) -> None:
     from generator import pipeline
 
-    corpus = pipeline.load_corpus(
-        [ROOT / "data" / "listings"], ROOT / "data" / "topics.yml", pipeline.Progress(pipeline.Report(), quiet=True)
-    )
+    corpus = pipeline.load_corpus([ROOT / "data" / "listings"], ROOT / "data" / "topics.yml")
     monkeypatch.setattr(search.index, "LUNR_LIMIT", len(corpus.papers) - 1)  # where build reads it
     data = json.loads(search.build(corpus))
     assert data["full_text"] is False

@@ -18,8 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def corpus():
-    progress = pipeline.Progress(pipeline.Report(), quiet=True)
-    return pipeline.load_corpus([ROOT / "data" / "listings"], ROOT / "data" / "topics.yml", progress)
+    return pipeline.load_corpus([ROOT / "data" / "listings"], ROOT / "data" / "topics.yml")
 
 
 def test_labelled_papers_hold_the_measured_figures(corpus):

@@ -18,8 +18,9 @@ Python port of lunr.js) and writes it, with what a result shows and the facet va
 in the settings Material's search dialog loads and hands to the site's search worker
 (``generator/search/worker.js``, :data:`SITE_SETTINGS`); the worker then loads the file itself and
 builds the index with lunr.js instead of indexing in the browser. ``python -m generator search``
-loads the same file from the built site (:func:`open_site`). Past :data:`LUNR_LIMIT` papers the
-hosted site's box asks Pagefind instead (:func:`choose_engine`).
+loads the same file from the built site (:func:`open_site`) and makes lunr's index of it only as
+far as its query reaches (:func:`load_index`). Past :data:`LUNR_LIMIT` papers the hosted site's
+box asks Pagefind instead (:func:`choose_engine`).
 
 Both sides read text the same way (:func:`fold`, :func:`words`: ``Σ`` is a word, ``D²GS`` is
 ``d2gs``, ``ＧＰＴ`` is ``gpt``, ``café`` is ``cafe``) and turn a query into the same lunr clauses
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ gives
     from .query import SearchIndex as SearchIndex
     from .query import count_starting as count_starting
     from .query import edit_distance as edit_distance
+    from .query import load_index as load_index
     from .query import matched_words as matched_words
     from .query import papers_found as papers_found
     from .query import parse as parse
@@ -67,6 +69,7 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ gives
     from .searchfile import SCRIPT_VARIABLE as SCRIPT_VARIABLE
     from .searchfile import SITE_DATA as SITE_DATA
     from .searchfile import SITE_SETTINGS as SITE_SETTINGS
+    from .searchfile import Documents as Documents
     from .searchfile import as_script as as_script
     from .searchfile import choose_engine as choose_engine
     from .searchfile import compact_index as compact_index
@@ -87,9 +90,9 @@ if TYPE_CHECKING:  # what mypy sees of the names __getattr__ gives
 
 _HOMES = {
     "index": ("build", "lunr_index"),
-    "query": ("Hit", "Parsed", "SearchIndex", "count_starting", "edit_distance", "matched_words", "papers_found", "parse", "plan",
+    "query": ("Hit", "Parsed", "SearchIndex", "count_starting", "edit_distance", "load_index", "matched_words", "papers_found", "parse", "plan",
               "searched_words"),
-    "searchfile": ("DOCS", "ENGINES", "FACETS", "FIELDS", "FORMAT", "INDEX_FILE", "LUNR_LIMIT", "QUERY",
+    "searchfile": ("DOCS", "Documents", "ENGINES", "FACETS", "FIELDS", "FORMAT", "INDEX_FILE", "LUNR_LIMIT", "QUERY",
                    "SCRIPT_VARIABLE", "SITE_DATA", "SITE_SETTINGS", "as_script",
                    "choose_engine", "compact_index", "documents", "expand_index", "from_script"),
     "site": ("SearchFileError", "SiteSearch", "check", "open_site"),
@@ -111,6 +114,7 @@ __all__ = [
     "SITE_DATA",
     "SITE_SETTINGS",
     "SPACES",
+    "Documents",
     "Hit",
     "Parsed",
     "SearchFileError",
@@ -130,6 +134,7 @@ __all__ = [
     "fold",
     "from_script",
     "index_terms",
+    "load_index",
     "lunr_index",
     "matched_words",
     "open_site",

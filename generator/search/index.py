@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import progress
 from ..model import Corpus, Paper, Slug, Topic, newest_first, with_broader
-from .searchfile import FACETS, FIELDS, FORMAT, LUNR_LIMIT, QUERY, SNIPPET, compact_index
+from .searchfile import FACETS, FIELDS, FORMAT, LUNR_LIMIT, PIPELINE, QUERY, SNIPPET, compact_index
 from .text import compatibility_words, index_terms
 
 
@@ -212,7 +212,7 @@ def lunr_index(docs: Sequence[Mapping[str, Sequence[str]]]) -> dict[str, Any]:
         "fields": names,
         "fieldVectors": vectors,
         "invertedIndex": [[term, postings[term]] for term in sorted(postings)],
-        "pipeline": ["stemmer"],
+        "pipeline": list(PIPELINE),
     }
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, overload
 
 INDEX_FILE = "search/index.json"
 """Where the generator writes the search data, under docs/ (the hook moves it into the sites)."""
@@ -69,6 +69,9 @@ worker. The last five bound the work of one query, whatever is typed or pasted (
 - ``fuzzy_words_max``: words of a query looked up with edits (its first ones);
 - ``prefix_terms_max``: index terms the prefix clauses of a query may reach together; a word whose
   prefix would pass it is matched whole only."""
+
+PIPELINE = ("stemmer",)
+"""lunr's search pipeline the index names (the query's words are stemmed before they reach lunr, see :func:`plan`)."""
 
 FACETS = ("topic", "year", "org")
 """Facet names a query may use as ``name:value``; ``organisation:`` is read as ``org:``."""
@@ -152,28 +155,65 @@ def expand_index(compact: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def documents(data: Mapping[str, Any], suffix: str = "/") -> list[dict[str, Any]]:
-    """The result documents of the search file, one dictionary each: ``location`` (ending in
-    ``suffix``), ``title`` and ``text`` (HTML), and for papers ``tags`` (topic names), ``topic``
-    (their slugs and those of broader topics), ``year``, ``date`` and ``org`` when known."""
-    columns = data["docs"]
-    topics = data["facets"]["topic"]
-    orgs = data["facets"]["org"]
-    sets = [
-        ([html.escape(topics[n][1]) for n in tags], [topics[n][0] for n in closure])
-        for tags, closure in data["topic_sets"]
-    ]
-    docs = []
-    for location, title, text, topic_set, date, org in zip(*(columns[name] for name in DOCS), strict=True):
-        doc: dict[str, Any] = {"location": location + suffix, "title": title, "text": f"<p>{text}</p>" if text else ""}
+class Documents(Sequence[dict[str, Any]]):
+    """The result documents of the search file, each decoded when asked for (a query shows a few):
+    a dictionary each, with ``location`` (ending in ``suffix``), ``title`` and ``text`` (HTML), and
+    for papers ``tags`` (topic names), ``topic`` (their slugs and those of broader topics),
+    ``year``, ``date`` and ``org`` when known."""
+
+    def __init__(self, data: Mapping[str, Any], suffix: str = "/") -> None:
+        self._columns = [data["docs"][name] for name in DOCS]
+        self._count = len(self._columns[0])
+        if any(len(column) != self._count for column in self._columns):
+            raise ValueError("document columns of different lengths")
+        topics = data["facets"]["topic"]
+        self._orgs = data["facets"]["org"]
+        self._sets = [
+            ([html.escape(topics[n][1]) for n in tags], [topics[n][0] for n in closure])
+            for tags, closure in data["topic_sets"]
+        ]
+        self._suffix = suffix
+        self._made: list[dict[str, Any] | None] = [None] * self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, ref: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, ref: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, ref: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(ref, slice):
+            return [self[n] for n in range(*ref.indices(self._count))]
+        made = self._made[ref]
+        if made is not None:
+            return made
+        location, title, text, topic_set, date, org = (column[ref] for column in self._columns)
+        doc: dict[str, Any] = {
+            "location": location + self._suffix,
+            "title": title,
+            "text": f"<p>{text}</p>" if text else "",
+        }
         if topic_set >= 0:
-            doc["tags"], doc["topic"] = (list(values) for values in sets[topic_set])
+            doc["tags"], doc["topic"] = (list(values) for values in self._sets[topic_set])
         if date:
             doc["year"], doc["date"] = date[:4], date
         if org >= 0:
-            doc["org"] = orgs[org][0]
-        docs.append(doc)
-    return docs
+            doc["org"] = self._orgs[org][0]
+        self._made[ref] = doc
+        return doc
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def documents(data: Mapping[str, Any], suffix: str = "/") -> list[dict[str, Any]]:
+    """The result documents of the search file, all decoded (:class:`Documents`)."""
+    return list(Documents(data, suffix))
 
 
 _LINE_SEPARATORS = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -190,13 +230,21 @@ def as_script(data: str) -> str:
     return f"var {SCRIPT_VARIABLE} = JSON.parse('{literal}')\n"
 
 
+_ESCAPE = re.compile(r"\\(u202[89]|.)")
+"""An escape of the offline script's string literal (:func:`as_script`)."""
+
+
 def from_script(script: str) -> str:
     """The JSON text of an offline site's search script (:func:`as_script`)."""
     head = f"var {SCRIPT_VARIABLE} = JSON.parse('"
-    if not script.startswith(head) or not script.rstrip().endswith("')"):
+    end = script.rfind("')")
+    # Not script.rstrip(): a copy of megabytes (four bytes a character when one is past U+FFFF).
+    if not script.startswith(head) or end < len(head) or script[end + 2 :].strip():
         raise ValueError("not a search script of this version")
-    literal = script[len(head) : script.rstrip().rindex("')")]
-    return re.sub(r"\\(u202[89]|.)", lambda m: chr(int(m[1][1:], 16)) if len(m[1]) > 1 else m[1], literal)
+    literal = script[len(head) : end]
+    if "\\" not in literal:
+        return literal
+    return _ESCAPE.sub(lambda m: chr(int(m[1][1:], 16)) if len(m[1]) > 1 else m[1], literal)
 
 
 REBUILD = "build the site again with `python -m generator build`"

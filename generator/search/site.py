@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from .searchfile import (
     FACETS,
     FIELDS,
     FORMAT,
+    PIPELINE,
     QUERY,
     REBUILD,
     SITE_DATA,
@@ -106,14 +109,13 @@ def _settings(path: Path) -> dict[str, Any]:
 def check(data: Any) -> None:
     """Raise :class:`SearchFileError` unless ``data`` has the layout :func:`generator.search.index.build` writes: the
     one place that checks what :class:`SearchIndex` and the worker index into (every column as
-    long as the others, every number naming an entry that exists)."""
+    long as the others, every number naming an entry that exists, the index terms sorted and
+    distinct). The columns are checked whole, a type or a bound at a time (``map`` and ``min``
+    rather than a Python loop over every value): about 10 ms at 10,000 papers."""
 
     def need(ok: bool, what: str) -> None:
         if not ok:
             raise SearchFileError(f"not a search file this version reads ({what}): {REBUILD}")
-
-    def numbers(values: Any, low: int, high: int) -> bool:
-        return isinstance(values, list) and all(type(v) is int and low <= v < high for v in values)
 
     need(isinstance(data, dict), "not a JSON object")
     if data.get("format") != FORMAT:
@@ -135,35 +137,50 @@ def check(data: Any) -> None:
     topics, orgs = len(facets["topic"]), len(facets["org"])
     need(
         isinstance(sets, list)
-        and all(isinstance(s, list) and len(s) == 2 and all(numbers(n, 0, topics) for n in s) for s in sets),
+        and all(isinstance(s, list) and len(s) == 2 and all(_numbers(n, 0, topics) for n in s) for s in sets),
         "a topic set names a topic that is not there",
     )
     need(isinstance(docs, dict) and all(isinstance(docs.get(name), list) for name in DOCS), "no documents")
     count = len(docs["location"])
     need(all(len(docs[name]) == count for name in DOCS), "document columns of different lengths")
     need(
-        all(isinstance(docs[name], list) and all(isinstance(v, str) for v in docs[name]) for name in DOCS[:3])
-        and all(isinstance(v, str) for v in docs["date"]),
+        all(_only(docs[name], str) for name in (*DOCS[:3], "date")),
         "a document's address, title, text or date is not text",
     )
-    need(numbers(docs["topics"], -1, len(sets)), "a document names a topic set that is not there")
-    need(numbers(docs["org"], -1, orgs), "a document names an organisation that is not there")
+    need(_numbers(docs["topics"], -1, len(sets)), "a document names a topic set that is not there")
+    need(_numbers(docs["org"], -1, orgs), "a document names an organisation that is not there")
     need(isinstance(index, dict), "no index")
     terms, term_index, vectors = index.get("terms"), index.get("term_index"), index.get("vectors")
-    need(index.get("fields") == list(FIELDS) and isinstance(vectors, dict), "an index of other fields")
-    need(isinstance(terms, list) and all(isinstance(t, str) for t in terms), "no index terms")
     need(
-        numbers(term_index, 0, len(terms)) and len(set(term_index)) == len(terms),
+        index.get("fields") == list(FIELDS) and index.get("pipeline") == list(PIPELINE) and isinstance(vectors, dict),
+        "an index of other fields or pipeline",
+    )
+    need(isinstance(terms, list) and _only(terms, str), "no index terms")
+    # Sorted and distinct: lunr's token set is built from them in this order (the terminal walks them so).
+    need(terms == sorted(terms) and len(set(terms)) == len(terms), "index terms out of order or repeated")
+    need(
+        _numbers(term_index, 0, len(terms)) and len(term_index) == len(set(term_index)) == len(terms),
         "index term numbers that are not one per term",
     )
     for name in FIELDS:
         of_field = vectors.get(name)
         need(isinstance(of_field, list) and len(of_field) == count, f"no {name} vector for every document")
-        for elements in of_field:
-            need(
-                isinstance(elements, list)
-                and len(elements) % 2 == 0
-                and numbers(elements[::2], 0, len(terms))
-                and all(isinstance(v, int | float) for v in elements[1::2]),
-                f"a {name} vector names a term that is not there",
-            )
+        need(
+            _only(of_field, list)
+            and not any(length % 2 for length in map(len, of_field))
+            and _numbers(list(itertools.chain.from_iterable(e[::2] for e in of_field)), 0, len(terms))
+            and _only(itertools.chain.from_iterable(e[1::2] for e in of_field), int, float, bool),
+            f"a {name} vector names a term that is not there",
+        )
+
+
+def _only(values: Iterable[Any], *types: type) -> bool:
+    """Whether every value is of one of ``types`` exactly (JSON gives no subclasses but ``bool``, an ``int``)."""
+    return set(map(type, values)) <= set(types)
+
+
+def _numbers(values: Any, low: int, high: int) -> bool:
+    """Whether ``values`` is a list of integers (not ``bool``) from ``low`` to below ``high``."""
+    return isinstance(values, list) and (
+        not values or (_only(values, int) and low <= min(values) and max(values) < high)
+    )

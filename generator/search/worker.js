@@ -361,7 +361,7 @@ Documents.prototype.get = function (ref) {
 
 var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-/* A paper's date in a result as its pages write it ("Oct 31, 2022", generator/render.py), or
+/* A paper's date in a result as its pages write it ("Oct 31, 2022", generator/emit/render.py), or
    "undated"; from the search file's `YYYY-MM-DD`. */
 function dateHtml(date) {
   var label = date ? MONTHS[+date.slice(5, 7) - 1] + " " + +date.slice(8, 10) + ", " + date.slice(0, 4) : ""

@@ -1,5 +1,5 @@
 /*
- * Lists of papers (generator/lists.py):
+ * Lists of papers (generator/emit/lists.py):
  * - the menus of a topic's or an organisation's page (written hidden by the generator, shown here)
  *   order its list by relevance (a topic's order written), newest first or most upvoted, and narrow
  *   it to a (narrower) topic or a year, from the items' data-date, data-upvotes and data-topics.

@@ -9,7 +9,7 @@
  * Escape hides it. The preview is a role="tooltip" element that the link (or the button) names with
  * aria-describedby while it shows, so a screen reader reads it after the link's name.
  *
- * The data are scripts the generator writes (generator/previews.py): previews/index.js says how many
+ * The data are scripts the generator writes (generator/emit/previews.py): previews/index.js says how many
  * shards there are, previews/<n>.js holds the papers whose slug hashes to n. They are added as
  * <script> elements (fetch() is refused from file://) when a first preview is asked for, never
  * before. Text goes into the page with textContent only.
@@ -65,7 +65,7 @@
     document.head.appendChild(element)
   }
 
-  /* generator/previews.py shard_of: the CRC-32 (zlib's) of the (ASCII) slug, modulo the shard count. */
+  /* generator/emit/previews.py shard_of: the CRC-32 (zlib's) of the (ASCII) slug, modulo the shard count. */
   var crcTable = null
 
   function crc32(slug) {

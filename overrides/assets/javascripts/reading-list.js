@@ -3,10 +3,10 @@
  * - A "Save to reading list" button (aria-pressed; "Saved" once saved) on a paper's page (in its
  *   metadata line) and beside each paper of the lists of papers (home, topic, organisation and
  *   timeline pages) saves the paper or takes it off the list.
- * - The Reading list page (generator/templates/reading-list.md.j2: a container this script fills)
+ * - The Reading list page (generator/emit/templates/reading-list.md.j2: a container this script fills)
  *   shows the saved papers, most recently saved first, from the preview data (previews.js), with a
  *   button to remove each, and downloads them as BibTeX or CSV, built here from the reading list's
- *   shards (generator/reading.py) and saved through a Blob link (hosted and from file:// alike).
+ *   shards (generator/emit/reading.py) and saved through a Blob link (hosted and from file:// alike).
  * - The home and topic pages mark with "New" the papers added since the reader's previous visit:
  *   reading/papers.js names every paper of the build (the CRC-32 of its slug, base 36). The browser
  *   keeps the names of the build it saw last and of the one before ("previous"). When a page view
@@ -186,7 +186,7 @@
 
   var data = window.__paperData
   var readingShards = {}   // shard number -> {slug: [bibtex head, bibtex tail, cells]}
-  var columns = null       // the CSV's columns (generator/reading.py CSV_COLUMNS)
+  var columns = null       // the CSV's columns (generator/emit/reading.py CSV_COLUMNS)
   var waiting = {}         // shard number -> callbacks
   var failed = {}
 

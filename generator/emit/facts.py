@@ -17,9 +17,9 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..model import Link, Paper, Related, Topic
 from . import cite
-from .model import Link, Paper, Related, Topic
-from .text import display_url, html_text
+from .escape import display_url, html_text
 
 LINK_KINDS = {"code": "Code", "model": "Model", "dataset": "Dataset", "demo": "Demo"}
 """Button labels by link kind; any other kind is a project page."""

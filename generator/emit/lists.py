@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ..model import Paper, Slug, Topic, newest_first, with_broader
+from .escape import html_text
 from .facts import plural
-from .model import Paper, Slug, Topic, newest_first, with_broader
-from .text import html_text
 
 SENTENCE_LIMIT = 220
 """The most characters of an abstract's first sentence a list shows; a longer one is cut at a word, with …"""

@@ -23,8 +23,8 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ..model import Corpus, Slug
 from .lists import first_sentence
-from .model import Corpus, Slug
 
 FOLDER = "previews"
 """Where the preview files go in docs/ (and so in both sites)."""

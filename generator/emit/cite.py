@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from .model import Paper
+from ..model import Paper
 
 SITE_URL = "<site-url>"
 """Where the site's address goes in the HTML of a citation. HTML-escaped text never holds a ``<``,

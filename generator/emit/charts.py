@@ -6,7 +6,7 @@ import html
 import math
 from collections.abc import Sequence
 
-from .text import Trusted
+from .escape import Trusted
 
 MAP_EDGES = 40
 """How many of the strongest topic pairs the topic map draws."""

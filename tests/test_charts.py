@@ -1,4 +1,4 @@
-"""Small charts as inline SVG (generator/svg.py): bars that link when asked, text that keeps its size,
+"""Small charts as inline SVG (generator/emit/charts.py): bars that link when asked, text that keeps its size,
 axis labels inside the chart and apart at the narrowest width, and the topic map's rows and arcs."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from generator.svg import ARC_PX, FONT_PX, MAP_EDGES, NARROWEST_PX, ROW_PX, _text_px, bar_chart, topic_map
+from generator.emit.charts import ARC_PX, FONT_PX, MAP_EDGES, NARROWEST_PX, ROW_PX, _text_px, bar_chart, topic_map
 
 MONTHS = [(f"{dt.date(2017 + (i + 9) // 12, (i + 9) % 12 + 1, 1):%b %Y}", i % 5) for i in range(97)]
 """Oct 2017 to Oct 2025, as the timeline's chart has them."""

@@ -22,10 +22,10 @@ import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..model import Corpus, Paper, Slug, Topic
 from . import cite
-from .model import Corpus, Paper, Slug, Topic
+from .escape import spreadsheet_cell
 from .previews import script_literal, shard_count, shard_of
-from .text import spreadsheet_cell
 
 FOLDER = "reading"
 """Where the reading list's files go in docs/ (and so in both sites)."""
