@@ -77,7 +77,6 @@ file, and Pagefind's worker bounds a query's words as the lunr one does)."""
 _MATERIAL_WORKER = re.compile(r'("search": "[^"]*assets/javascripts/)workers/search\.[0-9a-f]+\.min\.js"')
 _FEED_TITLE = re.compile(r"(<item>\s*<title>)(.*?)(</title>)", re.DOTALL)
 _SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-_ARTICLE = '<article class="md-content__inner md-typeset">'
 _FEED_LINK = '<link rel="alternate" type="application/rss+xml"'
 
 
@@ -101,11 +100,6 @@ class _Build:
     feeds: list[tuple[str, dict[str, Any]]] = dataclasses.field(default_factory=list)
     """The feeds: the address of the page that has one, and its ``feed`` front matter (``title``,
     ``papers``) with the ``file`` it is written to (set in ``on_page_markdown``)."""
-    pagefind_articles: dict[str, str] = dataclasses.field(default_factory=dict)
-    """Hosted build searched with Pagefind: the opening of the article of each page it indexes (by
-    the page's address), marked for it: a paper's whole article with its facet values as Pagefind
-    filters; for a topic's or an organisation's page, which lists papers, only what lunr indexes of
-    it (its name and description) in an element Pagefind reads and the reader does not see."""
     worker_uri: str = WORKER_URI.format(hash="0" * 8)
     """The search worker's address (set in ``on_files``)."""
     memo: dict[tuple[str, ...], str] = dataclasses.field(default_factory=dict)
@@ -190,8 +184,6 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             raise PluginError(
                 f"{SEARCH_DATA} is missing from the docs folder: build the site with `python -m generator build`"
             )
-        if _pagefind(config):
-            _build.pagefind_articles.update(_pagefind_markup(_build.search_data))
         worker = _project_file(config, LUNR).read_text(encoding="utf-8") + "\n" + WORKER.read_text(encoding="utf-8")
         _build.worker_uri = WORKER_URI.format(hash=_content_hash(worker))
         files.append(File.generated(config, _build.worker_uri, content=worker))
@@ -233,57 +225,14 @@ def _offline_links(html: str, page: Page, files: Files, keep: Callable[[str], bo
     return addresses.offline_links(html, addresses.hosted_url(src), addresses.offline_url(src), offline, keep)
 
 
-def _pagefind_markup(data: dict[str, Any]) -> dict[str, str]:
-    """``_Build.pagefind_articles`` from the search file (its layout: generator/search/searchfile.py DOCS)."""
-    docs, facets = data["docs"], data["facets"]
-    closures = [[facets["topic"][n][0] for n in closure] for _, closure in data["topic_sets"]]
-    compat = dict(data.get("compat", []))
-    articles = {}
-    for ref, (location, title, text, topics, date, org) in enumerate(
-        zip(docs["location"], docs["title"], docs["text"], docs["topics"], docs["date"], docs["org"], strict=True)
-    ):
-        if topics >= 0:  # a paper
-            paper: dict[str, Any] = {"topic": closures[topics]}
-            if date:
-                paper["year"], paper["date"] = date[:4], date
-            if org >= 0:
-                paper["org"] = facets["org"][org][0]
-            # The words search folds (D²GS as d2gs), hidden: Pagefind does not fold what it indexes.
-            hidden = f"<div hidden>{html.escape(compat[ref])}</div>" if ref in compat else ""
-            articles[f"{location}/"] = _ARTICLE[:-1] + " data-pagefind-body>" + _filter_markup(paper) + hidden
-        else:  # title and text are escaped HTML already
-            text = f"<p>{text}</p>" if text else ""
-            articles[f"{location}/"] = (
-                f'{_ARTICLE}<div hidden data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>{text}</div>'
-            )
-    return articles
-
-
-def _filter_markup(doc: dict[str, Any]) -> str:
-    """A paper's facet values as Pagefind filters and its date to sort by and to show, in an element
-    Pagefind reads but does not index."""
-    values = [("topic", t) for t in doc["topic"]] + [(n, doc[n]) for n in ("year", "org") if n in doc]
-    spans = "".join(f'<span data-pagefind-filter="{n}">{html.escape(v)}</span>' for n, v in values)
-    if "date" in doc:  # a query of facets alone lists papers newest first; results show the date
-        date = html.escape(doc["date"])
-        spans += f'<span data-pagefind-sort="date">{date}</span><span data-pagefind-meta="date">{date}</span>'
-    return f"<div hidden data-pagefind-ignore>{spans}</div>"
-
-
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    """Point the page's search at the site's worker; mark pages for Pagefind when it answers the
-    search box; give the search dialog an accessible name."""
+    """Point the page's search at the site's worker; give the search dialog an accessible name."""
     if _own_search(config):
         output, found = _MATERIAL_WORKER.subn(
             lambda m: m[1] + _build.worker_uri.rsplit("/", 1)[1] + '"', output, count=1
         )
         if not found:
             raise PluginError(f"{page.file.src_uri}: the theme's search worker address was not found in the page")
-        article = _build.pagefind_articles.get(page.url)
-        if article is not None:
-            if _ARTICLE not in output:
-                raise PluginError(f"{page.file.src_uri}: the theme's article element was not found for Pagefind")
-            output = output.replace(_ARTICLE, article, 1)
     # Material reads every <link rel="alternate"> as another language of the site and downloads and
     # parses the whole sitemap once per such link, on every page opened: with the two feed links,
     # 0.6 s of the page's time at 10,000 papers, during which the search box cannot answer

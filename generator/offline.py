@@ -11,7 +11,7 @@ compares this with, file by file):
   a worker from ``file://``; no instant navigation (the theme fetches pages for it);
 - the search data as scripts (``search/search_index.js``, ``search/lunr_index.js``): a page opened
   from ``file://`` cannot fetch a JSON file; always lunr (Pagefind needs a web server);
-- no feeds (they give hosted addresses), no Pagefind bundle or markup, the sitemap's addresses as
+- no feeds (they give hosted addresses), no Pagefind bundle, the sitemap's addresses as
   files.
 
 Files both sites share (stylesheets, scripts, previews, ``papers.json``) are hard links to the
@@ -49,16 +49,16 @@ _SCOPE = re.compile(r'(__md_scope=new URL\(")([^"]*)(",location\))')
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.DOTALL)
 _CONFIG_LINK = re.compile(r'("(?:base|search)": ")([^"]*)(")')
 _CANONICAL = re.compile(r'(<link rel="canonical" href=")([^"]*)(")')
-_PAGEFIND_ARTICLE = re.compile(
-    r'<article class="md-content__inner md-typeset"(?: data-pagefind-body)?>(?:<div hidden[^>]*>.*?</div>)*', re.DOTALL
-)
-_ARTICLE = '<article class="md-content__inner md-typeset">'
 _SITEMAP_LOC = re.compile(r"(<loc>)([^<]*)(</loc>)")
 
 
-def derive(hosted: Path, offline: Path, docs: Path, root: Path) -> None:
+def derive(hosted: Path, offline: Path, docs: Path, root: Path, part: int = 0, parts: int = 1) -> None:
     """Write the offline site into the empty folder ``offline`` from the hosted site ``hosted``, built
-    by MkDocs from ``docs``; ``root``: the project folder (for the shim)."""
+    by MkDocs from ``docs``; ``root``: the project folder (for the shim).
+
+    ``part`` of ``parts``: write only that share of the pages (every ``parts``-th, in the order of the
+    hosted folder's listing), and the other files with part 0; processes running every part of the
+    same ``parts`` at once write the whole site, each page once."""
     settings = json.loads((hosted / SEARCH_SETTINGS).read_text(encoding="utf-8"))
     site_url: str = settings["config"]["papers"]["site_url"]
     sources = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
@@ -75,6 +75,7 @@ def derive(hosted: Path, offline: Path, docs: Path, root: Path) -> None:
         return path
 
     cache: dict[tuple[str, str, str, bool], str] = {}
+    count = 0
     for folder, folders, names in os.walk(hosted):
         here = os.path.relpath(folder, hosted)
         if here == ".":
@@ -82,6 +83,12 @@ def derive(hosted: Path, offline: Path, docs: Path, root: Path) -> None:
         for name in names:
             relative = name if here == "." else f"{here}/{name}".replace(os.sep, "/")
             source = Path(folder) / name
+            if relative in files_of or relative == "404.html":
+                count += 1
+                if count % parts != part:
+                    continue
+            elif part:
+                continue
             if relative in files_of:
                 url = files_of[relative]
                 text = page(source.read_text(encoding="utf-8"), url, pages[url], pages, site_url, base_path, cache)
@@ -101,7 +108,8 @@ def derive(hosted: Path, offline: Path, docs: Path, root: Path) -> None:
                 continue
             else:
                 _share(source, target(relative))
-    shutil.copyfile(root / addresses.SHIM, target(addresses.SHIM_URI))
+    if not part:
+        shutil.copyfile(root / addresses.SHIM, target(addresses.SHIM_URI))
 
 
 def page(
@@ -121,7 +129,6 @@ def page(
     else:
         base = addresses.relative("", offline_url)
         shim = addresses.relative(addresses.SHIM_URI, offline_url)
-    html = _PAGEFIND_ARTICLE.sub(_ARTICLE, html, count=1)
     html = _PAGE_FEED.sub("", _SITE_FEEDS.sub("", html, count=1), count=1)
     html = addresses.offline_links(html, url, offline_url, pages.get, cache=cache)
     html, found = _PALETTE_THEN_LIBS.subn(

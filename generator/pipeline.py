@@ -162,7 +162,12 @@ def build(
             run.stage("write", lambda: fill(docs, files), total=len(files))
         if sites:
             report.sites = build_sites(
-                root, source_epoch(corpus), docs.path, pagefind=engine == "pagefind", stage=run.stage
+                root,
+                source_epoch(corpus),
+                docs.path,
+                pagefind=engine == "pagefind",
+                stage=run.stage,
+                aside_done=lambda name, usage: run.done_aside(name, usage.seconds, usage.cpu_seconds, usage),
             )
     report.docs = docs.changes
     return report

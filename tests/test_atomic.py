@@ -289,10 +289,10 @@ def changed_copy(built_once: Path, target: Path, papers: int) -> tuple[Path, dic
     return project, {name: snapshot(project / name) for name in OUTPUTS}
 
 
-def start_build(project: Path) -> subprocess.Popen[str]:
+def start_build(project: Path, *args: str) -> subprocess.Popen[str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     return subprocess.Popen(
-        [sys.executable, "-m", "generator", "build"],
+        [sys.executable, "-m", "generator", "build", *args],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,
@@ -416,6 +416,29 @@ def test_mkdocs_dies_with_a_killed_build(built_once, tmp_path):
         pytest.fail("MkDocs still runs two minutes after its build was killed")
     for staging in (".site.staging", ".site-offline.staging"):
         assert not (project / staging / "search" / "facets.js").exists(), f"an orphaned MkDocs finished {staging}"
+    for name in OUTPUTS:
+        assert snapshot(project / name) == before[name], f"{name}/ changed"
+    then_a_normal_build_succeeds_and_cleans_up(project)
+
+
+@pytest.mark.slow
+def test_pagefind_dies_with_a_killed_build(built_once, tmp_path):
+    """SIGKILL to the build alone while Pagefind's pages are written beside MkDocs: the process that
+    writes them and Pagefind end with it, and the next build removes what they left."""
+    project, before = changed_copy(built_once, tmp_path, papers=300)
+    process = start_build(project, "--search", "pagefind")
+    wait_for_files_in(project / ".site-offline.staging" / ".pagefind" / "pages", process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=120)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # the group is gone once every child has ended
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("Pagefind or MkDocs still runs two minutes after its build was killed")
     for name in OUTPUTS:
         assert snapshot(project / name) == before[name], f"{name}/ changed"
     then_a_normal_build_succeeds_and_cleans_up(project)

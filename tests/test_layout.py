@@ -127,10 +127,11 @@ def test_the_readme_diagram_shows_every_stage_in_the_order_the_pipeline_runs(
     )
     # The stages before the sites, as the build timed them (in the order their results arrive), then
     # the steps of the sites' build with Pagefind, as generator/site.py runs them (MkDocs and Pagefind
-    # stood in for, the derivation skipped: test_site_builds.py).
+    # stood in for, the derivation and the pages for Pagefind skipped: test_site_builds.py).
     steps: list[str] = []
     monkeypatch.setattr(tethered, "command", lambda module, *args: [sys.executable, "-c", FAKE, module, *args])
-    monkeypatch.setattr(site, "derive", lambda *args: None)
+    monkeypatch.setattr(site, "derive", lambda *args, **kwargs: None)
+    monkeypatch.setattr(site, "pages_for", lambda docs, out, *args: out.mkdir(parents=True))
     site.build_sites(
         tmp_path, 0, tmp_path / "docs", pagefind=True, stage=lambda name, work: steps.append(name) or work()
     )

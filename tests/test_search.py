@@ -26,7 +26,7 @@ from lunr.index import Index  # type: ignore[import-untyped]
 from lunr.stemmer import stemmer  # type: ignore[import-untyped]
 from lunr.token_set import TokenSet  # type: ignore[import-untyped]
 
-from generator import search
+from generator import pagefind_index, search
 from tests.conftest import ROOT, run_generator
 
 QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries.yml").read_text(encoding="utf-8"))
@@ -752,26 +752,6 @@ def test_a_stale_offline_copy_of_a_pagefind_site_is_named_in_the_error(
     assert err.startswith(f"error: {stale}: search data of format 1; this version reads format 2"), err
 
 
-def test_a_page_pagefind_cannot_mark_stops_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pagefind indexes only pages marked data-pagefind-body; a theme that no longer has the article
-    element the hook marks would otherwise leave every filter out, silently."""
-    from types import SimpleNamespace
-
-    from mkdocs.exceptions import PluginError
-
-    from generator import mkdocs_hooks
-
-    article = '<article class="md-content__inner md-typeset" data-pagefind-body><div hidden></div>'
-    monkeypatch.setitem(mkdocs_hooks._build.pagefind_articles, "papers/x/", article)
-    config: Any = SimpleNamespace(extra={}, plugins={})
-    page: Any = SimpleNamespace(url="papers/x/", file=SimpleNamespace(src_uri="papers/x.md"))
-    worker = '"search": "../../assets/javascripts/workers/search.a7633da7.min.js"'
-    marked = mkdocs_hooks.on_post_page(f'{worker}<article class="md-content__inner md-typeset">', page, config)
-    assert "data-pagefind-body><div hidden></div>" in marked and "javascripts/search-worker." in marked
-    with pytest.raises(PluginError, match="article element was not found"):
-        mkdocs_hooks.on_post_page(f"{worker}<article>", page, config)
-
-
 # --- Unicode: Greek letters, superscripts, fullwidth letters, accents (issue 13) ------------------------
 
 UNICODE_QUERIES = yaml.safe_load((Path(__file__).parent / "search_queries_unicode.yml").read_text(encoding="utf-8"))
@@ -936,11 +916,12 @@ def test_the_browser_worker_ranks_unicode_queries_as_python_does(unicode_site: P
         assert all(abs(a[1] - h.score) <= 1e-9 * max(1.0, h.score) for a, h in zip(answer, hits, strict=True)), query
 
 
-def test_pagefind_pages_hold_the_folded_words_hidden(unicode_pagefind_site: Path) -> None:
+def test_pagefind_pages_hold_the_folded_words_hidden(unicode_pagefind_site: Path, tmp_path: Path) -> None:
     """Pagefind tokenises pages itself: a paper page's indexed article holds the words folding changes."""
     data = json.loads((unicode_pagefind_site / "docs" / search.INDEX_FILE).read_text(encoding="utf-8"))
     assert data["engine"] == "pagefind" and data["compat"]
-    (page,) = (unicode_pagefind_site / "site" / "papers").glob("d2gs*/index.html")
+    pagefind_index.pages_for(unicode_pagefind_site / "docs", tmp_path, unicode_pagefind_site, "mkdocs.yml")
+    (page,) = (tmp_path / "papers").glob("d2gs*/index.html")
     article = page.read_text(encoding="utf-8").split("data-pagefind-body>", 1)[1]
     hidden = article.split("</article>", 1)[0].split("<div hidden>", 1)[1].split("</div>", 1)[0]
     assert "d2gs" in hidden.split() and "regularization" in hidden.split(), hidden

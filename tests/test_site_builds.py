@@ -1,8 +1,9 @@
 """The sites' build (generator/site.py): MkDocs renders the hosted site strict from the staged docs with
-the input's date, the offline site is derived from it while Pagefind indexes the hosted one when
-asked, and any failure names its config and keeps both previous sites. MkDocs and Pagefind are stood
-in for by a small script with their command lines, the derivation by a copy (the real builds are in
-test_site.py, the derivation's own tests in test_offline.py)."""
+the input's date while Pagefind indexes the hosted site's pages when asked, the offline site is
+derived from the render, and any failure names its config and keeps both previous sites. MkDocs and
+Pagefind are stood in for by a small script with their command lines, Pagefind's pages and the
+derivation by copies (the real builds are in test_site.py, the derivation's own tests in
+test_offline.py, the pages' in test_pagefind_index.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ import json
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from generator import site, tethered
+from generator import aside, pagefind_index, site, tethered
 from generator.errors import BuildError, UserError
 
 FAKE = r"""
-import json, os, pathlib, sys
+import json, os, pathlib, sys, time
 module, *args = sys.argv[1:]
 fail = os.environ.get("FAKE_FAIL", "")
 if module == "mkdocs":
@@ -31,6 +33,13 @@ if module == "mkdocs":
     if fail == "mkdocs-quietly":
         print("x" * 3000 + "the end")
         sys.exit(7)
+    if os.environ.get("FAKE_WAIT"):  # a render that ends only once Pagefind has indexed
+        for _ in range(200):
+            if pathlib.Path(os.environ["FAKE_WAIT"]).exists():
+                break
+            time.sleep(0.05)
+        else:
+            sys.exit("Pagefind did not run while MkDocs rendered")
     out.mkdir(parents=True, exist_ok=True)
     env = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "SITE_DOCS_DIR", "NO_MKDOCS_2_WARNING")}
     (out / "index.html").write_text(json.dumps({"config": config, "args": args, "env": env}))
@@ -38,9 +47,12 @@ elif module == "pagefind":
     if fail == "pagefind":
         print("Error: No module named pagefind_bin", file=sys.stderr)
         sys.exit(3)
-    bundle = pathlib.Path(args[args.index("--site") + 1]) / args[args.index("--output-subdir") + 1]
+    pages = pathlib.Path(args[args.index("--site") + 1])
+    bundle = pathlib.Path(args[args.index("--output-path") + 1])
     bundle.mkdir()
-    (bundle / "pagefind.js").write_text(json.dumps(args))
+    (bundle / "pagefind.js").write_text(json.dumps({"args": args, "pages": sorted(os.listdir(pages))}))
+    if os.environ.get("FAKE_WAIT"):
+        pathlib.Path(os.environ["FAKE_WAIT"]).write_text("")
 """
 """MkDocs and Pagefind as far as build_sites sees them: ``FAKE_FAIL`` makes one fail."""
 
@@ -58,15 +70,23 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project folder with staged docs; MkDocs and Pagefind replaced by ``FAKE``, the derivation
     of the offline site by a copy of the hosted one (``FAKE_FAIL=derive``: the theme's markup unknown)."""
 
-    def derive(hosted: Path, offline: Path, docs: Path, root: Path) -> None:
+    def derive(hosted: Path, offline: Path, docs: Path, root: Path, part: int = 0, parts: int = 1) -> None:
         if os.environ.get("FAKE_FAIL") == "derive":
             raise ValueError("index.html: the theme's scripts were not found where the offline shim goes")
-        shutil.copytree(hosted, offline, dirs_exist_ok=True, ignore=shutil.ignore_patterns("pagefind"))
-        (offline / "derived-from.json").write_text(json.dumps([str(docs), str(root)]))
+        if part == 0:
+            shutil.copytree(hosted, offline, dirs_exist_ok=True, ignore=shutil.ignore_patterns("pagefind"))
+        (offline / f"derived-from-{part}-of-{parts}.json").write_text(json.dumps([str(docs), str(root)]))
+
+    def pages_for(docs: Path, out: Path, root: Path, config: str) -> int:
+        out.mkdir(parents=True)
+        (out / "index.html").write_text(json.dumps([str(docs), config]))
+        return 1
 
     monkeypatch.setattr(tethered, "command", lambda module, *args: [sys.executable, "-c", FAKE, module, *args])
     monkeypatch.setattr(site, "derive", derive)
+    monkeypatch.setattr(site, "pages_for", pages_for)
     monkeypatch.delenv("FAKE_FAIL", raising=False)
+    monkeypatch.delenv("FAKE_WAIT", raising=False)
     STEPS.clear()
     (tmp_path / "staged-docs").mkdir()
     return tmp_path
@@ -95,8 +115,10 @@ def test_mkdocs_renders_the_hosted_site_strict_from_the_staged_docs_then_the_off
         "NO_MKDOCS_2_WARNING": "1",
     }
     assert (project / "site-offline" / "index.html").read_bytes() == (project / "site" / "index.html").read_bytes()
-    assert json.loads((project / "site-offline" / "derived-from.json").read_text()) == [docs, str(project)]
-    assert [r.changes.written for r in results] == [1, 2] and all(r.seconds >= 0 for r in results)
+    for part in (0, 1):  # the derivation's two halves
+        derived = json.loads((project / "site-offline" / f"derived-from-{part}-of-2.json").read_text())
+        assert derived == [docs, str(project)]
+    assert [r.changes.written for r in results] == [1, 3] and all(r.seconds >= 0 for r in results)
     assert not (project / "site" / "pagefind").exists()
     assert sorted(os.listdir(project)) == ["site", "site-offline", "staged-docs"]  # no staging folder left
 
@@ -106,12 +128,21 @@ def test_a_rebuild_of_the_same_output_writes_nothing(project: Path) -> None:
     assert [(r.changes.written, r.changes.removed) for r in build(project)] == [(0, 0), (0, 0)]
 
 
-def test_pagefind_indexes_the_hosted_site_only_while_the_offline_one_is_derived(project: Path) -> None:
+def test_pagefind_indexes_the_pages_written_from_docs_while_mkdocs_renders(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not aside.can_fork():
+        pytest.skip("one core: Pagefind runs after the render")
+    monkeypatch.setenv("FAKE_WAIT", str(project.parent / f"{project.name}-pagefind-ran"))
+    began = time.perf_counter()
     build(project, pagefind=True)
+    assert time.perf_counter() - began < 10
     assert STEPS == ["mkdocs", "offline", "pagefind"]
-    args = json.loads((project / "site" / "pagefind" / "pagefind.js").read_text())
-    assert args[args.index("--exclude-selectors") + 1] == site.PAGEFIND_IGNORE
+    ran = json.loads((project / "site" / "pagefind" / "pagefind.js").read_text())
+    args = ran["args"]
+    assert args[args.index("--exclude-selectors") + 1] == pagefind_index.IGNORE and ran["pages"] == ["index.html"]
     assert not (project / "site-offline" / "pagefind").exists()
+    assert not (project / "site-offline" / site.PAGEFIND_WORK).exists()  # the pages and bundle were moved or removed
 
 
 FAILURES = {

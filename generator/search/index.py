@@ -111,7 +111,8 @@ def build(corpus: Corpus, engine: str = "lunr") -> bytes:
             }
         )
         progress.advance()
-    # Pagefind tokenises pages on its own: a paper's page holds, hidden, the words folding changes.
+    # Pagefind tokenises pages on its own: the page of a paper it reads (generator/pagefind_index.py)
+    # holds, hidden, the words folding changes.
     compat = [
         [ref, " ".join(found)]
         for ref, paper in enumerate(papers)
