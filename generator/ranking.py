@@ -297,20 +297,35 @@ def features(signals: Signals, rows: np.ndarray, columns: np.ndarray) -> np.ndar
     out = np.zeros((len(rows), len(FEATURES)), dtype=np.float32)
     similar = s.similarity.similar
     neighbours = _strongest(similar, NEIGHBOURS) if similar is not None else None
+    topics, families = s.topics.toarray(), s.families.toarray()  # papers × subject topics: small
     for start in range(0, len(rows), _PAIRS_AT_ONCE):
         a, b = rows[start : start + _PAIRS_AT_ONCE], columns[start : start + _PAIRS_AT_ONCE]
         part = out[start : start + len(a)]
         part[:, 0] = _similarities(s.similarity, a, b)
-        part[:, 1] = np.einsum("ij,ij->i", s.semantic[a], s.semantic[b])
+        part[:, 1] = _dot_products(s.semantic, a, b)
         if neighbours is not None:
             part[:, 2] = _row_products(neighbours, a, b)
-        part[:, 3] = np.einsum("ij,ij->i", s.profile[a], s.profile[b])
-        part[:, 4] = np.minimum(_row_products(s.topics, a, b), 2)
-        shares_subject = _row_products(s.families, a, b) > 0
+        part[:, 3] = _dot_products(s.profile, a, b)
+        part[:, 4] = np.minimum(_dot_products(topics, a, b), 2)
+        shares_subject = _dot_products(families, a, b) > 0
         part[:, 5] = (s.surveys[a] != s.surveys[b]) & shares_subject
         part[:, 6] = np.maximum(_lookup(s.mentions, a, b), _lookup(s.mentions, b, a))
         part[:, 7] = np.minimum(_row_products(s.names, a, b), 3)
-        part[:, 8] = np.einsum("ij,ij->i", s.embedding[a], s.embedding[b])
+        part[:, 8] = _dot_products(s.embedding, a, b)
+    return out
+
+
+def _dot_products(space: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The dot product of row ``a[i]`` and row ``b[i]`` of a dense matrix, for each i. Pairs come
+    row by row (runs of one ``a``): each run is one block of rows times one vector, five times
+    faster than copying both rows of every pair; pairs in no order are multiplied pair by pair."""
+    starts = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if len(a) else np.zeros(0, dtype=np.int64)
+    if len(starts) * 8 > len(a):
+        result: np.ndarray = np.einsum("ij,ij->i", space[a], space[b])
+        return result
+    out = np.empty(len(a), dtype=space.dtype)
+    for lo, hi in itertools.pairwise([*starts.tolist(), len(a)]):
+        out[lo:hi] = space[b[lo:hi]] @ space[a[lo]]
     return out
 
 
@@ -486,18 +501,27 @@ def _joined(terms: list[str], texts: tuple[str, str]) -> list[str]:
     into one (``monte carlo tree``) where both ``texts`` write it, in the place of the weightier; up
     to LONGEST_PHRASE words."""
     terms = list(terms)
+    words = [t.split() for t in terms]
     joined = True
     while joined:
         joined = False
-        for i, j in itertools.permutations(range(len(terms)), 2):
-            first, second = terms[i].split(), terms[j].split()
-            if len(first) < 2 or len(second) < 2 or first[-1] != second[0]:
+        starting: dict[str, list[int]] = {}  # the phrases by their first word, in order
+        for j, second in enumerate(words):
+            if len(second) >= 2:
+                starting.setdefault(second[0], []).append(j)
+        for i, first in enumerate(words):
+            if len(first) < 2 or first[-1] not in starting:
                 continue
-            phrase = " ".join(first + second[1:])
-            if len(first) + len(second) - 1 <= LONGEST_PHRASE and phrase in texts[0] and phrase in texts[1]:
-                terms[min(i, j)] = phrase
-                del terms[max(i, j)]
-                joined = True
+            for j in starting[first[-1]]:
+                if j == i or len(first) + len(words[j]) - 1 > LONGEST_PHRASE:
+                    continue
+                phrase = " ".join(first + words[j][1:])
+                if phrase in texts[0] and phrase in texts[1]:
+                    terms[min(i, j)], words[min(i, j)] = phrase, phrase.split()
+                    del terms[max(i, j)], words[max(i, j)]
+                    joined = True
+                    break
+            if joined:
                 break
     return terms
 
