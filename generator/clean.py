@@ -100,9 +100,12 @@ _GLUED_HREF = re.compile(r"(?P<url>https?://[^\s{}<>\"]+)\{(?P<text>[^{}\n]{1,20
 """An address with the text of the ``\\href`` a copy lost glued after it (``https://x.io/{project page}``)."""
 
 
-_GLUED_SCHEME = re.compile(r"(?<=[^\W\d_]|/)(?=https?://)", re.IGNORECASE)
+_GLUED_SCHEME = re.compile(r"(?<=[^\W\d_])(?=https?://)", re.IGNORECASE)
 _BROKEN_SCHEME = re.compile(r"\b(https?):(?: //|/ ?(?=[\w-]+\.))", re.IGNORECASE)
 _REPEATED_ADDRESS = re.compile(r"(https?://[^\s{}]+?) \1(?![^\s.,;:!?)])", re.IGNORECASE)
+_DOUBLED_ADDRESS = re.compile(r"(https?://[^\s{}]+?)\1(?![^\s.,;:!?)])", re.IGNORECASE)
+"""An address glued to a copy of itself (``https://x.io/https://x.io/``); an address inside another
+(``https://web.archive.org/web/2020/https://x.io``) is not a copy and stays."""
 
 
 def _markdown_marks(text: str) -> str:
@@ -116,6 +119,8 @@ def _markdown_marks(text: str) -> str:
         text = _GLUED_HREF.sub(_glued_href, text)
     if "http" in text.lower():
         text = _BROKEN_SCHEME.sub(r"\1://", text)
+        if text.count("://") > 1:
+            text = _DOUBLED_ADDRESS.sub(r"\1", text)
         if _GLUED_SCHEME.search(text):
             text = _REPEATED_ADDRESS.sub(r"\1", _GLUED_SCHEME.sub(" ", text))
     return text

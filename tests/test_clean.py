@@ -347,6 +347,11 @@ def test_lost_link_markup_shows_its_text_and_address_once(abstract, text, urls):
     assert [link.url for link in cleaned.links] == urls
 
 
+def test_an_address_holding_another_is_not_a_copy_of_it():
+    text = "Archived at https://web.archive.org/web/2020/https://example.com/data."
+    assert clean_entries([entry(text)]).entries[0].abstract == text
+
+
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
