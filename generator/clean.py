@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .ids import named
-from .latex import latex_to_text
+from .latex import latex_to_text, stripped_latex_to_text
 from .model import Diagnostic, Entry, Link, Organisation
 
 ABSTRACT_LIMIT = 10_000
@@ -83,9 +83,68 @@ def _clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     if "\\" in text or "$" in text:
         converted = latex_to_text(text)
         text, addresses = _drop(converted.text), converted.addresses
+    text = _markdown_marks(stripped_latex_to_text(text))
     if "~" in text:
         text = _TIE.sub(_untie, text)
     return _fold_spaces(text), addresses
+
+
+_MARKDOWN_MARKS = re.compile(
+    r"\*\*(?P<strong>(?=[^\s*])[^*\n]{1,200}?(?<=[^\s*]))\*\*"
+    r"|(?<![^\s(“\"])\*(?P<em>(?=[A-Za-z])[^*\n]{1,100}?(?<=[A-Za-z0-9)]))\*(?=[\s,.;:!?)”\"]|$)"
+    r"|\[(?P<label>[^\[\]\n]{1,200})\]\((?P<target>(?:https?://)?[\w.-]+\.[a-z]{2,}(?:/[^\s()]*)?)\)"
+)
+"""Markdown that abstracts written for Markdown pages keep: ``**bold**``, ``*emphasis*`` (not the star
+of ``A*`` or ``RRT*``) and ``[label](address)``. The page escapes the text, so the marks would show."""
+_GLUED_HREF = re.compile(r"(?P<url>https?://[^\s{}<>\"]+)\{(?P<text>[^{}\n]{1,200})\}")
+"""An address with the text of the ``\\href`` a copy lost glued after it (``https://x.io/{project page}``)."""
+
+
+_GLUED_SCHEME = re.compile(r"(?<=[^\W\d_])(?=https?://)", re.IGNORECASE)
+_BROKEN_SCHEME = re.compile(r"\b(https?):(?: //|/ ?(?=[\w-]+\.))", re.IGNORECASE)
+_REPEATED_ADDRESS = re.compile(r"(https?://[^\s{}]+?) \1(?![^\s.,;:!?)])", re.IGNORECASE)
+_DOUBLED_ADDRESS = re.compile(r"(https?://[^\s{}]+?)\1(?![^\s.,;:!?)])", re.IGNORECASE)
+"""An address glued to a copy of itself (``https://x.io/https://x.io/``); an address inside another
+(``https://web.archive.org/web/2020/https://x.io``) is not a copy and stays."""
+
+
+def _markdown_marks(text: str) -> str:
+    """The text without Markdown's marks (``_MARKDOWN_MARKS``) or the text of a lost ``\\href`` glued to
+    its address (``_GLUED_HREF``), with each address apart from the word and
+    the copy of itself a copy glued it to (``athttps://x.io``, ``https://x.iohttps://x.io``), and
+    ``https: //`` or ``https:/`` mended."""
+    if "*" in text or "](" in text:
+        text = _MARKDOWN_MARKS.sub(_unmark, text)
+    if "{" in text and "://" in text:
+        text = _GLUED_HREF.sub(_glued_href, text)
+    if "http" in text.lower():
+        text = _BROKEN_SCHEME.sub(r"\1://", text)
+        if text.count("://") > 1:
+            text = _DOUBLED_ADDRESS.sub(r"\1", text)
+        if _GLUED_SCHEME.search(text):
+            text = _REPEATED_ADDRESS.sub(r"\1", _GLUED_SCHEME.sub(" ", text))
+    return text
+
+
+def _glued_href(match: re.Match[str]) -> str:
+    """The lost ``\\href``'s text then its address in parentheses; the address alone when the text is the
+    same address or arXiv's stand-in for one (``this https URL``); a placeholder (``{URL}``) stays."""
+    url, label = match["url"], match["text"].strip()
+    if _PLACEHOLDER.fullmatch(match[0], len(url)):  # ``{URL}``: not a link text, and warned about
+        return match[0]
+    if re.sub(r"^https?://", "", label).rstrip("/") == re.sub(r"^https?://", "", url).rstrip("/"):
+        return url
+    if not label or re.fullmatch(r"(?:this )?https? URL", label, re.I):
+        return url
+    return f"{label} ({url})"
+
+
+def _unmark(match: re.Match[str]) -> str:
+    if match["label"] is None:
+        return match["strong"] or match["em"]
+    label, target = match["label"].strip(), match["target"]
+    same = re.sub(r"^https?://", "", label).rstrip("/") == re.sub(r"^https?://", "", target).rstrip("/")
+    return target if same or "://" in label else f"{label} ({target})"
 
 
 def _untie(match: re.Match[str]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pylatexenc import latexwalker
@@ -50,12 +51,19 @@ _STRETCH = re.compile(
     | (?P<cite>[ ~]*\\(?:cite[a-zA-Z]*|[cC]?ref|eqref|autoref|label)\*?(?:\s*\[[^\[\]]*\])*\s*{_GROUP})
     | (?P<math>\$(?=\S)(?P<inner>[^$\n]{{1,200}}?)(?<=\S)\$(?!\d)|\\\((?P<paren>.{{1,200}}?)\\\))
     | (?P<command>\\[A-Za-z]+\*?(?:\s*\[[^\[\]{{}}]*\])*(?:\s*{_GROUP})*)
+    | (?P<accent>\\(?P<mark>["'`^~])(?:\{{(?P<braced>[A-Za-zı])\}}|(?P<letter>[A-Za-zı]))?)
+    | (?P<dollar>\\(?=\d))
     | (?P<escape>\\[%&_\#$,;:!{{}} ~\\])
     """,
     re.VERBOSE,
 )
 """One LaTeX stretch; the ``cite`` branch takes the spaces before the citation with it; ``glued``
-is an ``\\href`` whose text the copy moved inside the address (``\\href{URL{text}}``)."""
+is an ``\\href`` whose text the copy moved inside the address (``\\href{URL{text}}``); ``accent`` is
+an accented letter (``Schr\\"odinger``, ``Fr\\'echet``) or an escaped quote (``GPT-4o\\'s``);
+``dollar`` is ``\\$`` whose dollar a copy lost (``costs \\81 on one GPU``, ``less than \\0.1``)."""
+
+_ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
+"""LaTeX's accent commands and the combining marks they put on the letter after them."""
 
 _GLUED_TEXT = re.compile(r"(https?://[^\s{}]+)\{([^{}]*)\}")
 
@@ -92,6 +100,10 @@ def latex_to_text(text: str) -> Converted:
             return url
         if match["cite"]:
             return ""
+        if match["accent"]:
+            return _accent(match)
+        if match["dollar"]:
+            return "" if re.match(r"\d+\)", text[match.end() :]) else "$"  # ``\\3) Training``: a list item
         if match["math"]:
             inner = match["inner"] if match["inner"] is not None else match["paren"]
             if match["inner"] is not None and not looks_like_math(inner):
@@ -102,6 +114,52 @@ def latex_to_text(text: str) -> Converted:
     # A backslash the stretches left (one before ``\\emph`` read as a line break) starts no command.
     converted = _LEFTOVER_COMMAND.sub(r"\1", _BRACED_WORD.sub(r"\1", _STRETCH.sub(replace, text)))
     return Converted(converted, tuple(dict.fromkeys(a for a in addresses if a)))
+
+
+def _accent(match: re.Match[str]) -> str:
+    """``\\"o`` → ``ö``; an apostrophe or quote escaped as code escapes it (``object\\'s``) stays one."""
+    mark, letter = match["mark"], match["braced"] or match["letter"]
+    after = match.string[match.end() : match.end() + 1]
+    if not letter or (
+        mark == "'" and letter == "s" and not after.isalpha() and match.string[: match.start()][-1:].isalnum()
+    ):
+        return mark + (letter or "")
+    base = "i" if letter == "ı" else letter  # ``na\\"ıve``: an accent takes the i's dot
+    return unicodedata.normalize("NFC", base + _ACCENTS[mark])
+
+
+_TEX_QUOTES = re.compile(
+    r"``(?P<double>(?:[^`'\"\n]|'(?=\w)){1,300}?)(?:''|\")|(?<![\w`])`(?P<single>(?:[^`'\n]|'(?=\w)){1,100}?)'(?!\w)"
+)
+"""TeX's quotation marks, as arXiv text keeps them: ``\u0060\u0060world models''`` and ``\u0060folding'``."""
+_STRIPPED_OPERATOR = re.compile(
+    r"(?<=[\d)}])times(?![a-z])"  # ``41times``, ``3times3``, ``(r)times``
+    r"|(?<![A-Za-z])(?:sim|approx|leq|geq)(?=\d[\d.,]*(?:[%×KMBx]|times|[\s);,]|$))"  # ``sim20%``, not ``sim2real``
+    r"|(?<=[\d%])\s?rightarrow\s?(?=\d)"  # ``0.73rightarrow0.90``
+)
+_OPERATORS = {"times": "×", "sim": "~", "approx": "≈", "leq": "≤", "geq": "≥", "rightarrow": " → "}
+_STRIPPED_COMMAND = re.compile(
+    r"(?<![\\A-Za-z])(?:text(?:bf|it|tt|sc|rm|sf)?|emph|math(?:rm|bf|it|sf|tt|cal|bb)|underline)\{(?P<arg>[^{}]*)\}"
+    r"|\{(?:bf|it|em|sc|tt|rm) (?P<font>[^{}]*)\}"  # ``{bf MASK}``
+    r"|(?<=\d)\{(?P<sep>,)\}(?=\d)"  # ``1{,}879``
+    r"|(?<=\d)\^(?:\{circ\}|circ)"  # ``360^{circ}``
+)
+"""Text commands whose backslash a copy dropped (``textbf{Self}``, ``texttt{D}ual``) and TeX's
+number and degree forms (``1{,}879``, ``360^{circ}``): no word of prose is glued to a brace so."""
+
+
+def stripped_latex_to_text(text: str) -> str:
+    """LaTeX that a copy stripped of its backslashes and dollars made readable (HF Daily Papers
+    drops them): TeX quotes, ``41times``, ``textbf{x}``, ``360^{circ}``."""
+    if "`" in text:
+        text = _TEX_QUOTES.sub(lambda m: f"“{m['double']}”" if m["double"] is not None else f"‘{m['single']}’", text)
+    if "times" in text or "sim" in text or "approx" in text or "eq" in text or "rightarrow" in text:
+        text = _STRIPPED_OPERATOR.sub(lambda m: _OPERATORS[m[0].strip()], text)
+    if "{" in text:
+        text = _STRIPPED_COMMAND.sub(
+            lambda m: m["arg"] or m["font"] or m["sep"] or ("°" if "circ" in m[0] else ""), text
+        )
+    return text
 
 
 def looks_like_math(inner: str) -> bool:

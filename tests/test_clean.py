@@ -195,17 +195,17 @@ def test_href_keeps_its_address_as_a_link_and_its_text_as_text():
         ),
         (  # a copy that lost \href: the link text glued after the address is not part of it
             "at https://github.com/Bekhouche/SegDT{GitHub}.",
-            "at https://github.com/Bekhouche/SegDT{GitHub}.",
+            "at GitHub (https://github.com/Bekhouche/SegDT).",
             ["https://github.com/Bekhouche/SegDT"],
         ),
         (  # ... or glued the address to itself, or a Markdown link's second half
             "at https://github.com/top-yun/MADhttps://github.com/top-yun/MAD and https://github.com/a/b](https://github.com/a/b)",
-            "at https://github.com/top-yun/MADhttps://github.com/top-yun/MAD and https://github.com/a/b](https://github.com/a/b)",
+            "at https://github.com/top-yun/MAD and https://github.com/a/b](https://github.com/a/b)",
             ["https://github.com/a/b", "https://github.com/top-yun/MAD"],
         ),
         (  # ... or glued the address to the word before it, or lost \href's text that is another address
             "future researchhttps://github.com/InternLM/OREAL. At https://x.github.io/w.github.io/{https://w.github.io}.",
-            "future researchhttps://github.com/InternLM/OREAL. At https://x.github.io/w.github.io/{https://w.github.io}.",
+            "future research https://github.com/InternLM/OREAL. At https://w.github.io (https://x.github.io/w.github.io/).",
             ["https://github.com/InternLM/OREAL", "https://w.github.io", "https://x.github.io/w.github.io/"],
         ),
         ("at https://x.github.io/\\allowbreak p", "at https://x.github.io/ p", ["https://x.github.io/"]),
@@ -276,3 +276,89 @@ def test_clean_text_never_shows_a_command_or_an_unbalanced_brace(text):
 def test_a_latex_tie_after_a_word_is_a_space_but_addresses_keep_theirs(abstract, text):
     (cleaned,) = clean_entries([entry(abstract)]).entries
     assert cleaned.abstract == text
+
+
+# Real listings (HF Daily Papers) copy arXiv text with LaTeX's backslashes dropped, accents escaped and
+# Markdown marks kept; each case is a short snippet of one.
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ('the Aya model (\\"Ust\\"un et al., 2024)', "the Aya model (Üstün et al., 2024)"),
+        ("measured by Fr\\'echet Inception Distance, Bolet\\'ın, na\\\"ıvely", "measured by Fréchet Inception Distance, Boletín, naïvely"),
+        ("raises GPT-4o\\'s content scores, vis-\\`a-vis, It\\^o, a \\~8B model", "raises GPT-4o's content scores, vis-à-vis, Itô, a ~8B model"),
+        ("a training cost of \\81 on a single GPU; \\3) Training Pipelines", "a training cost of $81 on a single GPU; 3) Training Pipelines"),
+    ],
+)  # fmt: skip
+def test_escaped_accents_and_dollars_are_letters_and_dollars(raw, clean):
+    assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("the taxonomy for ``world models'' has", "the taxonomy for “world models” has"),
+        ("admit ``I DON'T KNOW'' (IDK), the well-known ``multi-task conflict\" issue", "admit “I DON'T KNOW” (IDK), the well-known “multi-task conflict” issue"),
+        ("it learns to execute a `folding' operation, Student's t", "it learns to execute a ‘folding’ operation, Student's t"),
+        ("a 41times reduction in storage, 64times64times4 latents, 1.92times faster", "a 41× reduction in storage, 64×64×4 latents, 1.92× faster"),
+        ("using only sim20% of calls (sim2times over), not sim2real; leq2B; approx0.2", "using only ~20% of calls (~2× over), not sim2real; ≤2B; ≈0.2"),
+        ("from 62.27% rightarrow 67.04% at 2B, (0.73rightarrow0.90)", "from 62.27% → 67.04% at 2B, (0.73 → 0.90)"),
+        ("we propose texttt{D}ual-texttt{H}ead, Self-text{CO}rrecting, {bf MASK} tokens", "we propose Dual-Head, Self-COrrecting, MASK tokens"),
+        ("implemented in 6{,}181 lines, a 360^{circ} view, ternary {-1, 0, 1} weights", "implemented in 6,181 lines, a 360° view, ternary {-1, 0, 1} weights"),
+        ("multiple times, 3 times faster", "multiple times, 3 times faster"),
+    ],
+)  # fmt: skip
+def test_latex_a_copy_stripped_of_backslashes_is_readable(raw, clean):
+    assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("abstract", "text", "urls"),
+    [
+        (
+            "Please see the https://baskargroup.github.io/Arboretum/{project website} for data.",
+            "Please see the project website (https://baskargroup.github.io/Arboretum/) for data.",
+            ["https://baskargroup.github.io/Arboretum/"],
+        ),
+        (
+            "Project page: https://anima-x.github.io/{https://anima-x.github.io/}. Code: https://github.com/a/Agent0-VL{this https URL}.",
+            "Project page: https://anima-x.github.io/. Code: https://github.com/a/Agent0-VL.",
+            ["https://anima-x.github.io/", "https://github.com/a/Agent0-VL"],
+        ),
+        (
+            "available athttps://github.com/open-compass/CompassJudger. Or https://llm-stacking.github.io/https://llm-stacking.github.io/.",
+            "available at https://github.com/open-compass/CompassJudger. Or https://llm-stacking.github.io/.",
+            ["https://github.com/open-compass/CompassJudger", "https://llm-stacking.github.io/"],
+        ),
+        (
+            "released at https: //gen-irasim.github.io and https:/github.com/GenIntel/3D-SC.",
+            "released at https://gen-irasim.github.io and https://github.com/GenIntel/3D-SC.",
+            ["https://gen-irasim.github.io", "https://github.com/GenIntel/3D-SC"],
+        ),
+        (
+            "released at the [link](https://github.com/a/LongRecipe). At [kwanyun.github.io/x](kwanyun.github.io/x).",
+            "released at the link (https://github.com/a/LongRecipe). At kwanyun.github.io/x.",
+            ["https://github.com/a/LongRecipe"],
+        ),
+    ],
+)
+def test_lost_link_markup_shows_its_text_and_address_once(abstract, text, urls):
+    (cleaned,) = clean_entries([entry(abstract)]).entries
+    assert cleaned.abstract == text
+    assert [link.url for link in cleaned.links] == urls
+
+
+def test_an_address_holding_another_is_not_a_copy_of_it():
+    text = "Archived at https://web.archive.org/web/2020/https://example.com/data."
+    assert clean_entries([entry(text)]).entries[0].abstract == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("we propose **Alchemist**, the **C**hinese **I**mage bench", "we propose Alchemist, the Chinese Image bench"),
+        ("as *interactive repair certification* and introduce *CARVE*, a", "as interactive repair certification and introduce CARVE, a"),
+        ("(Fast-LIO2 + A*) and (LIO-SAM + RRT*); R^*, only; 1.6*GPU, 1.9* training", "(Fast-LIO2 + A*) and (LIO-SAM + RRT*); R^*, only; 1.6*GPU, 1.9* training"),
+    ],
+)  # fmt: skip
+def test_markdown_emphasis_a_listing_kept_is_not_shown_as_stars(raw, clean):
+    assert clean_text(raw) == clean
