@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from .ids import named
-from .latex import latex_to_text, stripped_latex_to_text
+from .latex import latex_to_text, occurs, stripped_latex_to_text
 from .model import Diagnostic, Entry, Link, Organisation
 
 ABSTRACT_LIMIT = 10_000
@@ -117,11 +117,13 @@ def _markdown_marks(text: str) -> str:
         text = _MARKDOWN_MARKS.sub(_unmark, text)
     if "{" in text and "://" in text:
         text = _GLUED_HREF.sub(_glued_href, text)
-    if "http" in text.lower():
-        text = _BROKEN_SCHEME.sub(r"\1://", text)
+    lower = text.lower()
+    if "http" in lower:
+        if ": //" in text or ":/" in text.replace("://", ""):
+            text = _BROKEN_SCHEME.sub(r"\1://", text)
         if text.count("://") > 1:
             text = _DOUBLED_ADDRESS.sub(r"\1", text)
-        if _GLUED_SCHEME.search(text):
+        if occurs(lower, "http", before=str.isalnum) and _GLUED_SCHEME.search(text):
             text = _REPEATED_ADDRESS.sub(r"\1", _GLUED_SCHEME.sub(" ", text))
     return text
 

@@ -12,6 +12,7 @@ import functools
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pylatexenc import latexwalker
@@ -153,13 +154,32 @@ def stripped_latex_to_text(text: str) -> str:
     drops them): TeX quotes, ``41times``, ``textbf{x}``, ``360^{circ}``."""
     if "`" in text:
         text = _TEX_QUOTES.sub(lambda m: f"“{m['double']}”" if m["double"] is not None else f"‘{m['single']}’", text)
-    if "times" in text or "sim" in text or "approx" in text or "eq" in text or "rightarrow" in text:
+    glued_times = occurs(text, "times", before=lambda c: c.isdigit() or c in ")}")
+    relation = any(occurs(text, word, after=str.isdigit) for word in ("sim", "approx", "leq", "geq"))
+    if glued_times or relation or "rightarrow" in text:
         text = _STRIPPED_OPERATOR.sub(lambda m: _OPERATORS[m[0].strip()], text)
-    if "{" in text:
+    if "{" in text or "^" in text:
         text = _STRIPPED_COMMAND.sub(
             lambda m: m["arg"] or m["font"] or m["sep"] or ("°" if "circ" in m[0] else ""), text
         )
     return text
+
+
+def occurs(
+    text: str, word: str, before: Callable[[str], bool] | None = None, after: Callable[[str], bool] | None = None
+) -> bool:
+    """Whether ``word`` occurs in ``text`` right after a character ``before`` accepts and right before
+    one ``after`` accepts (None: anything, the text's ends too). Plain searches for a word: they spare
+    running an expression that starts with a look-behind over every abstract, when few hold it."""
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (before is None or (at and before(text[at - 1]))) and (
+            after is None or (end < len(text) and after(text[end]))
+        ):
+            return True
+        at = text.find(word, at + 1)
+    return False
 
 
 def looks_like_math(inner: str) -> bool:
