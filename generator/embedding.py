@@ -67,6 +67,58 @@ def _model() -> tuple[np.ndarray, Any]:
     return table, tokenizer
 
 
+WORD_MARK = "\u2581"
+"""What the tokenizer's normalizer writes for a space (and puts before the text): no token of its
+table holds it after another character, so no token spans two words."""
+
+
+@functools.cache
+def _word_tokenizer() -> Any:
+    """The tokenizer without its normalizer, for one word at a time (``_token_ids``); None when the
+    normalizer is not the one that only marks spaces, which that rests on."""
+    import json
+
+    from tokenizers import Tokenizer
+
+    _, tokenizer = _model()
+    described = json.loads(tokenizer.to_str())
+    marks_spaces = {
+        "type": "Sequence",
+        "normalizers": [
+            {"type": "Prepend", "prepend": WORD_MARK},
+            {"type": "Replace", "pattern": {"String": " "}, "content": WORD_MARK},
+        ],
+    }
+    if described.get("normalizer") != marks_spaces or described.get("pre_tokenizer") is not None:
+        return None
+    words = Tokenizer.from_str(tokenizer.to_str())
+    words.normalizer = None
+    return words
+
+
+def _token_ids(texts: Sequence[str], tokenizer: Any, words: Any) -> list[list[int]]:
+    """Each text's token ids, as ``tokenizer`` gives them. Its normalizer marks each space, and no
+    token spans a mark (``WORD_MARK``), so a word's tokens do not depend on the words around it: each
+    distinct word is tokenized once (``words``: the tokenizer without its normalizer), 2-5x faster
+    than whole texts. Text with two spaces in a row (a token can hold two marks) goes whole, as do
+    empty text and all text when ``words`` is None. One text at a time: the tokenizer's batch call would start
+    threads of its own, and a process forked after them (the build's worker) would run without them."""
+    known: dict[str, list[int]] = {}
+    result = []
+    for text in texts:
+        if words is None or not text or "  " in text or text.startswith(" "):
+            result.append(tokenizer.encode(text, add_special_tokens=False).ids)
+            continue
+        ids: list[int] = []
+        for word in text.split(" "):
+            found = known.get(word)
+            if found is None:
+                found = known[word] = words.encode(WORD_MARK + word, add_special_tokens=False).ids
+            ids += found
+        result.append(ids)
+    return result
+
+
 def paper_space(papers: Sequence[Paper]) -> np.ndarray:
     """Each paper's title and abstract in the table's space, unit rows (float32), rows in slug order
     (as ``links.similar_papers`` orders them). Needs only the papers: the build computes it on the
@@ -75,9 +127,7 @@ def paper_space(papers: Sequence[Paper]) -> np.ndarray:
     if not ordered:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     table, tokenizer = _model()
-    # One text at a time: the tokenizer's batch call would start threads of its own, and a process
-    # forked after them (the build's worker) would run it without them.
-    ids = [tokenizer.encode(f"{p.title}. {p.abstract}", add_special_tokens=False).ids for p in ordered]
+    ids = _token_ids([f"{p.title}. {p.abstract}" for p in ordered], tokenizer, _word_tokenizer())
     lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
     tokens = np.fromiter((t for i in ids for t in i), dtype=np.int64, count=int(lengths.sum()))
     rows = np.repeat(np.arange(len(ids)), lengths)

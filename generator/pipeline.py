@@ -49,8 +49,8 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, run: Run | None = None
         found = run.together(
             {
                 "similarity": Counted(lambda: similar_papers(papers), len(papers)),
-                "evidence": lambda: keyword_evidence(papers, taxonomy),
                 "mentions": lambda: find_mentions(papers),
+                "evidence": lambda: keyword_evidence(papers, taxonomy),
                 "names": lambda: name_matrix(papers),
                 "embedding": lambda: paper_space(papers),
             }

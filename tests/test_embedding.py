@@ -54,6 +54,24 @@ def test_other_words_for_one_idea_meet():
     assert cosine("Robot grasping", "Dexterous hands") > cosine("Robot grasping", "Low-bit compression")
 
 
+def test_words_tokenized_once_give_the_tokens_of_the_whole_text():
+    """Each distinct word is tokenized once and its tokens reused: the same ids as the whole text."""
+    _, tokenizer = embedding._model()
+    words = embedding._word_tokenizer()
+    assert words is not None, "the package's tokenizer only marks spaces: the fast path applies"
+    texts = [f"{p.title}. {p.abstract}" for p in PAPERS] + [
+        "GPT-4o's 41× speed-up (https://x.io/a_b) on 360° «views» — naïve Schrödinger 中文 😀",
+        "two  spaces",
+        " a leading space",
+        "a trailing space ",
+        "",
+        "tab\tand\nnewline",
+    ]
+    whole = [tokenizer.encode(text, add_special_tokens=False).ids for text in texts]
+    assert embedding._token_ids(texts, tokenizer, words) == whole
+    assert embedding._token_ids(texts, tokenizer, None) == whole
+
+
 def test_no_papers():
     assert embedding.paper_space([]).shape == (0, embedding.DIMENSIONS)
 

@@ -16,7 +16,7 @@ from tests.conftest import FIXTURES, ROOT, copy_project, run_generator
 
 STAGES = [
     "taxonomy", "read", "clean", "dedupe",
-    "similarity", "evidence", "mentions", "names", "embedding",
+    "similarity", "mentions", "evidence", "names", "embedding",
     "topics", "related", "quality",
     "render", "search", "pages",
     "write",

@@ -78,14 +78,14 @@ def test_together_runs_the_worker_s_stages_there_and_the_others_here(
     found = Run().together(
         {
             "similarity": Counted(lambda: os.getpid(), 3),
-            "evidence": lambda: os.getpid(),
-            "mentions": Counted(lambda: os.getpid(), 5),  # the worker draws no bar: just run
+            "names": lambda: os.getpid(),
+            "evidence": Counted(lambda: os.getpid(), 5),  # the worker draws no bar: just run
         }
     )
     assert found["similarity"] == here
-    assert (found["evidence"] != here, found["mentions"] != here) == (fork, fork)
-    assert list(found) == ["similarity", "evidence", "mentions"]
-    assert {"evidence", "mentions", "names", "embedding", "search", "pages"} == ASIDE
+    assert (found["names"] != here, found["evidence"] != here) == (fork, fork)
+    assert list(found) == ["similarity", "names", "evidence"]
+    assert {"evidence", "names", "embedding", "search", "pages"} == ASIDE
 
 
 def papers(count: int) -> list[Paper]:
