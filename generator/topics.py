@@ -246,6 +246,23 @@ def _holds(run: str, segment: str, prefix: bool) -> bool:
     return any(part.startswith(segment) if prefix else part == segment for part in run.split("-"))
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _ascii_like(text: str) -> str | None:
+    """The text lower-cased, for the index of ``_Texts``, when ASCII phrases match in it as in ASCII
+    text: its other characters are symbols (``×``, ``“``, ``—``), never word characters, so they
+    only end words. A space among them becomes a space, any other a NUL (no phrase holds one and
+    cleaning leaves none): both end words as before and start a run, so that ``“world`` is indexed
+    as ``world``. None for text with a letter or digit outside ASCII (``π``, ``é``), where
+    case-insensitive matching is Unicode's."""
+    if text.isascii():
+        return text.lower()
+    if any(c.isalnum() for c in _NOT_ASCII.findall(text)):
+        return None
+    return _NOT_ASCII.sub(lambda m: " " if m[0].isspace() else "\x00", text).lower()
+
+
 class _Texts:
     """One field of every paper (titles or abstracts), indexed by the word runs they hold.
 
@@ -255,7 +272,7 @@ class _Texts:
 
     def __init__(self, texts: list[str], phrases: Iterable[_Phrase] | None = None) -> None:
         self.texts = texts
-        self.lowered: list[str | None] = [t.lower() if t.isascii() else None for t in texts]
+        self.lowered: list[str | None] = [_ascii_like(t) for t in texts]
         self.other = [i for i, low in enumerate(self.lowered) if low is None]
         self.folded = {i: texts[i].casefold() for i in self.other}
         phrases = list(phrases) if phrases is not None else None

@@ -231,10 +231,11 @@ EDGE_PHRASES = ["pre- training", "a-", "x y*", "ab-*", "-", "a_b c", "4-bit*", "
                 "--", "_a", "model", "Model", "language model*", "in context learning", "a b-c d"]  # fmt: skip
 
 
-@pytest.mark.parametrize("ascii_only", [True, False])
-def test_keyword_counts_from_the_index_are_the_phrase_regex_counts(ascii_only):
+@pytest.mark.parametrize("characters", ["ascii", "symbols", "any"])
+def test_keyword_counts_from_the_index_are_the_phrase_regex_counts(characters):
     """The index of word runs (relevant runs only, counts of one-word phrases without a regex) counts
-    exactly the matches of the phrase's own pattern, on texts full of hyphens, case and punctuation."""
+    exactly the matches of the phrase's own pattern, on texts full of hyphens, case and punctuation:
+    ASCII, ASCII with symbols from elsewhere (indexed as ASCII), any (letters from elsewhere too)."""
     import random
 
     from generator.topics import _Phrase, _Texts
@@ -244,6 +245,7 @@ def test_keyword_counts_from_the_index_are_the_phrase_regex_counts(ascii_only):
     phrases += EDGE_PHRASES
     atoms = [w for p in phrases for w in p.rstrip("*").split()] + ["É", "é", "ſ", "K", "x", "-", "_", "0", "AB", "s"]
     separators = [" ", "  ", "-", "--", " - ", "", ".", ",", "(", ")", "\t", "/", "_", "é", "\u00a0"]
+    separators += ["×", "“", "”", "—", "\u2009", "°", "≤", "²"]
     rng = random.Random(7)
 
     def text() -> str:
@@ -253,7 +255,9 @@ def test_keyword_counts_from_the_index_are_the_phrase_regex_counts(ascii_only):
             word = word.upper() if rng.random() < 0.2 else word.capitalize() if rng.random() < 0.1 else word
             words.append(word + rng.choice(separators))
         joined = "".join(words)
-        return joined.encode("ascii", "ignore").decode() if ascii_only else joined
+        if characters == "ascii":
+            return joined.encode("ascii", "ignore").decode()
+        return "".join(c for c in joined if c.isascii() or not c.isalnum()) if characters == "symbols" else joined
 
     texts = [text() for _ in range(600)]
     compiled = [_Phrase.compile(p) for p in phrases]
