@@ -101,7 +101,8 @@ SCRIPT_ABSTRACT_PARTS = ('<img src=x onerror="window.__pwned = 2">', "[a link](j
 # A word that only one hostile paper uses -> the start of that paper's title.
 HOSTILE_WORDS = {
     "zebrafinch": "<script>window.__pwned = 1</script> Scripted Title",
-    "quokkalign": "*Emphasised* [Linked](https://example.com) `code`",
+    # Cleaning reads Markdown marks a copy kept as text (README, "Adding listings"): the title is shown so.
+    "quokkalign": "Emphasised Linked (https://example.com) `code`",
     "ocelotter": "front: matter",
     "narwhalign": "Right-to-left עברית ومرحبا and emoji 🤖🧪",
 }
