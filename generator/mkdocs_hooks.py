@@ -17,7 +17,7 @@ derived site with): the site's search, accessibility fixes to the theme's output
   from a CDN.
 - Links: the generator writes links between pages for the hosted site's folder addresses; in an
   offline render ``on_page_content`` and the templates' ``site_links`` filter map them to the
-  ``.html`` files, through generator/addresses.py, as the derivation does.
+  ``.html`` files, through generator/emit/addresses.py, as the derivation does.
 - Feeds: a topic's or an organisation's page names the papers of its RSS feed (``feed`` in its
   front matter, generator/emit/render.py); the feed plugin's items and template (the site's feed of
   newest papers) write it beside the page's address (``topics/<slug>.xml``), and
@@ -44,10 +44,10 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 if TYPE_CHECKING or __package__:  # imported as generator.mkdocs_hooks (tests)
-    from generator import addresses
+    from generator.emit import addresses
     from generator.search import searchfile
-else:  # loaded by MkDocs from its file, with the file's folder on the path: generator/addresses.py,
-    import addresses  # generator/search/searchfile.py (neither imports anything of the generator)
+else:  # loaded by MkDocs from its file, with the file's folder on the path: generator/emit/addresses.py,
+    from emit import addresses  # generator/search/searchfile.py (neither imports anything of the generator)
     from search import searchfile
 
 SHIM = Path(addresses.SHIM)

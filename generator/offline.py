@@ -2,7 +2,7 @@
 
 MkDocs renders the hosted site (``mkdocs.yml``); the offline site (``site-offline/``, opened from
 ``file://``) is the same pages with every link between pages pointed at files instead of folders
-(generator/addresses.py), put where ``use_directory_urls: false`` puts them (``papers/x.html``), plus
+(generator/emit/addresses.py), put where ``use_directory_urls: false`` puts them (``papers/x.html``), plus
 what differs when the site is opened from the file system, as Material's offline plugin and the
 hooks make it when MkDocs renders it on its own (``mkdocs.offline.yml``, the reference a test
 compares this with, file by file):
@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import addresses, search
+from . import search
+from .emit import addresses
 
 HOSTED_ONLY = re.compile(r"^(?:pagefind/.*|[^/]*\.xml(?:\.gz)?|(?:topics|organisations)/[^/]*\.xml|rss\.xsl)$")
 """Files of the hosted site the offline one has not: Pagefind's bundle, the feeds and their style

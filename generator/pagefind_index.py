@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import addresses, tethered
+from . import tethered
+from .emit import addresses
 from .search import searchfile
 
 if TYPE_CHECKING:

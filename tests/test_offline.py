@@ -1,6 +1,6 @@
 """The offline site derived from the hosted render (generator/offline.py) against the same site
 rendered by MkDocs on its own (mkdocs.offline.yml, the reference): every file, byte for byte; and
-the hosted and offline addresses of each page and link (generator/addresses.py)."""
+the hosted and offline addresses of each page and link (generator/emit/addresses.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import addresses
+from generator.emit import addresses
 
 ALLOWED_DIFFERENCES: dict[str, str] = {}
 """Files of the derived site allowed to differ from the reference render, with the reason: none."""

@@ -12,7 +12,8 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator import addresses, pagefind_index, search
+from generator import pagefind_index, search
+from generator.emit import addresses
 
 _WHITESPACE_BETWEEN_TAGS = re.compile(r">\s+<")
 

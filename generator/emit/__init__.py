@@ -8,7 +8,10 @@
 - data the site's scripts read: :mod:`.previews` (previews of papers), :mod:`.reading` (the
   reading list's exports), with :mod:`.cite` (a paper's citation and search links);
 - :mod:`.formats`: YAML front matter and JSON, the bytes the libraries write, faster;
-- :mod:`.escape`: listing text written as text into Markdown, HTML and CSV, never run.
+- :mod:`.escape`: listing text written as text into Markdown, HTML and CSV, never run;
+- :mod:`.addresses`: hosted and offline addresses, the one owner of both (the offline derivation,
+  the MkDocs hook and the templates map links through it).
 
 Nothing here writes a file: the result is bytes by path, which ``generator/write.py`` puts in place.
+This file imports nothing: the MkDocs hook imports ``emit.addresses`` with generator/ on the path.
 """

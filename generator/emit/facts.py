@@ -7,7 +7,7 @@ stays the abstract alone. Every piece of listing text is HTML-escaped here, quot
 
 Links between pages are written for the hosted build (folder URLs, the page at
 ``papers/<slug>/``): ``../<slug>/``, ``../../topics/<slug>/``; the offline site's ``.html``
-addresses are mapped from them by generator/addresses.py (generator/offline.py derives the offline
+addresses are mapped from them by generator/emit/addresses.py (generator/offline.py derives the offline
 site). External addresses (the link buttons, the search links of the citation block) stay as they are.
 """
 

@@ -7,7 +7,7 @@ attributes (``data-date``, ``data-upvotes``, ``data-topics``) let the site's scr
 browser; without the script the list shows in the order written.
 
 Links are written for the hosted build's folder URLs (``to_root`` leads from the page to the site's
-root); the offline site's links are mapped from them (``generator/addresses.py``). Each
+root); the offline site's links are mapped from them (``generator/emit/addresses.py``). Each
 paper's item is written once per ``to_root`` and reused by every list that shows it.
 """
 

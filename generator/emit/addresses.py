@@ -10,7 +10,8 @@ mapped here (``offline_link``), whether the offline site is derived from the hos
 (generator/offline.py) or rendered by MkDocs on its own (``mkdocs.offline.yml``, the reference the
 tests compare the derived site with; generator/mkdocs_hooks.py).
 
-No relative import: the MkDocs hook imports this module by its file name.
+No import of the generator: the MkDocs hook imports this module as ``emit.addresses``, with
+generator/ on the path.
 """
 
 from __future__ import annotations
