@@ -134,7 +134,7 @@ def _glued_href(match: re.Match[str]) -> str:
     url, label = match["url"], match["text"].strip()
     if _PLACEHOLDER.fullmatch(match[0], len(url)):  # ``{URL}``: not a link text, and warned about
         return match[0]
-    if re.sub(r"^https?://", "", label).rstrip("/") == re.sub(r"^https?://", "", url).rstrip("/"):
+    if _same_address(label, url):
         return url
     if not label or re.fullmatch(r"(?:this )?https? URL", label, re.I):
         return url
@@ -145,8 +145,12 @@ def _unmark(match: re.Match[str]) -> str:
     if match["label"] is None:
         return match["strong"] or match["em"]
     label, target = match["label"].strip(), match["target"]
-    same = re.sub(r"^https?://", "", label).rstrip("/") == re.sub(r"^https?://", "", target).rstrip("/")
-    return target if same or "://" in label else f"{label} ({target})"
+    return target if _same_address(label, target) or "://" in label else f"{label} ({target})"
+
+
+def _same_address(text: str, url: str) -> bool:
+    """Whether a link's text is its address written again (with or without scheme or final slash)."""
+    return re.sub(r"^https?://", "", text).rstrip("/") == re.sub(r"^https?://", "", url).rstrip("/")
 
 
 def _untie(match: re.Match[str]) -> str:

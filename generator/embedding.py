@@ -81,7 +81,8 @@ def _word_tokenizer() -> Any:
     from tokenizers import Tokenizer
 
     _, tokenizer = _model()
-    described = json.loads(tokenizer.to_str())
+    written = tokenizer.to_str()
+    described = json.loads(written)
     marks_spaces = {
         "type": "Sequence",
         "normalizers": [
@@ -91,7 +92,7 @@ def _word_tokenizer() -> Any:
     }
     if described.get("normalizer") != marks_spaces or described.get("pre_tokenizer") is not None:
         return None
-    words = Tokenizer.from_str(tokenizer.to_str())
+    words = Tokenizer.from_str(written)
     words.normalizer = None
     return words
 
@@ -101,8 +102,9 @@ def _token_ids(texts: Sequence[str], tokenizer: Any, words: Any) -> list[list[in
     token spans a mark (``WORD_MARK``), so a word's tokens do not depend on the words around it: each
     distinct word is tokenized once (``words``: the tokenizer without its normalizer), 2-5x faster
     than whole texts. Text with two spaces in a row (a token can hold two marks) goes whole, as do
-    empty text and all text when ``words`` is None. One text at a time: the tokenizer's batch call would start
-    threads of its own, and a process forked after them (the build's worker) would run without them."""
+    empty text and all text when ``words`` is None. One text at a time: the tokenizer's batch call
+    would start threads of its own, and a process forked after them (the build's worker) would run
+    without them."""
     known: dict[str, list[int]] = {}
     result = []
     for text in texts:
