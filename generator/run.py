@@ -35,7 +35,7 @@ ASIDE = frozenset({"evidence", "names", "embedding", "search", "pages"})
 """The stages the worker process runs, one after the other, while this process runs the others of
 the same :meth:`Run.together` (beside similarity and mentions: keyword evidence, coined names and
 the word vectors; beside the render: the search index, then part of the paper pages). Measured at
-10k papers: similarity and mentions 4.0 s here, the other three 4.5 s there."""
+10k papers: similarity and mentions 3.9 s here, the other three 3.7 s there."""
 
 WORKER_PAGES = (4, 7)
 """The worker renders 4 paper pages of every 7 after the search index: the two processes then take
