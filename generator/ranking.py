@@ -436,10 +436,13 @@ def rank_related(
     pool = candidates(signals)
     rows = np.repeat(np.arange(pool.shape[0]), np.diff(pool.indptr))
     columns = pool.indices
-    probability = _probability(features(signals, rows, columns), weights, intercept)
+    once, twin = _once(rows, columns)
+    probability = _probability(features(signals, rows[once], columns[once]), weights, intercept)[twin]
     shown = _shown(pool.indptr, probability, k)
     rows, columns, probability = rows[shown], columns[shown], probability[shown]
-    phrases = shared_phrases(signals, rows, columns)
+    once, twin = _once(rows, columns)
+    each = shared_phrases(signals, rows[once], columns[once])
+    phrases = [each[x] for x in twin.tolist()]
     mentions = _lookup(signals.mentions, rows, columns), _lookup(signals.mentions, columns, rows)
     slugs = similarity.slugs
     found: dict[Slug, list[Related]] = {slug: [] for slug in slugs}
@@ -447,6 +450,17 @@ def rank_related(
         how = "named in this abstract" if mentions[0][x] else "names this paper" if mentions[1][x] else ""
         found[slugs[i]].append(Related(round(float(probability[x]), 4), slugs[j], phrases[x], how))
     return {slug: tuple(found.get(slug, ())) for slug in similarity.papers}
+
+
+def _once(rows: np.ndarray, columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each unordered pair once: the positions of the first pair of each (ordered by its smaller,
+    then its larger paper), and for every pair the index of its own among them. Every signal and
+    every shared phrase is symmetric, so each is computed once per unordered pair: half the work,
+    since candidates (and many links shown) go both ways."""
+    n = np.int64(max(int(rows.max(initial=0)), int(columns.max(initial=0))) + 1)
+    low, high = np.minimum(rows, columns).astype(np.int64), np.maximum(rows, columns).astype(np.int64)
+    _, once, twin = np.unique(low * n + high, return_index=True, return_inverse=True)
+    return once, twin.ravel()
 
 
 def _shown(indptr: np.ndarray, probability: np.ndarray, k: int) -> np.ndarray:
