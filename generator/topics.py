@@ -502,7 +502,7 @@ def closeness(evidence: Evidence, vectors: Any, describe: Callable[[list[str]], 
     raw = own_part + with_members / np.maximum(sizes, 1)
     # A clear member's own vector is part of the mean: take it out (its cosine with itself is 1).
     without = own_part + (with_members - 1.0) / np.maximum(sizes - 1, 1)
-    cosine = np.where(clear & (sizes > 1), without, raw) / norms
+    cosine = np.where(clear, without, raw) / norms
     typical = np.array(
         [np.median(cosine[clear[:, i], i]) if sizes[i] >= 3 else np.nan for i in range(len(topics))],
         dtype=np.float32,
@@ -510,6 +510,16 @@ def closeness(evidence: Evidence, vectors: Any, describe: Callable[[list[str]], 
     fallback_typical = np.nanmedian(typical) if np.isfinite(typical).any() else 1.0
     typical = np.where(np.isfinite(typical) & (typical > 0), typical, fallback_typical)
     result: np.ndarray = (cosine / typical).astype(np.float32)
+    # The only paper the keywords give a topic has no other papers to be compared with: its closeness
+    # is how close it is to the topic's own words, against how close the clear papers of topics with
+    # at least 3 are to their topic's own words; in a collection with no such topic, 1 (the keywords
+    # decide).
+    alone = clear & (sizes == 1)
+    if alone.any():
+        words_only = own_part / DESCRIPTION_WEIGHT
+        larger = clear & (sizes >= 3)
+        usual = float(np.median(words_only[larger])) if larger.any() else 0.0
+        result[alone] = words_only[alone] / usual if usual > 0 else 1.0
     return result
 
 
