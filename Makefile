@@ -55,4 +55,4 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf site site-offline docs .site.staging .site-offline.staging .docs.staging
+	rm -rf site site-offline docs .site.staging .site-offline.staging .docs.staging .cache/generator

@@ -24,6 +24,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -133,10 +134,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     results: dict[int, dict[str, Any]] = {}
     for n in args.papers:
         listings = ensure_corpus(args.out, n, args.seed)
+        cache = None
+        if args.warm:
+            cache = args.out / "cache" / str(n)
+            shutil.rmtree(cache, ignore_errors=True)
+            print(f"filling the cache: {n:,} papers, cold...", file=sys.stderr, flush=True)
+            cold = stages.measure(listings, cache=cache)
+            print(f"  generator {cold['generator_seconds']:.1f} s cold", file=sys.stderr)
         best: dict[str, Any] | None = None
         for attempt in range(args.repeat):
             print(f"measuring {n:,} papers (run {attempt + 1}/{args.repeat})...", file=sys.stderr, flush=True)
-            result = stages.measure(listings, keep_docs=args.out / "docs" / str(n) if args.keep_docs else None)
+            result = stages.measure(
+                listings, keep_docs=args.out / "docs" / str(n) if args.keep_docs else None, cache=cache
+            )
             print(
                 f"  generator {result['generator_seconds']:.1f} s, peak {result['ru_maxrss_mib']:.0f} MiB",
                 file=sys.stderr,
@@ -227,7 +237,7 @@ def cmd_related_wider(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["_stages"]:
-        return stages.child_main(*argv[1:4])
+        return stages.child_main(*argv[1:5])
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     commands = parser.add_subparsers(dest="command", required=True)
@@ -243,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="make corpora if needed and measure every generator stage")
     common(run, DEFAULT_SIZES)
     run.add_argument("--repeat", type=int, default=1, help="runs per size; the fastest is kept")
+    run.add_argument(
+        "--warm", action="store_true", help="measure with a cache a first (cold) build filled, as a rebuild runs"
+    )
     run.add_argument("--keep-docs", action="store_true", help="keep the generated docs/ under OUT/docs/N")
     run.set_defaults(run=cmd_run)
     mk = commands.add_parser("mkdocs", help="time the MkDocs build of the generated docs against a bare build")

@@ -133,11 +133,13 @@ class TreeSampler:
         self._thread.join()
 
 
-def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, Any]:
-    """Run every stage on one corpus in this process (and its workers); timings and memory per stage."""
+def measure_in_process(listings: Path, topics: Path, work: Path, cache: Path | None = None) -> dict[str, Any]:
+    """Run every stage on one corpus in this process (and its workers); timings and memory per stage.
+    ``cache``: the folder of what earlier builds computed from each text (none: nothing remembered)."""
     started = time.perf_counter()
     from generator import pipeline
     from generator.aside import Usage
+    from generator.cache import Cache
     from generator.run import Report, Run
     from generator.write import write_files
 
@@ -181,7 +183,7 @@ def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, An
     progress = Measuring(report, quiet=True)
     sampler = TreeSampler()
     try:
-        _, files, _ = pipeline.generate([listings], topics, progress)
+        _, files, _ = pipeline.generate([listings], topics, progress, cache=Cache(cache) if cache else None)
         pages = sum(1 for name in files if name.endswith(".md"))
         docs_bytes = sum(len(data) for data in files.values())
         progress.stage("write", lambda: write_files(work / "docs", files))
@@ -209,12 +211,15 @@ def measure_in_process(listings: Path, topics: Path, work: Path) -> dict[str, An
     }
 
 
-def measure(listings: Path, topics: Path | None = None, keep_docs: Path | None = None) -> dict[str, Any]:
-    """Measure one corpus in a fresh child process (so memory figures are that corpus's alone)."""
+def measure(
+    listings: Path, topics: Path | None = None, keep_docs: Path | None = None, cache: Path | None = None
+) -> dict[str, Any]:
+    """Measure one corpus in a fresh child process (so memory figures are that corpus's alone);
+    ``cache``: the folder of what earlier builds computed from each text, read and written."""
     topics = topics or ROOT / "data" / "topics.yml"
     work = Path(tempfile.mkdtemp(prefix="bench-stages-"))
     try:
-        command = [sys.executable, "-m", "bench", "_stages", str(listings), str(topics), str(work)]
+        command = [sys.executable, "-m", "bench", "_stages", str(listings), str(topics), str(work), str(cache or "")]
         began = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False)
         wall = time.perf_counter() - began
@@ -231,9 +236,9 @@ def measure(listings: Path, topics: Path | None = None, keep_docs: Path | None =
         shutil.rmtree(work, ignore_errors=True)
 
 
-def child_main(listings: str, topics: str, work: str) -> int:
+def child_main(listings: str, topics: str, work: str, cache: str = "") -> int:
     """Entry point of the child process: print the measurement as one JSON line."""
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    result = measure_in_process(Path(listings), Path(topics), Path(work))
+    result = measure_in_process(Path(listings), Path(topics), Path(work), Path(cache) if cache else None)
     print(json.dumps(result))
     return 0

@@ -48,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         if name == "build":
             sub.add_argument("--no-site", action="store_true", help="write docs/ only; skip the MkDocs builds")
             sub.add_argument(
+                "--no-cache",
+                action="store_true",
+                help="compute everything afresh: neither read nor write what each paper's text gave earlier "
+                "builds (kept in .cache/generator/)",
+            )
+            sub.add_argument(
                 "--search",
                 choices=search.ENGINES,
                 default="auto",
@@ -71,7 +77,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             with write.exclusive(Path.cwd()), write.transaction():
                 report = pipeline.build(
-                    paths, args.topics, Path.cwd(), sites=not args.no_site, quiet=args.quiet, search_engine=args.search
+                    paths,
+                    args.topics,
+                    Path.cwd(),
+                    sites=not args.no_site,
+                    quiet=args.quiet,
+                    search_engine=args.search,
+                    remember=not args.no_cache,
                 )
         else:
             report = pipeline.check(paths, args.topics, quiet=args.quiet)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from .ids import named
 from .latex import latex_to_text, occurs, stripped_latex_to_text
 from .model import Diagnostic, Entry, Link, Organisation
+
+if TYPE_CHECKING:
+    from .cache import Table
 
 ABSTRACT_LIMIT = 10_000
 """The longest abstract shown, in characters; a longer one is cut at a word, with a warning. arXiv
@@ -262,21 +266,25 @@ def clean_entry(entry: Entry) -> Entry:
     return _clean_entry(entry)[0]
 
 
-def clean_entries(entries: Iterable[Entry]) -> Cleaning:
-    """Every entry cleaned (``clean_entry``), with warnings about addresses that are not real."""
+def clean_entries(entries: Iterable[Entry], remembered: Table[Any] | None = None) -> Cleaning:
+    """Every entry cleaned (``clean_entry``), with warnings about addresses that are not real;
+    ``remembered``: the clean texts of an earlier build (``cache.Table``)."""
     cleaned: list[Entry] = []
     diagnostics: list[Diagnostic] = []
+    clean_text = (lambda text: remembered.get(text, _clean_text)) if remembered else _clean_text
     for entry in entries:
-        clean, warnings = _clean_entry(entry)
+        clean, warnings = _clean_entry(entry, clean_text)
         cleaned.append(clean)
         diagnostics.extend(warnings)
     return Cleaning(tuple(cleaned), tuple(diagnostics))
 
 
-def _clean_entry(entry: Entry) -> tuple[Entry, tuple[Diagnostic, ...]]:
-    title, title_addresses = _clean_text(entry.title)
+def _clean_entry(
+    entry: Entry, clean_text: Callable[[str], tuple[str, tuple[str, ...]]] = _clean_text
+) -> tuple[Entry, tuple[Diagnostic, ...]]:
+    title, title_addresses = clean_text(entry.title)
     # Only the start of a huge abstract is cleaned: cleaning 50 MB would take minutes.
-    abstract, addresses = _clean_text(entry.abstract[:_RAW_LIMIT])
+    abstract, addresses = clean_text(entry.abstract[:_RAW_LIMIT])
     warnings = []
     if len(abstract) > ABSTRACT_LIMIT or len(entry.abstract) > _RAW_LIMIT:
         abstract = cut_at_word(abstract, ABSTRACT_LIMIT)

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
 
 from .errors import BuildError
 from .model import Paper
+
+if TYPE_CHECKING:
+    from .cache import Table
 
 PACKAGE = "wordllama"
 """The PyPI package whose wheel holds the table (pinned in requirements.txt)."""
@@ -98,46 +101,60 @@ def _word_tokenizer() -> Any:
 
 
 def _token_ids(texts: Sequence[str], tokenizer: Any, words: Any) -> list[list[int]]:
-    """Each text's token ids, as ``tokenizer`` gives them. Its normalizer marks each space, and no
-    token spans a mark (``WORD_MARK``), so a word's tokens do not depend on the words around it: each
+    """Each text's token ids, as ``tokenizer`` gives them (``_tokenizing``)."""
+    return list(map(_tokenizing(tokenizer, words), texts))
+
+
+def _tokenizing(tokenizer: Any, words: Any) -> Callable[[str], list[int]]:
+    """A text's token ids, as ``tokenizer`` gives them. Its normalizer marks each space, and no token
+    spans a mark (``WORD_MARK``), so a word's tokens do not depend on the words around it: each
     distinct word is tokenized once (``words``: the tokenizer without its normalizer), 2-5x faster
     than whole texts. Text with two spaces in a row (a token can hold two marks) goes whole, as do
     empty text and all text when ``words`` is None. One text at a time: the tokenizer's batch call
     would start threads of its own, and a process forked after them (the build's worker) would run
     without them."""
     known: dict[str, list[int]] = {}
-    result = []
-    for text in texts:
+
+    def ids_of(text: str) -> list[int]:
         if words is None or not text or "  " in text or text.startswith(" "):
-            result.append(tokenizer.encode(text, add_special_tokens=False).ids)
-            continue
+            whole: list[int] = tokenizer.encode(text, add_special_tokens=False).ids
+            return whole
         ids: list[int] = []
         for word in text.split(" "):
             found = known.get(word)
             if found is None:
                 found = known[word] = words.encode(WORD_MARK + word, add_special_tokens=False).ids
             ids += found
-        result.append(ids)
-    return result
+        return ids
+
+    return ids_of
 
 
-def paper_space(papers: Sequence[Paper]) -> np.ndarray:
+def paper_space(papers: Sequence[Paper], remembered: Table[Any] | None = None) -> np.ndarray:
     """Each paper's title and abstract in the table's space, unit rows (float32), rows in slug order
     (as ``links.similar_papers`` orders them). Needs only the papers: the build computes it on the
-    second core while ``similar_papers`` runs."""
+    second core while ``similar_papers`` runs. ``remembered``: each text's token ids from an earlier
+    build (``cache.Table``)."""
     ordered = sorted({p.slug: p for p in papers}.values(), key=lambda p: p.slug)
     if not ordered:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     table, tokenizer = _model()
-    ids = _token_ids([f"{p.title}. {p.abstract}" for p in ordered], tokenizer, _word_tokenizer())
-    lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
-    tokens = np.fromiter((t for i in ids for t in i), dtype=np.int64, count=int(lengths.sum()))
-    rows = np.repeat(np.arange(len(ids)), lengths)
+    width = np.uint16 if table.shape[0] <= 1 << 16 else np.uint32
+    ids_of = _tokenizing(tokenizer, _word_tokenizer())
+
+    def packed(text: str) -> bytes:
+        return np.asarray(ids_of(text), dtype=width).tobytes()
+
+    texts = [f"{p.title}. {p.abstract}" for p in ordered]
+    found = [remembered.get(text, packed) for text in texts] if remembered else [packed(text) for text in texts]
+    lengths = np.fromiter(map(len, found), dtype=np.int64, count=len(found)) // np.dtype(width).itemsize
+    tokens = np.frombuffer(b"".join(found), dtype=width).astype(np.int64)
+    rows = np.repeat(np.arange(len(found)), lengths)
     counts = sparse.csr_matrix(
-        (np.ones(len(tokens), dtype=np.float32), (rows, tokens)), shape=(len(ids), table.shape[0])
+        (np.ones(len(tokens), dtype=np.float32), (rows, tokens)), shape=(len(found), table.shape[0])
     )
     papers_with = np.bincount(counts.indices, minlength=table.shape[0])
-    rarity = (np.log((len(ids) + 1) / (papers_with + 1)) + 1).astype(np.float32)
+    rarity = (np.log((len(found) + 1) / (papers_with + 1)) + 1).astype(np.float32)
     weighted = sparse.csr_matrix(counts @ sparse.diags(rarity))
     space = np.asarray(weighted @ table, dtype=np.float32)
     space /= np.maximum(np.asarray(weighted.sum(axis=1), dtype=np.float32), 1e-6)

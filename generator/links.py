@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
@@ -18,6 +18,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from . import progress
 from .model import Paper, Slug
+
+if TYPE_CHECKING:
+    from .cache import Table
 
 TOP_K = 5
 """How many related papers a paper shows at most."""
@@ -38,7 +41,8 @@ def without_addresses(text: str) -> str:
     word of every abstract was the slowest step of the build."""
     if not _has_address(text):
         return text
-    return " ".join(word for word in text.split(" ") if not _has_address(word))
+    # Every address holds a dot or a slash: most words are passed by two substring tests.
+    return " ".join(word for word in text.split(" ") if not (("." in word or "/" in word) and _has_address(word)))
 
 
 _STOP_WORDS = sorted(
@@ -93,13 +97,33 @@ class _Vectorizer(TfidfVectorizer):  # type: ignore[misc]
         word analyzer gives with ``ngram_range=(1, 2)``, without its loop per phrase."""
         if (self.analyzer, self.ngram_range, self.tokenizer, self.preprocessor) != ("word", (1, 2), _terms, None):
             return super().build_analyzer()  # type: ignore[no-any-return]
-        stop_words = frozenset(self.get_stop_words() or ())
+        words_of = self._words()
 
         def analyze(document: str) -> list[str]:
-            words = [w for w in _terms(document.lower() if self.lowercase else document) if w not in stop_words]
+            words = words_of(document)
             return [*words, *map(" ".join, itertools.pairwise(words))]
 
         return analyze
+
+    def _words(self) -> Callable[[str], list[str]]:
+        """A document's words, stop words left out: remembered by ``remembered`` (a ``cache.Table``) when set."""
+        stop_words = frozenset(self.get_stop_words() or ())
+
+        def words(document: str) -> list[str]:
+            return [w for w in _terms(document.lower() if self.lowercase else document) if w not in stop_words]
+
+        remembered = getattr(self, "remembered", None)
+        if remembered is None:
+            return words
+
+        def joined(document: str) -> str:
+            return " ".join(words(document))
+
+        def from_table(document: str) -> list[str]:
+            found: str = remembered.get(document, joined)
+            return found.split(" ") if found else []
+
+        return from_table
 
     def _count_vocab(self, raw_documents: Iterable[str], fixed_vocab: bool) -> tuple[dict[str, int], Any]:
         if fixed_vocab:
@@ -147,10 +171,11 @@ class Similarity:
     """The fitted TF-IDF (``transform`` puts other texts, such as topic descriptions, in the same space)."""
 
 
-def similar_papers(papers: Sequence[Paper], k: int = TOP_K) -> Similarity:
+def similar_papers(papers: Sequence[Paper], k: int = TOP_K, remembered: Table[Any] | None = None) -> Similarity:
     """TF-IDF vectors (title twice, plus abstract) and the pairs worth comparing (``_similar_pairs``), with
     their similarity: the candidates ``ranking.rank_related`` ranks. Rows are the papers in slug order,
-    so equal ranks go to the smaller slug."""
+    so equal ranks go to the smaller slug. ``remembered``: each paper's words from an earlier build
+    (``cache.Table``)."""
     # In slug order, a paper's row number is its rank among the slugs: ties broken by row are by slug.
     ordered = sorted({p.slug: p for p in papers}.values(), key=lambda p: p.slug)
     slugs = [p.slug for p in ordered]
@@ -158,10 +183,13 @@ def similar_papers(papers: Sequence[Paper], k: int = TOP_K) -> Similarity:
     if len(papers) < 2:
         return nothing
     vectorizer = _vectorizer()
+    vectorizer.remembered = remembered
     try:
         matrix = vectorizer.fit_transform(paper_text(p) for p in ordered).tocsr()
     except ValueError:  # no term left to compare (a tiny corpus, abstracts of digits only)
         return nothing
+    finally:
+        vectorizer.remembered = None  # what transforms other texts (topic descriptions) remembers nothing
     matrix.sort_indices()  # every similarity is then the same float32 sum, term by term in column order
     vocabulary = vectorizer.get_feature_names_out()
     similar = _similar_pairs(matrix, k)

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import read, search
+from . import clean, embedding, latex, links, read, search
+from .cache import FOLDER, Cache, saving
 from .clean import clean_entries
 from .dedupe import dedupe
 from .embedding import paper_space
@@ -34,25 +35,29 @@ from .topics import Evidence, Taxonomy, assign_topics, closeness, keyword_eviden
 from .write import fill, staged_folder
 
 
-def load_corpus(paths: Sequence[Path], topics_file: Path, run: Run | None = None) -> Corpus:
+def load_corpus(paths: Sequence[Path], topics_file: Path, run: Run | None = None, cache: Cache | None = None) -> Corpus:
     """Every stage before rendering: listings and taxonomy in, corpus with its relations out
-    (``run``: how the stages are shown; by default quietly)."""
-    run = run or Run()
+    (``run``: how the stages are shown, by default quietly; ``cache``: what earlier builds computed
+    from each text, by default nothing)."""
+    run, cache = run or Run(), cache or Cache()
     with run:
         taxonomy = run.stage("taxonomy", lambda: load_taxonomy(topics_file))
         labels = labels_beside(topics_file, taxonomy.topics)
         reading = run.stage("read", lambda: read.read_paths(paths))
-        cleaning = run.stage("clean", lambda: clean_entries(reading.entries))
+        texts = cache.table("clean", (clean, latex), ("pylatexenc",))
+        cleaning = run.stage("clean", saving(texts, lambda: clean_entries(reading.entries, texts)))
         diagnostics: list[Diagnostic] = [*reading.diagnostics, *cleaning.diagnostics]
         papers = run.stage("dedupe", lambda: dedupe(cleaning.entries, diagnostics.append))
         diagnostics += unknown_papers(labels or {}, {p.slug for p in papers})
+        words = cache.table("words", (links,), ("scikit-learn",))
+        tokens = cache.table("tokens", (embedding,), (embedding.PACKAGE, "tokenizers"))
         found = run.together(
             {
-                "similarity": Counted(lambda: similar_papers(papers), len(papers)),
+                "similarity": Counted(saving(words, lambda: similar_papers(papers, remembered=words)), len(papers)),
                 "mentions": lambda: find_mentions(papers),
                 "evidence": lambda: keyword_evidence(papers, taxonomy),
                 "names": lambda: name_matrix(papers),
-                "embedding": lambda: paper_space(papers),
+                "embedding": saving(tokens, lambda: paper_space(papers, tokens)),
             }
         )
         similarity, evidence, mentions = found["similarity"], found["evidence"], found["mentions"]
@@ -100,13 +105,17 @@ def _topics(
 
 
 def generate(
-    paths: Sequence[Path], topics_file: Path, run: Run | None = None, search_engine: str = "auto"
+    paths: Sequence[Path],
+    topics_file: Path,
+    run: Run | None = None,
+    search_engine: str = "auto",
+    cache: Cache | None = None,
 ) -> tuple[Corpus, dict[str, bytes], str]:
     """Every stage before writing: the corpus, every file of docs/ by relative path (the search
     index included), and the engine of the hosted site's search box (``search.choose_engine``)."""
     run = run or Run()
     with run:
-        corpus = load_corpus(paths, topics_file, run)
+        corpus = load_corpus(paths, topics_file, run, cache)
         engine = search.choose_engine(len(corpus.papers), search_engine)
         elsewhere = run.worker_pages(corpus.papers)
         made = run.together(
@@ -147,14 +156,17 @@ def build(
     sites: bool = True,
     quiet: bool = False,
     search_engine: str = "auto",
+    remember: bool = True,
 ) -> Report:
     """Generate docs/ from the listings, then build the hosted site from it and derive the offline one.
 
-    ``search_engine``: what answers the hosted site's search box (``search.choose_engine``).
+    ``search_engine``: what answers the hosted site's search box (``search.choose_engine``);
+    ``remember``: read and keep what each paper's text gives in the project's cache (``cache.FOLDER``).
     """
     run = Run(Report(), quiet)
     report = run.report
-    corpus, files, engine = generate(paths, topics_file, run, search_engine)
+    cache = Cache(root / FOLDER) if remember else None
+    corpus, files, engine = generate(paths, topics_file, run, search_engine, cache)
     # The sites are built from the staged docs/, which is swapped in last: a run killed while MkDocs
     # works leaves docs/, site/ and site-offline/ as they were.
     with staged_folder(root / "docs") as docs:

@@ -1,0 +1,92 @@
+"""What earlier builds computed from each paper's text (generator/cache.py): remembered, never trusted
+when the code changed or the file is damaged, and never changing what a build makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator import cache, clean, pipeline
+from generator.cache import Cache
+from tests.conftest import FIXTURES, copy_project, run_generator
+
+ROOT = Path(__file__).resolve().parent.parent
+LISTINGS = [FIXTURES / name for name in ("layout-blocks.txt", "layout-metadata.txt", "layout-compact.txt")]
+
+
+def counted(calls: list[str]):
+    def compute(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    return compute
+
+
+def test_a_saved_table_answers_the_next_build_without_computing(tmp_path):
+    calls: list[str] = []
+    table = Cache(tmp_path).table("upper", (cache,))
+    assert [table.get(t, counted(calls)) for t in ("a", "b", "a")] == ["A", "B", "A"]
+    assert calls == ["a", "b"]
+    table.save()
+    again = Cache(tmp_path).table("upper", (cache,))
+    assert again.get("b", counted(calls)) == "B" and calls == ["a", "b"]
+    assert again.computed == 0
+
+
+def test_what_a_build_did_not_use_is_dropped(tmp_path):
+    first = Cache(tmp_path).table("upper", (cache,))
+    for text in ("old", "kept"):
+        first.get(text, str.upper)
+    first.save()
+    second = Cache(tmp_path).table("upper", (cache,))
+    second.get("kept", str.upper)
+    second.save()
+    calls: list[str] = []
+    third = Cache(tmp_path).table("upper", (cache,))
+    third.get("old", counted(calls))
+    assert calls == ["old"]
+
+
+def test_a_table_of_other_code_or_a_damaged_file_is_not_read(tmp_path):
+    table = Cache(tmp_path).table("upper", (cache,))
+    table.get("a", str.upper)
+    table.save()
+    calls: list[str] = []
+    assert Cache(tmp_path).table("upper", (clean,)).get("a", counted(calls)) == "A"  # other modules
+    assert calls == ["a"]
+    for damage in (b"", b"not marshal", (tmp_path / "upper.marshal").read_bytes()[:40]):
+        (tmp_path / "upper.marshal").write_bytes(damage)
+        assert Cache(tmp_path).table("upper", (cache,)).get("a", counted(calls)) == "A"
+    assert calls == ["a"] * 4
+
+
+def test_a_folder_that_cannot_be_written_only_costs_time(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder would be")
+    table = Cache(blocked / "cache").table("upper", (cache,))
+    assert table.get("a", str.upper) == "A"
+    table.save()  # no error
+    assert blocked.read_text() == "a file where the folder would be"
+
+
+def test_warm_and_cold_builds_make_the_same_files_and_a_warm_one_cleans_nothing(tmp_path, monkeypatch):
+    topics = FIXTURES / "topics-small.yml"
+    afresh = pipeline.generate(LISTINGS, topics)[1]
+    assert pipeline.generate(LISTINGS, topics, cache=Cache(tmp_path))[1] == afresh
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.marshal", "tokens.marshal", "words.marshal"]
+    calls: list[str] = []
+    real = clean._clean_text
+    monkeypatch.setattr(clean, "_clean_text", lambda text: calls.append(text) or real(text))
+    assert pipeline.generate(LISTINGS, topics, cache=Cache(tmp_path))[1] == afresh
+    assert calls == []
+
+
+def test_build_keeps_the_cache_in_the_project_and_no_cache_leaves_none(tmp_path):
+    project = copy_project(tmp_path / "p", FIXTURES / "layout-blocks.txt")
+    assert run_generator(project, "build", "--no-site", "--no-cache").returncode == 0
+    assert not (project / ".cache").exists()
+    assert run_generator(project, "build", "--no-site").returncode == 0
+    assert sorted(p.name for p in (project / cache.FOLDER).iterdir()) == [
+        "clean.marshal",
+        "tokens.marshal",
+        "words.marshal",
+    ]
