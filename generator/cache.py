@@ -40,7 +40,7 @@ class Table(Generic[V]):
     def __init__(self, path: Path | None, stamp: bytes) -> None:
         self._path = path
         self._stamp = stamp
-        self._old: dict[bytes, V] = _read(path, stamp) if path else {}
+        self._old: dict[bytes, V] | None = None  # read at the first ``get``: in the process that asks
         self._used: dict[bytes, V] = {}
         self.computed = 0
         """Values computed by this build (not found in the file)."""
@@ -50,6 +50,8 @@ class Table(Generic[V]):
         key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         found = self._used.get(key)
         if found is None:
+            if self._old is None:
+                self._old = _read(self._path, self._stamp) if self._path else {}
             found = self._old.get(key)
             if found is None:
                 found = compute(text)
@@ -59,7 +61,7 @@ class Table(Generic[V]):
 
     def save(self) -> None:
         """Write the values this build asked for, when they differ from the file's (atomically)."""
-        if self._path is None or (not self.computed and self._used.keys() == self._old.keys()):
+        if self._path is None or self._old is None or (not self.computed and self._used.keys() == self._old.keys()):
             return
         temporary = self._path.with_name(f".{self._path.name}.{os.getpid()}")
         try:
