@@ -47,17 +47,45 @@ class Table(Generic[V]):
 
     def get(self, text: str, compute: Callable[[str], V]) -> V:
         """The value of ``compute(text)``: remembered if this table has it."""
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        key = self._key(text)
         found = self._used.get(key)
         if found is None:
-            if self._old is None:
-                self._old = _read(self._path, self._stamp) if self._path else {}
-            found = self._old.get(key)
+            found = self._remembered().get(key)
             if found is None:
                 found = compute(text)
                 self.computed += 1
             self._used[key] = found
         return found
+
+    def get_many(self, texts: Sequence[str], compute: Callable[[list[int]], Sequence[V]]) -> list[V]:
+        """The value of each text, those not remembered computed at once: ``compute`` is given their
+        positions in ``texts`` (a value that the texts are read for together, such as keyword counts
+        from one index of them)."""
+        keys = [self._key(text) for text in texts]
+        old = self._remembered()
+        found: list[V | None] = [self._used.get(key, old.get(key)) for key in keys]
+        missing = [i for i, value in enumerate(found) if value is None]
+        if missing:
+            for i, value in zip(missing, compute(missing), strict=True):
+                found[i] = value
+            self.computed += len(missing)
+        values = [value for value in found if value is not None]
+        self._used.update(zip(keys, values, strict=True))
+        return values
+
+    def known(self, texts: Sequence[str]) -> int:
+        """How many of ``texts`` this table remembers."""
+        old = self._remembered()
+        return sum(1 for text in texts if self._key(text) in old)
+
+    def _remembered(self) -> dict[bytes, V]:
+        if self._old is None:
+            self._old = _read(self._path, self._stamp) if self._path else {}
+        return self._old
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def save(self) -> None:
         """Write the values this build asked for, when they differ from the file's (atomically)."""
@@ -81,10 +109,12 @@ class Cache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder
 
-    def table(self, name: str, modules: Sequence[ModuleType], packages: Sequence[str] = ()) -> Table[Any]:
-        """The table ``name``, valid while the source of ``modules`` and the versions of ``packages``
-        and Python stay as they are."""
-        stamp = hashlib.blake2b(digest_size=16)
+    def table(
+        self, name: str, modules: Sequence[ModuleType], packages: Sequence[str] = (), data: str = ""
+    ) -> Table[Any]:
+        """The table ``name``, valid while the source of ``modules``, the versions of ``packages`` and
+        Python, and ``data`` (what else the values depend on, such as the taxonomy) stay as they are."""
+        stamp = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16)
         stamp.update(f"{_FORMAT} {sys.version_info[:2]}".encode())
         for module in modules:
             stamp.update(Path(module.__file__ or "").read_bytes())

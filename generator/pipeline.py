@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import clean, embedding, latex, links, read, search
+from . import clean, embedding, latex, links, read, search, topics
 from .cache import FOLDER, Cache, saving
 from .clean import clean_entries
 from .dedupe import dedupe
@@ -31,7 +31,17 @@ from .quality import labels_beside, measure_all, unknown_papers
 from .ranking import name_matrix, rank_related, signals
 from .run import Counted, Report, Run
 from .site import build_sites
-from .topics import Evidence, Taxonomy, assign_topics, closeness, keyword_evidence, load_taxonomy, relevance
+from .topics import (
+    Evidence,
+    Taxonomy,
+    assign_topics,
+    closeness,
+    evidence_key,
+    evidence_stamp,
+    keyword_evidence,
+    load_taxonomy,
+    relevance,
+)
 from .write import fill, staged_folder
 
 
@@ -50,15 +60,17 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, run: Run | None = None
         papers = run.stage("dedupe", lambda: dedupe(cleaning.entries, diagnostics.append))
         diagnostics += unknown_papers(labels or {}, {p.slug for p in papers})
         words = cache.table("words", (links,), ("scikit-learn",))
+        scores = cache.table("evidence", (topics,), data=evidence_stamp(taxonomy))
         tokens = cache.table("tokens", (embedding,), (embedding.PACKAGE, "tokenizers"))
         found = run.together(
             {
                 "similarity": Counted(saving(words, lambda: similar_papers(papers, remembered=words)), len(papers)),
                 "mentions": lambda: find_mentions(papers),
-                "evidence": lambda: keyword_evidence(papers, taxonomy),
+                "evidence": saving(scores, lambda: keyword_evidence(papers, taxonomy, scores)),
                 "names": lambda: name_matrix(papers),
                 "embedding": saving(tokens, lambda: paper_space(papers, tokens)),
-            }
+            },
+            remembered=scores.known([evidence_key(p) for p in papers]) * 2 > len(papers),
         )
         similarity, evidence, mentions = found["similarity"], found["evidence"], found["mentions"]
         paper_topics, close, paper_relevance = run.stage(

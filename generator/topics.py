@@ -5,10 +5,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
@@ -16,6 +16,9 @@ import yaml
 from .errors import TaxonomyError, yaml_problem
 from .ids import slugify
 from .model import Paper, Slug, Topic, with_broader
+
+if TYPE_CHECKING:
+    from .cache import Table
 
 MAX_TOPICS = 3
 """A paper gets at most this many topics, the best-ranked ones (a fourth was right less often than wrong)."""
@@ -415,14 +418,38 @@ class Evidence:
     """Keyword scores, papers × topics in taxonomy order (float32)."""
 
 
-def keyword_evidence(papers: Iterable[Paper], taxonomy: Taxonomy) -> Evidence:
-    """Every paper's keyword score for every topic.
-
-    Each keyword is searched once over the whole corpus (only in the texts that can hold it); a
-    paper's score for a topic is then computed from its counts as if every keyword were matched
-    against every paper.
-    """
+def keyword_evidence(papers: Iterable[Paper], taxonomy: Taxonomy, remembered: Table[Any] | None = None) -> Evidence:
+    """Every paper's keyword score for every topic; ``remembered``: the scores of papers an earlier
+    build read with the same taxonomy (``cache.Table``), by title and abstract."""
     papers = list(papers)
+    if remembered is None:
+        return Evidence(tuple(p.slug for p in papers), _keyword_scores(papers, taxonomy))
+
+    def scores(missing: list[int]) -> list[bytes]:
+        return [row.tobytes() for row in _keyword_scores([papers[i] for i in missing], taxonomy)]
+
+    rows = remembered.get_many([evidence_key(p) for p in papers], scores)
+    found = np.frombuffer(b"".join(rows), dtype=np.float32).reshape(len(papers), len(taxonomy.topics))
+    return Evidence(tuple(p.slug for p in papers), found.copy())
+
+
+def evidence_key(paper: Paper) -> str:
+    """What a paper's keyword scores are read from (and remembered by)."""
+    return f"{paper.title}\n{paper.abstract}"
+
+
+def evidence_stamp(taxonomy: Taxonomy) -> str:
+    """What keyword scores depend on besides a paper's text: each topic's keywords and weights, in order."""
+    return repr([(t.slug, t.keywords, t.title_keywords, t.exclude, t.title_weight) for t in taxonomy.topics])
+
+
+def _keyword_scores(papers: Sequence[Paper], taxonomy: Taxonomy) -> np.ndarray:
+    """Each paper's keyword score for each topic, papers × topics (float32).
+
+    Each keyword is searched once over the papers given (only in the texts that can hold it); a
+    paper's score for a topic is then computed from its counts as if every keyword were matched
+    against every paper: a paper's scores depend on its own title and abstract alone.
+    """
     ids: dict[str, int] = {}
 
     def phrase_ids(phrases: tuple[str, ...]) -> tuple[int, ...]:
@@ -454,7 +481,7 @@ def keyword_evidence(papers: Iterable[Paper], taxonomy: Taxonomy) -> Evidence:
     for row, (title, abstract) in enumerate(zip(title_hits, abstract_hits, strict=True)):
         for index in {index for p in (*title, *abstract) for index in users[p]}:
             scores[row, index] = matchers[index].score(title, abstract)
-    return Evidence(tuple(p.slug for p in papers), scores)
+    return scores
 
 
 CONFIRM = 0.8

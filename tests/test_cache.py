@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator import cache, clean, pipeline
+from generator import topics as generator_topics
 from generator.cache import Cache
+from generator.run import Run
 from tests.conftest import FIXTURES, copy_project, run_generator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,22 @@ def test_a_saved_table_answers_the_next_build_without_computing(tmp_path):
     again = Cache(tmp_path).table("upper", (cache,))
     assert again.get("b", counted(calls)) == "B" and calls == ["a", "b"]
     assert again.computed == 0
+
+
+def test_values_read_together_are_computed_together_for_the_texts_not_remembered(tmp_path):
+    table = Cache(tmp_path).table("upper", (cache,))
+    table.get("b", str.upper)
+    table.save()
+    again = Cache(tmp_path).table("upper", (cache,))
+    asked: list[list[int]] = []
+
+    def upper(positions: list[int]) -> list[str]:
+        asked.append(positions)
+        return [["a", "b", "c"][i].upper() for i in positions]
+
+    assert again.known(["a", "b", "c"]) == 1
+    assert again.get_many(["a", "b", "c"], upper) == ["A", "B", "C"]
+    assert asked == [[0, 2]] and again.computed == 2
 
 
 def test_what_a_build_did_not_use_is_dropped(tmp_path):
@@ -68,15 +86,20 @@ def test_a_folder_that_cannot_be_written_only_costs_time(tmp_path):
     assert blocked.read_text() == "a file where the folder would be"
 
 
-def test_warm_and_cold_builds_make_the_same_files_and_a_warm_one_cleans_nothing(tmp_path, monkeypatch):
+TABLES = ["clean.marshal", "evidence.marshal", "tokens.marshal", "words.marshal"]
+
+
+def test_warm_and_cold_builds_make_the_same_files_and_a_warm_one_recomputes_nothing(tmp_path, monkeypatch):
     topics = FIXTURES / "topics-small.yml"
     afresh = pipeline.generate(LISTINGS, topics)[1]
     assert pipeline.generate(LISTINGS, topics, cache=Cache(tmp_path))[1] == afresh
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.marshal", "tokens.marshal", "words.marshal"]
-    calls: list[str] = []
-    real = clean._clean_text
-    monkeypatch.setattr(clean, "_clean_text", lambda text: calls.append(text) or real(text))
-    assert pipeline.generate(LISTINGS, topics, cache=Cache(tmp_path))[1] == afresh
+    assert sorted(p.name for p in tmp_path.iterdir()) == TABLES
+    calls: list[object] = []
+    for module, name in ((clean, "_clean_text"), (generator_topics, "_keyword_scores")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, real=real: calls.append(args) or real(*args))
+    one_process = Run(workers=False)  # the calls of a worker process would not be counted here
+    assert pipeline.generate(LISTINGS, topics, one_process, cache=Cache(tmp_path))[1] == afresh
     assert calls == []
 
 
@@ -85,8 +108,4 @@ def test_build_keeps_the_cache_in_the_project_and_no_cache_leaves_none(tmp_path)
     assert run_generator(project, "build", "--no-site", "--no-cache").returncode == 0
     assert not (project / ".cache").exists()
     assert run_generator(project, "build", "--no-site").returncode == 0
-    assert sorted(p.name for p in (project / cache.FOLDER).iterdir()) == [
-        "clean.marshal",
-        "tokens.marshal",
-        "words.marshal",
-    ]
+    assert sorted(p.name for p in (project / cache.FOLDER).iterdir()) == TABLES
