@@ -30,7 +30,7 @@ from .model import Corpus, Diagnostic, Paper, Slug
 from .quality import labels_beside, measure_all, unknown_papers
 from .ranking import name_matrix, rank_related, signals
 from .run import Counted, Report, Run
-from .site import build_sites
+from .site import build_sites, check_config
 from .topics import (
     Evidence,
     Taxonomy,
@@ -175,6 +175,8 @@ def build(
     ``search_engine``: what answers the hosted site's search box (``search.choose_engine``);
     ``remember``: read and keep what each paper's text gives in the project's cache (``cache.FOLDER``).
     """
+    if sites:
+        check_config(root)
     run = Run(Report(), quiet)
     report = run.report
     cache = Cache(root / FOLDER) if remember else None

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
+
 from . import pagefind_index, tethered
 from .aside import Aside, Usage
-from .errors import BuildError
+from .errors import BuildError, yaml_problem
 from .offline import derive
 from .pagefind_index import pages_for
 from .write import Changes, is_disk_full, no_space, staged_folder
@@ -64,6 +66,34 @@ PAGEFIND_WORK = ".pagefind"
 
 Stage = Callable[[str, Callable[[], T]], T]
 """Runs one step of the build, timing it (``run.Run.stage``)."""
+
+
+class _AnyTags(yaml.SafeLoader):
+    """YAML with MkDocs's tags (``!ENV``, ``!!python/name:``) read as nothing: only the syntax matters here."""
+
+
+_AnyTags.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def check_config(root: Path) -> None:
+    """Stop at once (before the generator's stages) when the sites' MkDocs configuration is missing
+    or is not YAML; MkDocs checks the rest of it when it renders."""
+    path = root / HOSTED.config
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = "is missing" if isinstance(error, FileNotFoundError) else f"cannot be read ({error})"
+        raise BuildError(
+            f"the sites' MkDocs configuration {reason}; put it back (or build with --no-site); nothing was built",
+            HOSTED.config,
+        ) from None
+    try:
+        yaml.load(text, Loader=_AnyTags)  # a safe loader: unknown tags read as nothing
+    except yaml.YAMLError as error:
+        problem, line = yaml_problem(error, text)
+        raise BuildError(
+            f"invalid YAML: {problem}; fix it and run again; nothing was built", HOSTED.config, line
+        ) from None
 
 
 def _run(name: str, work: Callable[[], T]) -> T:

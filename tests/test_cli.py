@@ -59,3 +59,18 @@ def test_failed_build_keeps_the_previous_docs(tmp_path):
     result = run_generator(project, "build", "--no-site")
     assert result.returncode == 2 and "broken.txt" in result.stderr and "not valid UTF-8" in result.stderr
     assert sorted(p.name for p in Path(project / "docs" / "papers").iterdir()) == before
+
+
+def test_a_broken_mkdocs_config_stops_the_build_before_the_generator_works(tmp_path):
+    project = copy_project(tmp_path / "p", FIXTURES / "layout-blocks.txt")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "extra:\n  broken: [unclosed\n", encoding="utf-8")
+    result = run_generator(project, "build")
+    assert result.returncode == 2
+    assert "error: mkdocs.yml:" in result.stderr and "invalid YAML" in result.stderr
+    assert "taxonomy..." not in result.stderr and "read..." not in result.stderr  # no stage ran
+    assert not (project / "docs").exists()
+    config.unlink()
+    result = run_generator(project, "build")
+    assert result.returncode == 2 and "error: mkdocs.yml: the sites' MkDocs configuration is missing" in result.stderr
+    assert run_generator(project, "build", "--no-site").returncode == 0  # docs/ alone needs no configuration
