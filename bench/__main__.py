@@ -267,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
     common(whole, (5_000, 10_000))
     whole.add_argument("--repeat", type=int, default=2, help="rounds; the fastest run of each build is kept")
     whole.add_argument("--against", type=Path, help="another checkout of the project to measure the same way")
+    whole.add_argument(
+        "--warm", action="store_true", help="a rebuild: each build keeps the cache a first, uncounted build filled"
+    )
     whole.set_defaults(run=cmd_build)
     search = commands.add_parser("search", help="what the search box loads and time to answer in Chromium")
     common(search, (1_000, 10_000))

@@ -47,9 +47,10 @@ def copy_checkout(source: Path, target: Path, listings: Path) -> Path:
     return target
 
 
-def build_once(project: Path, log: Path) -> dict[str, Any]:
-    """``python -m generator build`` from scratch in ``project``, measured, with its stages."""
-    for name in ("docs", "site", "site-offline"):
+def build_once(project: Path, log: Path, warm: bool = False) -> dict[str, Any]:
+    """``python -m generator build`` from scratch in ``project``, measured, with its stages; ``warm``:
+    with the cache (``.cache/generator/``) an earlier build left, as a rebuild runs."""
+    for name in ("docs", "site", "site-offline", *(() if warm else (".cache",))):
         shutil.rmtree(project / name, ignore_errors=True)
     result = run_measured([sys.executable, "-m", "generator", "build"], project, log)
     text = log.read_text(encoding="utf-8", errors="replace")
@@ -69,8 +70,9 @@ def bare_once(project: Path, work: Path) -> dict[str, Any]:
     return result
 
 
-def measure(out: Path, papers: int, seed: int, repeat: int, against: Path | None) -> dict[str, Any]:
-    """Rounds of bare, build (and against) builds; the fastest run of each, with all their times."""
+def measure(out: Path, papers: int, seed: int, repeat: int, against: Path | None, warm: bool = False) -> dict[str, Any]:
+    """Rounds of bare, build (and against) builds; the fastest run of each, with all their times
+    (``warm``: builds after a project's first keep its cache, and the first is not counted)."""
     from .__main__ import ensure_corpus
 
     listings = ensure_corpus(out, papers, seed)
@@ -79,10 +81,14 @@ def measure(out: Path, papers: int, seed: int, repeat: int, against: Path | None
     if against is not None:
         projects["against"] = copy_checkout(against, work / "against", listings)
     runs: dict[str, list[dict[str, Any]]] = {"bare": [], **{name: [] for name in projects}}
+    if warm:
+        for name, project in projects.items():
+            print(f"  {name}: filling the cache ({papers:,} papers)...", file=sys.stderr)
+            _said(build_once(project, work / f"{name}.log"))
     for turn in range(repeat):
         for name, project in projects.items():
             print(f"  {name}: generator build of {papers:,} papers ({turn + 1}/{repeat})...", file=sys.stderr)
-            runs[name].append(build_once(project, work / f"{name}.log"))
+            runs[name].append(build_once(project, work / f"{name}.log", warm))
             _said(runs[name][-1])
             if name == "build":
                 print(f"  bare Material build ({turn + 1}/{repeat})...", file=sys.stderr)
@@ -127,7 +133,7 @@ def table(everything: dict[int, dict[str, Any]]) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
-    everything = {n: measure(args.out, n, args.seed, args.repeat, args.against) for n in args.papers}
+    everything = {n: measure(args.out, n, args.seed, args.repeat, args.against, args.warm) for n in args.papers}
     (args.out / "build.json").write_text(json.dumps({str(k): v for k, v in everything.items()}, indent=1))
     print(table(everything))
     return 0
