@@ -114,13 +114,19 @@ class Cache:
     ) -> Table[Any]:
         """The table ``name``, valid while the source of ``modules``, the versions of ``packages`` and
         Python, and ``data`` (what else the values depend on, such as the taxonomy) stay as they are."""
+        if self.folder is None:
+            return Table(None, b"")
         stamp = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16)
         stamp.update(f"{_FORMAT} {sys.version_info[:2]}".encode())
         for module in modules:
             stamp.update(Path(module.__file__ or "").read_bytes())
         for package in packages:
-            stamp.update(f"{package} {metadata.version(package)}".encode())
-        return Table(self.folder / f"{name}.marshal" if self.folder else None, stamp.digest())
+            try:
+                version = metadata.version(package)
+            except metadata.PackageNotFoundError:  # the stage that needs it says so, with what to do
+                version = "missing"
+            stamp.update(f"{package} {version}".encode())
+        return Table(self.folder / f"{name}.marshal", stamp.digest())
 
 
 def saving(table: Table[Any], work: Callable[[], T]) -> Callable[[], T]:

@@ -109,3 +109,8 @@ def test_build_keeps_the_cache_in_the_project_and_no_cache_leaves_none(tmp_path)
     assert not (project / ".cache").exists()
     assert run_generator(project, "build", "--no-site").returncode == 0
     assert sorted(p.name for p in (project / cache.FOLDER).iterdir()) == TABLES
+
+
+def test_a_missing_package_leaves_the_message_to_the_stage_that_needs_it(tmp_path):
+    table = Cache(tmp_path).table("upper", (cache,), ("no-such-package-of-this-project",))
+    assert table.get("a", str.upper) == "A"
