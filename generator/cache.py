@@ -74,9 +74,13 @@ class Table(Generic[V]):
         return values
 
     def known(self, texts: Sequence[str]) -> int:
-        """How many of ``texts`` this table remembers."""
+        """How many of ``texts`` this table remembers (the file is read again where the values are
+        asked for: often another process)."""
         old = self._remembered()
-        return sum(1 for text in texts if self._key(text) in old)
+        count = sum(1 for text in texts if self._key(text) in old)
+        if not self._used:
+            self._old = None
+        return count
 
     def _remembered(self) -> dict[bytes, V]:
         if self._old is None:
@@ -88,19 +92,26 @@ class Table(Generic[V]):
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def save(self) -> None:
-        """Write the values this build asked for, when they differ from the file's (atomically)."""
-        if self._path is None or self._old is None or (not self.computed and self._used.keys() == self._old.keys()):
-            return
-        temporary = self._path.with_name(f".{self._path.name}.{os.getpid()}")
+        """Write the values this build asked for, when they differ from the file's (atomically); the
+        table is saved once, when its stage ends, and its values are then let go."""
         try:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
+            changed = self._old is not None and (self.computed or self._used.keys() != self._old.keys())
+            if self._path is not None and changed:
+                self._write(self._path)
+        finally:
+            self._old, self._used = {}, {}
+
+    def _write(self, path: Path) -> None:
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(marshal.dumps((_FORMAT, self._stamp, self._used)))
-            os.replace(temporary, self._path)
+            os.replace(temporary, path)
+            for stale in path.parent.glob(f".{path.name}.*"):  # left by a build killed while it wrote
+                stale.unlink(missing_ok=True)
         except (OSError, ValueError):  # a read-only or full disk, a value marshal cannot write
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
-        finally:
-            self._old, self._used = {}, {}  # saved once, when its stage ends: the memory is freed
 
 
 class Cache:
@@ -119,7 +130,10 @@ class Cache:
         stamp = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16)
         stamp.update(f"{_FORMAT} {sys.version_info[:2]}".encode())
         for module in modules:
-            stamp.update(Path(module.__file__ or "").read_bytes())
+            try:
+                stamp.update(Path(module.__file__ or "").read_bytes())
+            except OSError:  # no source to stamp with (an installation without it): nothing remembered
+                return Table(None, b"")
         for package in packages:
             try:
                 version = metadata.version(package)

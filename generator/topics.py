@@ -435,7 +435,7 @@ def keyword_evidence(papers: Iterable[Paper], taxonomy: Taxonomy, remembered: Ta
 
 def evidence_key(paper: Paper) -> str:
     """What a paper's keyword scores are read from (and remembered by)."""
-    return f"{paper.title}\n{paper.abstract}"
+    return f"{paper.title}\0{paper.abstract}"  # cleaning leaves no NUL in either
 
 
 def evidence_stamp(taxonomy: Taxonomy) -> str:
@@ -547,6 +547,9 @@ def closeness(evidence: Evidence, vectors: Any, describe: Callable[[list[str]], 
         larger = clear & (sizes >= 3)
         usual = float(np.median(words_only[larger])) if larger.any() else 0.0
         result[alone] = words_only[alone] / usual if usual > 0 else 1.0
+        # A topic none of whose own words the collection's vocabulary holds says nothing: the keywords decide.
+        wordless = np.asarray(own.multiply(own).sum(axis=1)).ravel() == 0
+        result[alone & wordless[np.newaxis, :]] = 1.0
     return result
 
 

@@ -114,3 +114,11 @@ def test_build_keeps_the_cache_in_the_project_and_no_cache_leaves_none(tmp_path)
 def test_a_missing_package_leaves_the_message_to_the_stage_that_needs_it(tmp_path):
     table = Cache(tmp_path).table("upper", (cache,), ("no-such-package-of-this-project",))
     assert table.get("a", str.upper) == "A"
+
+
+def test_a_write_a_killed_build_left_half_done_is_removed(tmp_path):
+    (tmp_path / ".upper.marshal.12345").write_bytes(b"half a table")
+    table = Cache(tmp_path).table("upper", (cache,))
+    table.get("a", str.upper)
+    table.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["upper.marshal"]

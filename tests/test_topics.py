@@ -175,6 +175,13 @@ def test_the_only_paper_the_keywords_give_a_topic_does_not_confirm_itself(tmp_pa
     assert close[0, distillation] == 0.0  # nothing but itself made it close
     assert close[1, distillation] > 0.5  # the paper written in the topic's words is close
 
+    # A topic whose own words the collection never uses says nothing either: the keywords decide.
+    def wordless(texts):
+        return sparse.csr_matrix(np.array([words[2] if "retriev" in t else 0 * words[1] for t in texts]))
+
+    close = closeness(Evidence(tuple("abcde"), scores), vectors, wordless, taxonomy)
+    assert close[0, distillation] == 1.0
+
     scores[2:, retrieval] = 0.0
     close = closeness(Evidence(tuple("abcde"), scores), vectors, describe, taxonomy)
     assert close[0, distillation] == 1.0
