@@ -37,7 +37,7 @@ class Table(Generic[V]):
     """Values computed from texts (``get``), remembered in one file between builds. Values are what
     marshal writes: strings, bytes, numbers, and tuples or lists of them."""
 
-    def __init__(self, path: Path | None, stamp: bytes) -> None:
+    def __init__(self, path: Path, stamp: bytes) -> None:
         self._path = path
         self._stamp = stamp
         self._old: dict[bytes, V] | None = None  # read at the first ``get``: in the process that asks
@@ -84,7 +84,7 @@ class Table(Generic[V]):
 
     def _remembered(self) -> dict[bytes, V]:
         if self._old is None:
-            self._old = _read(self._path, self._stamp) if self._path else {}
+            self._old = _read(self._path, self._stamp)
         return self._old
 
     @staticmethod
@@ -95,8 +95,7 @@ class Table(Generic[V]):
         """Write the values this build asked for, when they differ from the file's (atomically); the
         table is saved once, when its stage ends, and its values are then let go."""
         try:
-            changed = self._old is not None and (self.computed or self._used.keys() != self._old.keys())
-            if self._path is not None and changed:
+            if self._old is not None and (self.computed or self._used.keys() != self._old.keys()):
                 self._write(self._path)
         finally:
             self._old, self._used = {}, {}
@@ -122,18 +121,19 @@ class Cache:
 
     def table(
         self, name: str, modules: Sequence[ModuleType], packages: Sequence[str] = (), data: str = ""
-    ) -> Table[Any]:
+    ) -> Table[Any] | None:
         """The table ``name``, valid while the source of ``modules``, the versions of ``packages`` and
-        Python, and ``data`` (what else the values depend on, such as the taxonomy) stay as they are."""
+        Python, and ``data`` (what else the values depend on, such as the taxonomy) stay as they are;
+        None when nothing is remembered (the stages then compute everything, hashing nothing)."""
         if self.folder is None:
-            return Table(None, b"")
+            return None
         stamp = hashlib.blake2b(data.encode("utf-8", "surrogatepass"), digest_size=16)
         stamp.update(f"{_FORMAT} {sys.version_info[:2]}".encode())
         for module in modules:
             try:
                 stamp.update(Path(module.__file__ or "").read_bytes())
             except OSError:  # no source to stamp with (an installation without it): nothing remembered
-                return Table(None, b"")
+                return None
         for package in packages:
             try:
                 version = metadata.version(package)
@@ -143,8 +143,10 @@ class Cache:
         return Table(self.folder / f"{name}.marshal", stamp.digest())
 
 
-def saving(table: Table[Any], work: Callable[[], T]) -> Callable[[], T]:
+def saving(table: Table[Any] | None, work: Callable[[], T]) -> Callable[[], T]:
     """``work``, then ``table`` saved: a stage that fills a table."""
+    if table is None:
+        return work
 
     def run() -> T:
         result = work()

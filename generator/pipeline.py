@@ -70,7 +70,7 @@ def load_corpus(paths: Sequence[Path], topics_file: Path, run: Run | None = None
                 "names": lambda: name_matrix(papers),
                 "embedding": saving(tokens, lambda: paper_space(papers, tokens)),
             },
-            remembered=scores.known([evidence_key(p) for p in papers]) * 2 > len(papers),
+            remembered=scores is not None and scores.known([evidence_key(p) for p in papers]) * 2 > len(papers),
         )
         similarity, evidence, mentions = found["similarity"], found["evidence"], found["mentions"]
         paper_topics, close, paper_relevance = run.stage(

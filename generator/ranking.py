@@ -514,8 +514,6 @@ def _joined(terms: list[str], texts: tuple[str, str]) -> list[str]:
     """``terms`` with each two phrases that overlap by a word (``monte carlo``, ``carlo tree``) joined
     into one (``monte carlo tree``) where both ``texts`` write it, in the place of the weightier; up
     to LONGEST_PHRASE words."""
-    if sum(" " in t for t in terms) < 2:  # nothing to join (most pairs)
-        return terms
     terms = list(terms)
     words = [t.split() for t in terms]
     joined = True
