@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Locator, Page, Request, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from generator.emit import addresses
 from generator.search import words
 
 CHROMIUM_ARGS = [
@@ -156,6 +157,17 @@ class Watch:
     def _on_dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
+
+
+def address(kind: str, hosted_url: str, project: Path, path: str) -> str:
+    """A page's address on the hosted or the offline site of a build in ``project``, from its hosted
+    address (``topics/x/``); offline, the file the site maps it to (generator/emit/addresses.py), of
+    the source the build wrote (``topics/index.md`` -> ``topics/index.html``)."""
+    if kind == "hosted":
+        return hosted_url + path
+    offline = project / "site-offline"
+    files = [addresses.offline_url(source) for source in addresses.sources(path)]
+    return f"{offline.as_uri()}/{next(file for file in files if (offline / file).is_file())}"
 
 
 def foreign_requests(urls: list[str], *, host: str | None) -> list[str]:

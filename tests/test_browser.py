@@ -29,6 +29,7 @@ from .browser import (
     SEARCH_TOGGLE,
     Result,
     Watch,
+    address,
     foreign_requests,
     normalise_space,
     results,
@@ -668,13 +669,6 @@ PAGE_KINDS = {
 """One page of every kind, by its hosted address."""
 
 
-def offline_address(path: str) -> str:
-    """The offline build's file for a hosted address (``topics/`` -> ``topics/index.html``)."""
-    if path == "" or path in {"topics/", "organisations/"}:
-        return path + "index.html"
-    return path.removesuffix("/") + ".html"
-
-
 AXE_RESULTS_QUERY = "quantization"
 """What the axe test types into the search box to check the page with its results open."""
 
@@ -696,9 +690,8 @@ def test_no_serious_accessibility_violations(
     """axe-core finds no serious or critical problem on any kind of page, with the search results
     open, in the light and the dark palette (it follows the system's), hosted and from file://."""
     page, _ = open_page(color_scheme=scheme)
-    base = real_url if kind == "hosted" else (real_site / "site-offline").as_uri() + "/"
     opened = "" if path == "search" else path
-    page.goto(base + (opened if kind == "hosted" else offline_address(opened)), wait_until="networkidle")
+    page.goto(address(kind, real_url, real_site, opened), wait_until="networkidle")
     palette = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert palette == ("slate" if scheme == "dark" else "default"), f"test premise: palette is {palette}"
     if path == "search":
@@ -935,16 +928,15 @@ def test_no_errors_on_any_page_kind(
     """Every kind of page loads without an uncaught exception or a console error, hosted and from
     file://, and so does searching; hosted, instant navigation to the topic map and on from it works."""
     page, watch = open_page()
-    base = real_url if kind == "hosted" else (real_site / "site-offline").as_uri() + "/"
     failures = []
     for name, path in PAGE_KINDS.items():
         before = len(watch.errors), len(watch.console_errors)
-        page.goto(base + (path if kind == "hosted" else offline_address(path)), wait_until="networkidle")
+        page.goto(address(kind, real_url, real_site, path), wait_until="networkidle")
         page.wait_for_timeout(200)  # errors thrown from timers after load
         errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
         if errors:
             failures.append(f"{name} (/{path}): {errors}")
-    page.goto(base + ("" if kind == "hosted" else "index.html"), wait_until="networkidle")
+    page.goto(address(kind, real_url, real_site, ""), wait_until="networkidle")
     before = len(watch.errors), len(watch.console_errors)
     assert search(page, "quantization"), "test premise: search finds papers"
     errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
@@ -953,13 +945,13 @@ def test_no_errors_on_any_page_kind(
     if kind == "hosted":
         # Instant navigation (the page is fetched and swapped in by script) to the map, then from it.
         page.keyboard.press("Escape")
-        page.goto(base + "about/", wait_until="networkidle")
+        page.goto(real_url + "about/", wait_until="networkidle")
         before = len(watch.errors), len(watch.console_errors)
         page.locator(".md-sidebar--primary a.md-nav__link", has_text="Topics").first.click()
-        page.wait_for_url(base + "topics/")
+        page.wait_for_url(real_url + "topics/")
         expect(page.locator(".topic-map")).to_be_visible()
         page.locator(".topic-map a").first.click()
-        page.wait_for_url(re.compile(re.escape(base) + r"topics/[a-z0-9-]+/$"))
+        page.wait_for_url(re.compile(re.escape(real_url) + r"topics/[a-z0-9-]+/$"))
         expect(page.locator(".topic-chart"), "the topic map's link did not open the topic's page").to_be_visible()
         errors = watch.errors[before[0] :] + watch.console_errors[before[1] :]
         if errors:

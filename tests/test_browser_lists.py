@@ -19,7 +19,7 @@ pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not 
 
 from playwright.sync_api import Page, expect
 
-from .browser import Watch
+from .browser import Watch, address
 
 pytestmark = pytest.mark.browser
 
@@ -45,14 +45,6 @@ ITEMS_JS = """(list) => [...list.querySelectorAll(":scope > li")].filter((li) =>
   upvotes: Number(li.dataset.upvotes ?? 0),
   topics: (li.dataset.topics ?? "").split(" "),
 }))"""
-
-
-def address(kind: str, real_url: str, real_site: Path, path: str) -> str:
-    """The address of a page (given as the hosted path, ``topics/x/``) in the hosted or offline build."""
-    if kind == "hosted":
-        return real_url + path
-    offline = (path.rstrip("/") or "index") + ".html"
-    return (real_site / "site-offline" / offline).as_uri()
 
 
 def items(page: Page, selector: str = "ul.paper-list") -> list[dict[str, object]]:

@@ -22,7 +22,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from generator.emit.lists import first_sentence
 
-from .browser import PAGE_H1, Watch, foreign_requests, normalise_space
+from .browser import PAGE_H1, Watch, address, foreign_requests, normalise_space
 from .test_browser import PWNED_JS, SCRIPT_TITLE
 
 pytestmark = pytest.mark.browser
@@ -49,13 +49,6 @@ LINKS = [
     pytest.param("timeline/", ANY_PAPER_LINK, id="timeline-list"),
     pytest.param("organisations/openbmb/", ANY_PAPER_LINK, id="organisation-list"),
 ]
-
-
-def offline(site: Path, path: str) -> str:
-    """The ``file://`` address of a hosted site's page in the offline build."""
-    if not path:
-        return (site / "index.html").as_uri()
-    return (site / (path.rstrip("/") + ".html")).as_uri()
 
 
 def records(project: Path) -> dict[str, dict[str, Any]]:
@@ -114,7 +107,7 @@ def test_hovering_a_link_to_a_paper_shows_its_preview(
 ) -> None:
     page, watch = open_page(viewport={"width": 1280, "height": 900})
     console = console_errors(page)
-    page.goto(real_url + path if build == "hosted" else offline(real_site / "site-offline", path))
+    page.goto(address(build, real_url, real_site, path))
     page.wait_for_load_state("networkidle")
     assert not [u for u in watch.requests if "/previews/" in u], "preview data loaded before any was asked for"
     link = page.locator(selector).first
@@ -170,7 +163,7 @@ def test_tab_focus_shows_the_preview_and_escape_hides_it(
     path = f"papers/{QLORA}/"
     page, watch = open_page(viewport={"width": 1280, "height": 900})
     console = console_errors(page)
-    page.goto(real_url + path if build == "hosted" else offline(real_site / "site-offline", path))
+    page.goto(address(build, real_url, real_site, path))
     related = page.locator("ul.paper-related a")
     related.first.focus()
     page.keyboard.press("Tab")  # from the first related paper to the second
@@ -231,7 +224,7 @@ def test_on_a_phone_the_preview_button_shows_the_preview(
     path = f"papers/{QLORA}/"
     page, watch = open_page(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     console = console_errors(page)
-    page.goto(real_url + path if build == "hosted" else offline(real_site / "site-offline", path))
+    page.goto(address(build, real_url, real_site, path))
     related = page.locator("ul.paper-related a")
     button = page.locator(f"ul.paper-related {BUTTON}").first
     expect(button, "no preview button beside the related papers").to_be_visible()

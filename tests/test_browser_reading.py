@@ -25,7 +25,7 @@ from playwright.sync_api import Page, expect
 
 from generator.emit.reading import CSV_COLUMNS, slug_hash
 
-from .browser import Watch, foreign_requests
+from .browser import Watch, address, foreign_requests
 from .conftest import ROOT, copy_project, run_generator
 from .test_browser import PWNED_JS, SCRIPT_TITLE
 
@@ -42,13 +42,6 @@ ADDED = "daily-papers-2025-10-30-with-metadata.txt"
 """A bundled listing whose papers are among the newest: added last, some show on the home page."""
 SITE_URL = "http://127.0.0.1:8000/"
 """The hosted site's address the builds cite (``site_url`` in mkdocs.yml without SITE_URL)."""
-
-
-def address(kind: str, url: str, project: Path, path: str) -> str:
-    """The address of a page (given as the hosted path, ``topics/x/``) in the hosted or offline build."""
-    if kind == "hosted":
-        return url + path
-    return (project / "site-offline" / ((path.rstrip("/") or "index") + ".html")).as_uri()
 
 
 def records(project: Path) -> dict[str, dict[str, Any]]:

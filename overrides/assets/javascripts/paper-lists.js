@@ -10,6 +10,9 @@
 (function () {
   "use strict"
 
+  if (!window.__site)  // site.js
+    return
+
   function upvotes(item) { return Number(item.getAttribute("data-upvotes") || 0) }
   function date(item) { return item.getAttribute("data-date") || "" }
 
@@ -76,10 +79,5 @@
   }
 
   window.addEventListener("hashchange", openTarget)
-  if (window.document$)
-    window.document$.subscribe(start)
-  else if (document.readyState === "loading")
-    document.addEventListener("DOMContentLoaded", start)
-  else
-    start()
+  window.__site.onEveryPage(start)
 })()

@@ -17,14 +17,9 @@
 (function () {
   "use strict"
 
-  var script = document.currentScript
-  if (!script || !script.src)
+  var site = window.__site  // site.js
+  if (!site)
     return
-  // The site's root, from this script's own address: right on both sites and on every page, also
-  // after Material's instant navigation has changed the page.
-  var ROOT = script.src.replace(/assets\/javascripts\/previews\.js(?:[?#].*)?$/, "")
-  var PAPERS = ROOT + "papers/"
-  var PAPER = /^([a-z0-9-]+)(?:\/|\/index\.html|\.html)$/
   var ID = "paper-preview"
   var SHOW_DELAY = 250  // ms the mouse rests on a link before its preview shows
   var HIDE_DELAY = 300  // ms to move the mouse from the link onto its preview
@@ -55,14 +50,10 @@
     if (requested[name])
       return
     requested[name] = true
-    var element = document.createElement("script")
-    element.src = ROOT + "previews/" + name
-    element.async = true
-    element.onerror = function () {
+    site.loadScript(site.root + "previews/" + name, null, function () {
       requested[name] = "failed"
       resume()
-    }
-    document.head.appendChild(element)
+    })
   }
 
   /* generator/emit/previews.py shard_of: the CRC-32 (zlib's) of the (ASCII) slug, modulo the shard count. */
@@ -118,11 +109,7 @@
   function slugOf(link) {
     if (!link || !link.href || !link.closest(".md-content") || link.closest("#" + ID))
       return null
-    var address = String(link.href).split("#")[0].split("?")[0]
-    if (address.indexOf(PAPERS) !== 0)
-      return null
-    var match = PAPER.exec(address.slice(PAPERS.length))
-    return match ? match[1] : null
+    return site.slugOf(link.href)
   }
 
   /* --- the preview ------------------------------------------------------------------------------ */
@@ -356,10 +343,5 @@
     addButtons()
   }
 
-  if (window.document$)
-    window.document$.subscribe(start)
-  else if (document.readyState === "loading")
-    document.addEventListener("DOMContentLoaded", start)
-  else
-    start()
+  window.__site.onEveryPage(start)
 })()

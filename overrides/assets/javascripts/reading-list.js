@@ -20,12 +20,10 @@
 (function () {
   "use strict"
 
-  var script = document.currentScript
-  if (!script || !script.src)
+  var site = window.__site  // site.js
+  if (!site)
     return
-  var ROOT = script.src.replace(/assets\/javascripts\/reading-list\.js(?:[?#].*)?$/, "")
-  var PAPERS = ROOT + "papers/"
-  var PAPER = /^([a-z0-9-]+)(?:\/|\/index\.html|\.html)$/
+  var ROOT = site.root
   var TOPIC = /^topics\/[a-z0-9-]+(?:\/|\/index\.html|\.html)$/
   var VISIT_GAP = 30 * 60 * 1000  // ms without a page view after which a page view starts a new visit
   var SAVE = "Save to reading list"
@@ -60,15 +58,7 @@
   }
 
   function paperUrl(slug) {
-    return PAPERS + slug + (folderUrls() ? "/" : ".html")
-  }
-
-  function slugOf(address) {
-    address = String(address).split("#")[0].split("?")[0]
-    if (address.indexOf(PAPERS) !== 0)
-      return null
-    var match = PAPER.exec(address.slice(PAPERS.length))
-    return match ? match[1] : null
+    return site.papers + slug + (folderUrls() ? "/" : ".html")
   }
 
   var SITE = siteUrl()
@@ -141,18 +131,17 @@
   }
 
   function addButtons() {
-    var path = here()
     var meta = document.querySelector(".md-content p.paper-meta")
-    var own = path !== null && path.indexOf("papers/") === 0 ? PAPER.exec(path.slice("papers/".length)) : null
+    var own = site.slugOf(location.href)
     if (own && meta && !meta.querySelector(".reading-list-toggle")) {
       meta.appendChild(document.createTextNode(" "))
-      meta.appendChild(button(own[1]))
+      meta.appendChild(button(own))
     }
     var items = document.querySelectorAll(".md-content ul.paper-list:not(.reading-list__papers) > li")
     for (var i = 0; i < items.length; i++) {
       var title = items[i].querySelector("a.paper-list__title")
       var where = items[i].querySelector(".paper-list__meta")
-      var slug = title && slugOf(title.href)
+      var slug = title && site.slugOf(title.href)
       if (slug && where && !items[i].querySelector(".reading-list-toggle"))
         where.insertAdjacentElement("afterend", button(slug))  // beside the date, which does not wrap
     }
@@ -198,14 +187,6 @@
     callbacks.forEach(function (done) { done() })
   }
 
-  function loadScript(address, onerror) {
-    var element = document.createElement("script")
-    element.src = address
-    element.async = true
-    element.onerror = onerror
-    document.head.appendChild(element)
-  }
-
   /* done({slug, preview, export}) for every slug, in order, once all are known (null when missing). */
   function papers(slugs, done) {
     var found = {}
@@ -232,7 +213,7 @@
           return finish()
         if (!waiting[number]) {
           waiting[number] = []
-          loadScript(ROOT + "reading/" + number + ".js", function () {
+          site.loadScript(ROOT + "reading/" + number + ".js", null, function () {
             failed[number] = true
             var callbacks = waiting[number] || []
             delete waiting[number]
@@ -429,7 +410,7 @@
       var items = document.querySelectorAll(".md-content ul.paper-list > li")
       for (var i = 0; i < items.length; i++) {
         var title = items[i].querySelector("a.paper-list__title")
-        var slug = title && slugOf(title.href)
+        var slug = title && site.slugOf(title.href)
         var meta = items[i].querySelector(".paper-list__meta")
         if (!slug || !meta || before[data.crc32(slug).toString(36)] || meta.querySelector(".paper-new"))
           continue
@@ -440,7 +421,7 @@
       return mark()
     buildWaiting.push(mark)
     if (buildWaiting.length === 1)
-      loadScript(ROOT + "reading/papers.js", function () { buildWaiting = [] })
+      site.loadScript(ROOT + "reading/papers.js", null, function () { buildWaiting = [] })
   }
 
   /* --- start ------------------------------------------------------------------------------------ */
@@ -455,10 +436,5 @@
     markNew(lastView)
   }
 
-  if (window.document$)
-    window.document$.subscribe(start)
-  else if (document.readyState === "loading")
-    document.addEventListener("DOMContentLoaded", start)
-  else
-    start()
+  window.__site.onEveryPage(start)
 })()

@@ -11,6 +11,9 @@
 (function () {
   "use strict"
 
+  var site = window.__site  // site.js
+  if (!site)
+    return
   var FACETS = [
     { name: "topic", label: "Topic", all: "All topics" },
     { name: "year", label: "Year", all: "All years" },
@@ -20,18 +23,10 @@
   var SPACES = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
   var TERM = new RegExp('(^|[' + SPACES + '])(topic|year|org|organisation):(?:"[^"]*"|[^' + SPACES + ']*)', "gi")
 
-  function base() {
-    var config = document.getElementById("__config")
-    return config ? JSON.parse(config.textContent).base : "."
-  }
-
   function loadFacets(done) {
     if (window.__facets)
       return done(window.__facets)
-    var script = document.createElement("script")
-    script.src = base() + "/search/facets.js"
-    script.onload = function () { done(window.__facets) }
-    document.head.appendChild(script)
+    site.loadScript(site.root + "search/facets.js", function () { done(window.__facets) })
   }
 
   /* The query without its `name:` terms, then `name:value` appended when a value is given. */
@@ -246,8 +241,5 @@
     mountCountLine()
   }
 
-  if (window.document$)
-    window.document$.subscribe(start)
-  else
-    document.addEventListener("DOMContentLoaded", start)
+  window.__site.onEveryPage(start)
 })()
