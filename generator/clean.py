@@ -100,6 +100,9 @@ _MARKDOWN_MARKS = re.compile(
 )
 """Markdown that abstracts written for Markdown pages keep: ``**bold**``, ``*emphasis*`` (not the star
 of ``A*`` or ``RRT*``) and ``[label](address)``. The page escapes the text, so the marks would show."""
+_BRACED_COPY = re.compile(r"(?P<url>https?://[^\s{}<>\"]+)(?:\}\{|\{[A-Za-z]{1,20}\{)(?P=url)\}*")
+"""An address and a copy of it, joined by what is left of ``\\href{URL}{URL}`` once its commands are
+stripped (``https://x.io}{https://x.io``, ``https://x.io{blue{https://x.io}}`` from a ``\\color``)."""
 _GLUED_HREF = re.compile(r"(?P<url>https?://[^\s{}<>\"]+)\{(?P<text>[^{}\n]{1,200})\}")
 """An address with the text of the ``\\href`` a copy lost glued after it (``https://x.io/{project page}``)."""
 
@@ -120,7 +123,7 @@ def _markdown_marks(text: str) -> str:
     if "*" in text or "](" in text:
         text = _MARKDOWN_MARKS.sub(_unmark, text)
     if "{" in text and "://" in text:
-        text = _GLUED_HREF.sub(_glued_href, text)
+        text = _GLUED_HREF.sub(_glued_href, _BRACED_COPY.sub(r"\g<url>", text))
     lower = text.lower()
     if "http" in lower:
         if ": //" in text or ":/" in text.replace("://", ""):

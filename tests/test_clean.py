@@ -208,6 +208,12 @@ def test_href_keeps_its_address_as_a_link_and_its_text_as_text():
             "future research https://github.com/InternLM/OREAL. At https://w.github.io (https://x.github.io/w.github.io/).",
             ["https://github.com/InternLM/OREAL", "https://w.github.io", "https://x.github.io/w.github.io/"],
         ),
+        (  # ... or kept what stripping \href{URL}{URL} left: the braces between an address and its copy
+            "at https://github.com/wwh0411/MCP-Persona}{https://github.com/wwh0411/MCP-Persona. At "
+            "https://huggingface.co/JoshuaW1997/FUTGA{blue{https://huggingface.co/JoshuaW1997/FUTGA}}.",
+            "at https://github.com/wwh0411/MCP-Persona. At https://huggingface.co/JoshuaW1997/FUTGA.",
+            ["https://github.com/wwh0411/MCP-Persona", "https://huggingface.co/JoshuaW1997/FUTGA"],
+        ),
         ("at https://x.github.io/\\allowbreak p", "at https://x.github.io/ p", ["https://x.github.io/"]),
         (
             "the https://b-61j.pages.dev/org/model",
