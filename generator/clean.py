@@ -282,12 +282,21 @@ def clean_entries(entries: Iterable[Entry], remembered: Table[Any] | None = None
     return Cleaning(tuple(cleaned), tuple(diagnostics))
 
 
+_GLUED_SENTENCE = re.compile(r"(?<![\w./@:-])(?!www\.)([a-z]{3,})\.([A-Z][A-Za-z]+)(?=[\s,;:!?)-]|$)")
+"""A sentence glued to the one before it (``training.We``, ``settings.Project page``), as copies of
+abstracts lose the space after a full stop: a lower-case word of three letters or more, a full stop
+and a capitalised word, in an abstract (a title is left as written: its slug is the paper's address).
+Not code (``nn.Module``: two letters; ``torch.nn.Module``: after a dot) nor an address (``www.Example``,
+a word after ``/``, ``.`` or ``@``)."""
+
+
 def _clean_entry(
     entry: Entry, clean_text: Callable[[str], tuple[str, tuple[str, ...]]] = _clean_text
 ) -> tuple[Entry, tuple[Diagnostic, ...]]:
     title, title_addresses = clean_text(entry.title)
     # Only the start of a huge abstract is cleaned: cleaning 50 MB would take minutes.
     abstract, addresses = clean_text(entry.abstract[:_RAW_LIMIT])
+    abstract = _GLUED_SENTENCE.sub(r"\1. \2", abstract)
     warnings = []
     if len(abstract) > ABSTRACT_LIMIT or len(entry.abstract) > _RAW_LIMIT:
         abstract = cut_at_word(abstract, ABSTRACT_LIMIT)

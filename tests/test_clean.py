@@ -368,3 +368,20 @@ def test_an_address_holding_another_is_not_a_copy_of_it():
 )  # fmt: skip
 def test_markdown_emphasis_a_listing_kept_is_not_shown_as_stars(raw, clean):
     assert clean_text(raw) == clean
+
+
+def test_a_sentence_glued_to_the_one_before_is_set_apart_in_abstracts_only():
+    """Real abstracts lose the space after a full stop (83 of 9,877 Daily Papers); code, addresses and
+    titles keep theirs."""
+    abstract = (
+        "Results hold in all settings.Project page: https://x.github.io/my.Page. We subclass nn.Module and "
+        "torch.nn.Module, see www.Example.org, mail a@b.Org, use the pre-built operations.Schema-based tools."
+    )
+    (cleaned,) = clean_entries(
+        [Entry(title="Glued.Title of a paper", abstract=abstract, source=Source("a.txt", 3))]
+    ).entries
+    assert cleaned.abstract == (
+        "Results hold in all settings. Project page: https://x.github.io/my.Page. We subclass nn.Module and "
+        "torch.nn.Module, see www.Example.org, mail a@b.Org, use the pre-built operations. Schema-based tools."
+    )
+    assert cleaned.title == "Glued.Title of a paper"
