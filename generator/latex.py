@@ -147,6 +147,17 @@ _STRIPPED_COMMAND = re.compile(
 )
 """Text commands whose backslash a copy dropped (``textbf{Self}``, ``texttt{D}ual``) and TeX's
 number and degree forms (``1{,}879``, ``360^{circ}``): no word of prose is glued to a brace so."""
+_STRIPPED_BRACES = re.compile(
+    r"(?<![\w\\])\{sim\} ?(?=\d)"  # ``{sim}750``, ``{sim} 1.5``: ~750, ~1.5
+    r"|(?<=\w)\{(?P<relation>[=<>])\}(?=\w)"  # ``N{=}4``
+    r"|(?<=[_^])\{(?P<script>[A-Za-z0-9.]{1,8})\}(?![A-Za-z])"  # ``pi_{RL}``, ``TRC^{2}``
+    r"|(?<![^\s(])\{(?P<letter>[A-Za-z])\}(?=[\w-])"  # ``{F}_t``, ``{S}ignal``
+    r"|(?<![^\s(])\{(?P<word>[A-Za-z][\w.+-]{2,})\}(?![\w}])"  # ``{Turing-RL}``, ``{where}``
+)
+"""Braces a copy kept when it dropped the command before them (``mathcal{F}_t`` → ``{F}_t``,
+``textbf{S}ignal`` → ``{S}ignal``, ``pi_{RL}``, ``N{=}4``, ``{sim}750``): they group, they never show.
+A set (``{-1, 0, 1}``, ``{True, False}``) holds a space or a comma and keeps its braces; a word in
+braces right after an address is the text of a lost ``\\href`` (``clean._GLUED_HREF``) and keeps them."""
 
 
 def stripped_latex_to_text(text: str) -> str:
@@ -161,6 +172,10 @@ def stripped_latex_to_text(text: str) -> str:
     if "{" in text or "^" in text:
         text = _STRIPPED_COMMAND.sub(
             lambda m: m["arg"] or m["font"] or m["sep"] or ("°" if "circ" in m[0] else ""), text
+        )
+    if "{" in text:
+        text = _STRIPPED_BRACES.sub(
+            lambda m: m["relation"] or m["script"] or m["letter"] or m["word"] or "~", text
         )
     return text
 
