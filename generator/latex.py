@@ -174,9 +174,7 @@ def stripped_latex_to_text(text: str) -> str:
             lambda m: m["arg"] or m["font"] or m["sep"] or ("°" if "circ" in m[0] else ""), text
         )
     if "{" in text:
-        text = _STRIPPED_BRACES.sub(
-            lambda m: m["relation"] or m["script"] or m["letter"] or m["word"] or "~", text
-        )
+        text = _STRIPPED_BRACES.sub(lambda m: m["relation"] or m["script"] or m["letter"] or m["word"] or "~", text)
     return text
 
 

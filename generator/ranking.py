@@ -267,12 +267,16 @@ def _coined_names(text: str) -> set[str]:
 
 
 def _taxonomy_words(topics: Sequence[Topic]) -> tuple[set[str], tuple[str, ...]]:
-    """The taxonomy's single-word keywords and name words, and its keywords' prefixes (``quantiz``)."""
+    """The taxonomy's single-word keywords and one-word topic names, and its keywords' prefixes
+    (``quantiz``): the words that name a subject alone."""
     words: set[str] = set()
     prefixes: set[str] = set()
     for topic in topics:
-        # Single-word keywords only: the words of a phrase ("computational cost") say little alone.
-        for phrase in (*topic.keywords, *topic.title_keywords, *topic.name.split()):
+        # Single words only: a word of a phrase or of a longer name ("computational cost", "Visual
+        # understanding", "Domain applications") says little alone, and a title keyword ("efficient",
+        # "evaluating") is a cue to a kind of paper, not a subject.
+        name = (topic.name,) if " " not in topic.name.strip() else ()
+        for phrase in (*topic.keywords, *name):
             word = phrase.lower()
             if " " in word:
                 continue
