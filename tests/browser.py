@@ -167,7 +167,10 @@ def address(kind: str, hosted_url: str, project: Path, path: str) -> str:
         return hosted_url + path
     offline = project / "site-offline"
     files = [addresses.offline_url(source) for source in addresses.sources(path)]
-    return f"{offline.as_uri()}/{next(file for file in files if (offline / file).is_file())}"
+    found = next((file for file in files if (offline / file).is_file()), None)
+    if found is None:
+        raise ValueError(f"no page of {offline} has the hosted address {path!r} (tried {files})")
+    return f"{offline.as_uri()}/{found}"
 
 
 def foreign_requests(urls: list[str], *, host: str | None) -> list[str]:
