@@ -269,34 +269,62 @@ def clean_entry(entry: Entry) -> Entry:
     return _clean_entry(entry)[0]
 
 
-def clean_entries(entries: Iterable[Entry], remembered: Table[Any] | None = None) -> Cleaning:
-    """Every entry cleaned (``clean_entry``), with warnings about addresses that are not real;
-    ``remembered``: the clean texts of an earlier build (``cache.Table``)."""
-    cleaned: list[Entry] = []
-    diagnostics: list[Diagnostic] = []
-    clean_text = (lambda text: remembered.get(text, _clean_text)) if remembered else _clean_text
-    for entry in entries:
-        clean, warnings = _clean_entry(entry, clean_text)
-        cleaned.append(clean)
-        diagnostics.extend(warnings)
-    return Cleaning(tuple(cleaned), tuple(diagnostics))
-
-
 _GLUED_SENTENCE = re.compile(r"(?<![\w./@:-])(?!www\.)([a-z]{3,})\.([A-Z][A-Za-z]+)(?=[\s,;:!?)-]|$)")
 """A sentence glued to the one before it (``training.We``, ``settings.Project page``), as copies of
 abstracts lose the space after a full stop: a lower-case word of three letters or more, a full stop
 and a capitalised word, in an abstract (a title is left as written: its slug is the paper's address).
 Not code (``nn.Module``: two letters; ``torch.nn.Module``: after a dot) nor an address (``www.Example``,
 a word after ``/``, ``.`` or ``@``)."""
+Cleaner = Callable[[str], tuple[str, tuple[str, ...]]]
+"""A text's clean form and the addresses its link commands held (``_clean_text``)."""
+_ABSTRACT = "\0abstract\0"
+"""What an abstract's key in the table of clean texts starts with: a title with the same text is
+cleaned otherwise."""
+
+
+def _clean_abstract(text: str) -> tuple[str, tuple[str, ...]]:
+    """An abstract's clean text (``_clean_text``) with glued sentences set apart, and its addresses."""
+    clean, addresses = _clean_text(text)
+    return _GLUED_SENTENCE.sub(r"\1. \2", clean), addresses
+
+
+def _remembering(table: Table[Any], clean: Cleaner, prefix: str = "") -> Cleaner:
+    """``clean``, its values remembered in ``table`` under the text with ``prefix`` before it."""
+
+    def remembered(text: str) -> tuple[str, tuple[str, ...]]:
+        found: tuple[str, tuple[str, ...]] = table.get(prefix + text, lambda key: clean(key[len(prefix) :]))
+        return found
+
+    return remembered
+
+
+def clean_entries(entries: Iterable[Entry], remembered: Table[Any] | None = None) -> Cleaning:
+    """Every entry cleaned (``clean_entry``), with warnings about addresses that are not real;
+    ``remembered``: the clean texts of an earlier build (``cache.Table``)."""
+    cleaned: list[Entry] = []
+    diagnostics: list[Diagnostic] = []
+    clean_title: Cleaner = _clean_text
+    clean_abstract: Cleaner = _clean_abstract
+    if remembered:  # an abstract's key apart from a title of the same text
+        clean_title, clean_abstract = (
+            _remembering(remembered, _clean_text),
+            _remembering(remembered, _clean_abstract, _ABSTRACT),
+        )
+    for entry in entries:
+        clean, warnings = _clean_entry(entry, clean_title, clean_abstract)
+        cleaned.append(clean)
+        diagnostics.extend(warnings)
+    return Cleaning(tuple(cleaned), tuple(diagnostics))
 
 
 def _clean_entry(
-    entry: Entry, clean_text: Callable[[str], tuple[str, tuple[str, ...]]] = _clean_text
+    entry: Entry,
+    clean_title: Cleaner = _clean_text,
+    clean_abstract: Cleaner = _clean_abstract,
 ) -> tuple[Entry, tuple[Diagnostic, ...]]:
-    title, title_addresses = clean_text(entry.title)
+    title, title_addresses = clean_title(entry.title)
     # Only the start of a huge abstract is cleaned: cleaning 50 MB would take minutes.
-    abstract, addresses = clean_text(entry.abstract[:_RAW_LIMIT])
-    abstract = _GLUED_SENTENCE.sub(r"\1. \2", abstract)
+    abstract, addresses = clean_abstract(entry.abstract[:_RAW_LIMIT])
     warnings = []
     if len(abstract) > ABSTRACT_LIMIT or len(entry.abstract) > _RAW_LIMIT:
         abstract = cut_at_word(abstract, ABSTRACT_LIMIT)

@@ -275,8 +275,7 @@ def _taxonomy_words(topics: Sequence[Topic]) -> tuple[set[str], tuple[str, ...]]
         # Single words only: a word of a phrase or of a longer name ("computational cost", "Visual
         # understanding", "Domain applications") says little alone, and a title keyword ("efficient",
         # "evaluating") is a cue to a kind of paper, not a subject.
-        name = (topic.name,) if " " not in topic.name.strip() else ()
-        for phrase in (*topic.keywords, *name):
+        for phrase in (*topic.keywords, topic.name):
             word = phrase.lower()
             if " " in word:
                 continue
