@@ -32,11 +32,19 @@ from .search import searchfile
 if TYPE_CHECKING:
     import markdown  # type: ignore[import-untyped]
 
-IGNORED = (("ul", "paper-related"), ("ul", "paper-mentioned-by"), ("p", "paper-sources"))
-"""Parts of a paper page Pagefind leaves out of the index (other papers' titles, listing files), as
-generator/facts.py writes them: an element and its class."""
+IGNORED = (
+    ("ul", "paper-related"),
+    ("ul", "paper-mentioned-by"),
+    ("p", "paper-sources"),
+    ("div", "paper-cite copy"),
+    ("p", "paper-elsewhere"),
+)
+"""Parts of a paper page Pagefind leaves out of the index, as generator/emit/facts.py writes them (an
+element and its class attribute): other papers' titles, listing files, and the citations and search
+links, which only repeat the title and the page's address (a third of what Pagefind would read, for
+no word a search needs; lunr and the offline search leave them out too)."""
 
-IGNORE = ", ".join(f".{name}" for _, name in IGNORED)
+IGNORE = ", ".join(f".{name.split()[0]}" for _, name in IGNORED)
 """``IGNORED`` as Pagefind's selectors (the pages written here leave them out already)."""
 
 LANGUAGE = "en"
@@ -154,7 +162,7 @@ def _markdown() -> markdown.Markdown:
 
 def paper_article(opening: str, paper: Paper, site_url: str) -> str:
     """A paper's article as overrides/paper.html writes it (its ``content`` block)."""
-    facts = {**paper.facts, "paper_more": without_ignored(paper.facts["paper_more"])}
+    facts = {**paper.facts, **{n: without_ignored(paper.facts[n]) for n in ("paper_more", "paper_cite")}}
     return (
         f"{opening}\n{facts['paper_tags']}\n<h1>{paper.title}</h1>\n{facts['paper_meta']}\n{facts['paper_links']}\n"
         f'<h2 id="abstract">Abstract</h2>\n{abstract_html(paper.abstract)}\n{facts["paper_more"]}\n'
